@@ -128,3 +128,10 @@ export async function installMocks(project: string, stack: string, config: Recor
 export function unwrap<T>(output: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
     return new Promise(resolve => pulumi.output(output).apply(value => resolve(value as pulumi.Unwrap<T>)));
 }
+
+/** Resolves once the program has no registration or output left in flight. */
+export async function settled(): Promise<void> {
+    // `waitForRPCs` is the SDK's own drain of its RPC queue (what `disconnect` awaits).
+    const settings = require("@pulumi/pulumi/runtime/settings");
+    await settings.waitForRPCs();
+}

@@ -1,0 +1,106 @@
+// Least-privilege IAM documents, as plain functions of the ARNs they are scoped to. The values may
+// be Pulumi inputs; the component turns a document into JSON with `pulumi.jsonStringify`.
+
+export interface PolicyStatement<T> {
+    Sid: string;
+    Effect: "Allow";
+    Action: string[];
+    Resource: T | T[];
+    Condition?: Record<string, Record<string, T | T[]>>;
+}
+
+export interface PolicyDocument<T> {
+    Version: "2012-10-17";
+    Statement: PolicyStatement<T>[];
+}
+
+function document<T>(...statements: PolicyStatement<T>[]): PolicyDocument<T> {
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+/** Trust policy for a service; `sourceAccount` guards against the confused-deputy problem. */
+export function assumeRolePolicy<T = string>(service: string, sourceAccount?: T) {
+    return {
+        Version: "2012-10-17" as const,
+        Statement: [
+            {
+                Effect: "Allow" as const,
+                Principal: { Service: service },
+                Action: "sts:AssumeRole",
+                ...(sourceAccount ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {}),
+            },
+        ],
+    };
+}
+
+/** The container's own role: take tasks of this activity, report on them (AWS cannot scope the reports). */
+export function taskRolePolicy<T>(a: { activityArn: T }): PolicyDocument<T | "*"> {
+    return document<T | "*">(
+        { Sid: "PollThisActivity", Effect: "Allow", Action: ["states:GetActivityTask"], Resource: a.activityArn },
+        { Sid: "ReportTasks", Effect: "Allow", Action: ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"], Resource: "*" },
+    );
+}
+
+/** What ECS needs to start the container: pull its image, write its logs. */
+export function executionRolePolicy<T>(a: { logGroupArn: T; repositoryArn?: T; secretArns?: T[] }): PolicyDocument<T | "*"> {
+    const statements: PolicyStatement<T | "*">[] = [
+        { Sid: "WriteContainerLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: a.logGroupArn },
+    ];
+    if (a.repositoryArn !== undefined) {
+        statements.push(
+            { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+            { Sid: "PullWorkerImage", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: a.repositoryArn },
+        );
+    }
+    return document(...statements);
+}
+
+/** The trigger Lambda: start this task family in this cluster, tag what it starts, hand over the two roles. */
+export function triggerRolePolicy<T>(a: {
+    /** Task definition ARN without revision, followed by `:*`. */
+    taskDefinitionFamilyArn: T;
+    clusterArn: T;
+    /** `arn:…:task/<cluster>/*`: the tasks this cluster runs. */
+    clusterTasksArn: T;
+    taskRoleArn: T;
+    executionRoleArn: T;
+    /** The function's own log group, followed by `:*`. */
+    logGroupArn: T;
+}): PolicyDocument<T | string> {
+    return document<T | string>(
+        { Sid: "RunThisTaskFamily", Effect: "Allow", Action: ["ecs:RunTask"], Resource: a.taskDefinitionFamilyArn, Condition: { ArnEquals: { "ecs:cluster": a.clusterArn } } },
+        { Sid: "TagTasksAtLaunch", Effect: "Allow", Action: ["ecs:TagResource"], Resource: a.clusterTasksArn, Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } } },
+        { Sid: "PassTaskRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [a.taskRoleArn, a.executionRoleArn], Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
+        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: a.logGroupArn },
+    );
+}
+
+/** The state machine: invoke the trigger functions, plus the log-delivery and X-Ray calls AWS requires (unscopable). */
+export function stateMachineRolePolicy<T>(a: { functionArns: T[] }): PolicyDocument<T | string> {
+    return document<T | string>(
+        { Sid: "InvokeTriggers", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: a.functionArns },
+        {
+            Sid: "DeliverExecutionLogs",
+            Effect: "Allow",
+            Action: [
+                "logs:CreateLogDelivery",
+                "logs:GetLogDelivery",
+                "logs:UpdateLogDelivery",
+                "logs:DeleteLogDelivery",
+                "logs:ListLogDeliveries",
+                "logs:PutResourcePolicy",
+                "logs:DescribeResourcePolicies",
+                "logs:DescribeLogGroups",
+            ],
+            Resource: "*",
+        },
+        { Sid: "XRayTracing", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"], Resource: "*" },
+    );
+}
+
+/** `arn:…:cluster/<name>` → `arn:…:task/<name>/*`. */
+export function clusterTasksArn(clusterArn: string): string {
+    const match = /^(arn:[^:]+:ecs:[^:]*:[^:]*:)cluster\/(.+)$/.exec(clusterArn);
+    if (!match) throw new Error(`"${clusterArn}" is not an ECS cluster ARN (arn:aws:ecs:<region>:<account>:cluster/<name>)`);
+    return `${match[1]}task/${match[2]}/*`;
+}

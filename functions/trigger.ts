@@ -1,0 +1,145 @@
+// The trigger Lambda's logic: start one Fargate task for a Step Functions execution. Plain
+// functions over a minimal ECS interface, so they are tested without AWS; the component wraps them
+// in a CallbackFunction that supplies the real SDK client. Never import @pulumi/* or SDK values
+// here: the closure serializer copies this module into the Lambda archive.
+import { namedError } from "./errors";
+
+/** What `trigger-<step>` passes (its Parameters). */
+export interface TriggerEvent {
+    executionArn: string;
+    executionName?: string;
+}
+
+/** What the trigger returns: the state keeps it under `_execution`, the worker reads it there. */
+export interface TriggerResult {
+    executionArn: string;
+    taskArn: string;
+}
+
+export type Capacity = "FARGATE" | "FARGATE_SPOT";
+
+export interface TriggerConfig {
+    cluster: string;
+    taskDefinition: string;
+    subnets: string[];
+    securityGroups: string[];
+    assignPublicIp: boolean;
+    capacity: Capacity;
+    platformVersion: string;
+}
+
+/** The Lambda environment variables the component sets and `readTriggerConfig` reads. */
+export const TRIGGER_ENV = {
+    cluster: "CLUSTER_ARN",
+    taskDefinition: "TASK_DEFINITION_ARN",
+    subnets: "SUBNET_IDS",
+    securityGroups: "SECURITY_GROUP_IDS",
+    assignPublicIp: "ASSIGN_PUBLIC_IP",
+    capacity: "CAPACITY",
+    platformVersion: "PLATFORM_VERSION",
+} as const;
+
+/** Tag on every task the trigger starts: which execution it serves. */
+export const EXECUTION_TAG_KEY = "step-functions-execution-arn";
+
+export interface RunTaskAnswer {
+    tasks?: Array<{ taskArn?: string }>;
+    failures?: Array<{ arn?: string; reason?: string; detail?: string }>;
+}
+
+/** The one ECS call the trigger needs; the Lambda adapts the SDK client to it. */
+export interface EcsRunTask {
+    runTask(request: Record<string, unknown>): Promise<RunTaskAnswer>;
+}
+
+function required(env: Record<string, string | undefined>, name: string): string {
+    const value = env[name];
+    if (!value) throw namedError("Trigger.Misconfigured", `environment variable ${name} is not set`);
+    return value;
+}
+
+function list(value: string): string[] {
+    return value.split(",").map(s => s.trim()).filter(s => s.length > 0);
+}
+
+export function readTriggerConfig(env: Record<string, string | undefined>): TriggerConfig {
+    const capacity = required(env, TRIGGER_ENV.capacity);
+    if (capacity !== "FARGATE" && capacity !== "FARGATE_SPOT") throw namedError("Trigger.Misconfigured", `${TRIGGER_ENV.capacity} must be FARGATE or FARGATE_SPOT, not ${capacity}`);
+    const assign = required(env, TRIGGER_ENV.assignPublicIp);
+    if (assign !== "ENABLED" && assign !== "DISABLED") throw namedError("Trigger.Misconfigured", `${TRIGGER_ENV.assignPublicIp} must be ENABLED or DISABLED, not ${assign}`);
+    const subnets = list(required(env, TRIGGER_ENV.subnets));
+    return {
+        cluster: required(env, TRIGGER_ENV.cluster),
+        taskDefinition: required(env, TRIGGER_ENV.taskDefinition),
+        subnets,
+        securityGroups: list(env[TRIGGER_ENV.securityGroups] ?? ""),
+        assignPublicIp: assign === "ENABLED",
+        capacity,
+        platformVersion: required(env, TRIGGER_ENV.platformVersion),
+    };
+}
+
+/** `startedBy` takes letters, digits, `-`, `/` and `_` only (36 characters is the safe length). */
+export function startedByFor(executionName: string | undefined): string | undefined {
+    if (!executionName) return undefined;
+    const cleaned = executionName.replace(/[^A-Za-z0-9_\/-]/g, "_").slice(0, 36);
+    return cleaned.length > 0 ? cleaned : undefined;
+}
+
+export function buildRunTaskRequest(config: TriggerConfig, event: TriggerEvent): Record<string, unknown> {
+    const request: Record<string, unknown> = {
+        cluster: config.cluster,
+        taskDefinition: config.taskDefinition,
+        count: 1,
+        platformVersion: config.platformVersion,
+        networkConfiguration: {
+            awsvpcConfiguration: {
+                subnets: config.subnets,
+                securityGroups: config.securityGroups.length > 0 ? config.securityGroups : undefined,
+                assignPublicIp: config.assignPublicIp ? "ENABLED" : "DISABLED",
+            },
+        },
+        tags: [{ key: EXECUTION_TAG_KEY, value: event.executionArn }],
+    };
+    // A capacity provider strategy and a launch type cannot be combined.
+    if (config.capacity === "FARGATE_SPOT") request.capacityProviderStrategy = [{ capacityProvider: "FARGATE_SPOT", weight: 1 }];
+    else request.launchType = "FARGATE";
+    const startedBy = startedByFor(event.executionName);
+    if (startedBy) request.startedBy = startedBy;
+    return request;
+}
+
+function describeFailures(failures: NonNullable<RunTaskAnswer["failures"]>): string {
+    return failures.map(f => [f.reason, f.detail, f.arn].filter(Boolean).join(" ")).join("; ");
+}
+
+/** The named error for a RunTask answer that started no task, or undefined when a task started. */
+export function errorForRunTaskAnswer(answer: RunTaskAnswer): Error | undefined {
+    const failures = answer.failures ?? [];
+    const taskArn = answer.tasks?.[0]?.taskArn;
+    if (taskArn && failures.length === 0) return undefined;
+    if (failures.some(f => /capacity/i.test(`${f.reason ?? ""} ${f.detail ?? ""}`))) {
+        return namedError("Trigger.NoCapacity", `RunTask found no Fargate capacity: ${describeFailures(failures)}`);
+    }
+    if (failures.length > 0) return namedError("Trigger.RunTaskFailed", `RunTask failed: ${describeFailures(failures)}`);
+    return namedError("Trigger.RunTaskFailed", "RunTask answered without a task and without failures");
+}
+
+export function validateTriggerEvent(event: unknown): TriggerEvent {
+    const e = event as Partial<TriggerEvent> | null;
+    if (!e || typeof e.executionArn !== "string" || e.executionArn.length === 0) {
+        throw namedError("Trigger.InvalidEvent", `the trigger needs {"executionArn": "<arn>"} from its state's Parameters, got ${JSON.stringify(event)}`);
+    }
+    return { executionArn: e.executionArn, executionName: typeof e.executionName === "string" ? e.executionName : undefined };
+}
+
+/** Starts the task for one execution; throws Trigger.NoCapacity or Trigger.RunTaskFailed. */
+export async function triggerTask(ecs: EcsRunTask, config: TriggerConfig, event: unknown): Promise<TriggerResult> {
+    const valid = validateTriggerEvent(event);
+    const answer = await ecs.runTask(buildRunTaskRequest(config, valid));
+    const error = errorForRunTaskAnswer(answer);
+    if (error) throw error;
+    const taskArn = answer.tasks![0].taskArn!;
+    console.log(JSON.stringify({ event: "task-started", executionArn: valid.executionArn, taskArn }));
+    return { executionArn: valid.executionArn, taskArn };
+}

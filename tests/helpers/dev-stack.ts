@@ -1,0 +1,45 @@
+// The dev stack's program, evaluated once per test process under the shared mocks (they are
+// global), with its config loaded as the CLI would load it.
+import * as path from "path";
+import { loadProjectConfig } from "../../local/pulumi-config";
+import { DeclaredResource, installMocks, settled } from "../../local/mocks";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+
+export interface EvaluatedStack {
+    resources: DeclaredResource[];
+    outputs: Record<string, any>;
+    /** Resources of one type, optionally only those whose logical name matches. */
+    ofType(type: string, name?: string | RegExp): DeclaredResource[];
+    one(type: string, name?: string | RegExp): DeclaredResource;
+}
+
+let loaded: Promise<EvaluatedStack> | undefined;
+
+export function devStack(): Promise<EvaluatedStack> {
+    loaded ??= (async () => {
+        const { project, main, config } = loadProjectConfig(PROJECT_DIR, "dev");
+        const engine = await installMocks(project, "dev", config);
+        const program = require(main);
+        await settled();
+        const outputs: Record<string, any> = {};
+        for (const [key, value] of Object.entries(program)) outputs[key] = await new Promise(r => (value as any).apply(r));
+        return stackView(engine.resources, outputs);
+    })();
+    return loaded;
+}
+
+export function stackView(resources: DeclaredResource[], outputs: Record<string, any> = {}): EvaluatedStack {
+    const ofType = (type: string, name?: string | RegExp) =>
+        resources.filter(r => r.type === type && (name === undefined || (typeof name === "string" ? r.name === name : name.test(r.name))));
+    return {
+        resources,
+        outputs,
+        ofType,
+        one(type, name) {
+            const found = ofType(type, name);
+            if (found.length !== 1) throw new Error(`expected one ${type} ${name ?? ""}, found ${found.length}`);
+            return found[0];
+        },
+    };
+}
