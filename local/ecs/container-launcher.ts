@@ -1,0 +1,125 @@
+// How a local "container" runs: by default a Node child process running the worker bundle; in
+// --external-workers mode nothing runs (a worker started by hand plays the container).
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export type OutputStream = "stdout" | "stderr";
+
+export interface ContainerLaunch {
+    taskId: string;
+    taskArn: string;
+    containerName: string;
+    environment: Record<string, string>;
+    /** Test hook: start, then exit at once with this code instead of running the worker. */
+    crashOnStartWithExitCode?: number;
+    /** Each complete line the container writes. */
+    onOutput(stream: OutputStream, line: string): void;
+}
+
+export interface ContainerExit {
+    exitCode?: number | null;
+    signal?: NodeJS.Signals | null;
+}
+
+export interface LaunchedContainer {
+    /** Resolves when the container's process exists; rejects (with the reason) when it cannot start. */
+    readonly started: Promise<void>;
+    /** Resolves once the container has ended (also after a failed start). Never rejects. */
+    readonly exited: Promise<ContainerExit>;
+    signal(signal: NodeJS.Signals): void;
+}
+
+export type ContainerLauncher = (launch: ContainerLaunch) => LaunchedContainer;
+
+/** The exit code Docker (and so ECS) reports: the process's own, or 128 + the signal's number. */
+export function exitCodeOf(exit: ContainerExit): number | undefined {
+    if (typeof exit.exitCode === "number") return exit.exitCode;
+    if (exit.signal) return 128 + (os.constants.signals[exit.signal] ?? 0);
+    return undefined;
+}
+
+/** Splits a byte stream into lines (a trailing partial line is flushed at the end). */
+export function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer | string): void; end(): void } {
+    let pending = "";
+    return {
+        push(chunk) {
+            pending += chunk.toString();
+            let newline: number;
+            while ((newline = pending.indexOf("\n")) >= 0) {
+                onLine(pending.slice(0, newline).replace(/\r$/, ""));
+                pending = pending.slice(newline + 1);
+            }
+        },
+        end() {
+            if (pending) onLine(pending);
+            pending = "";
+        },
+    };
+}
+
+export interface NodeLauncherOptions {
+    /** Extra `node` flags, e.g. ["--enable-source-maps"]. */
+    nodeArgs?: string[];
+}
+
+/** Runs `node <workerBundlePath>` per container, stdio piped to the launch's output sink. */
+export function nodeProcessLauncher(workerBundlePath: string, options: NodeLauncherOptions = {}): ContainerLauncher {
+    return launch => {
+        // A missing bundle is the local form of an image that cannot be pulled: the task never starts.
+        if (launch.crashOnStartWithExitCode === undefined && !fs.existsSync(workerBundlePath)) {
+            const reason = `CannotPullContainerError: worker bundle ${workerBundlePath} not found (build it first)`;
+            return { started: Promise.reject(new Error(reason)), exited: Promise.resolve({}), signal() {} };
+        }
+        const args = launch.crashOnStartWithExitCode === undefined
+            ? [...(options.nodeArgs ?? []), workerBundlePath]
+            : ["-e", `process.exit(${Number(launch.crashOnStartWithExitCode)})`];
+        const child = spawn(process.execPath, args, {
+            env: launch.environment,
+            stdio: ["ignore", "pipe", "pipe"],
+            cwd: path.dirname(workerBundlePath),
+        });
+        const out = lineSplitter(line => launch.onOutput("stdout", line));
+        const err = lineSplitter(line => launch.onOutput("stderr", line));
+        child.stdout.on("data", chunk => out.push(chunk));
+        child.stderr.on("data", chunk => err.push(chunk));
+        const started = new Promise<void>((resolve, reject) => {
+            child.once("spawn", () => resolve());
+            child.once("error", error => reject(new Error(`CannotStartContainerError: ${error.message}`)));
+        });
+        started.catch(() => undefined); // observed by the endpoint; never an unhandled rejection here
+        const exited = new Promise<ContainerExit>(resolve => {
+            let done = false;
+            const finish = (exit: ContainerExit) => {
+                if (done) return;
+                done = true;
+                out.end();
+                err.end();
+                resolve(exit);
+            };
+            child.once("close", (exitCode, signal) => finish({ exitCode, signal }));
+            child.once("error", () => { if (child.pid === undefined) finish({}); });
+        });
+        return {
+            started,
+            exited,
+            signal(signal) {
+                if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+            },
+        };
+    };
+}
+
+/**
+ * --external-workers: records the task and reports it RUNNING at once; nothing runs here. A signal
+ * ends it as if the process had died of that signal (StopTask's SIGTERM reports exit code 143).
+ */
+export function externalWorkersLauncher(): ContainerLauncher {
+    return launch => {
+        let end!: (exit: ContainerExit) => void;
+        const exited = new Promise<ContainerExit>(resolve => (end = resolve));
+        if (launch.crashOnStartWithExitCode !== undefined) setImmediate(() => end({ exitCode: launch.crashOnStartWithExitCode }));
+        return { started: Promise.resolve(), exited, signal: signal => end({ signal }) };
+    };
+}
