@@ -1,0 +1,178 @@
+// The dev stack under mocks: what `pulumi up` would create, how it hangs together, and what it
+// exports; plus a second component in the same program that must not collide with the first.
+import * as assert from "assert";
+import { FargateActivityStep, renderDefinition, checkDefinition, Chain, FARGATE_ACTIVITY_STEP_TYPE } from "../components";
+import { settled } from "../local/mocks";
+import { thirdPartyAslErrors } from "./helpers/asl-validators";
+import { devStack, EvaluatedStack, stackView } from "./helpers/dev-stack";
+
+const STEP_CHILDREN = [
+    "aws:sfn/activity:Activity",
+    "aws:ecs/taskDefinition:TaskDefinition",
+    "aws:ecs/cluster:Cluster",
+    "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
+    "aws:ec2/vpc:Vpc",
+    "aws:ec2/internetGateway:InternetGateway",
+    "aws:ec2/routeTable:RouteTable",
+    "aws:ec2/subnet:Subnet",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ecr/repository:Repository",
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    "awsx:ecr:Image",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:iam/role:Role",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:lambda/function:Function",
+];
+
+describe("the dev stack", function () {
+    this.timeout(60_000);
+    let stack: EvaluatedStack;
+    before(async () => {
+        stack = await devStack();
+    });
+
+    it("parents every resource to a component, and the step's resources to the step", () => {
+        const step = stack.one(FARGATE_ACTIVITY_STEP_TYPE, "ecs");
+        for (const r of stack.resources) {
+            if (r.type === FARGATE_ACTIVITY_STEP_TYPE || r.type === "fargate-activity:steps:StepStateMachine") continue;
+            assert.ok(r.parent && !r.parent.endsWith("pulumi:pulumi:Stack::fargate-activity-dev"), `${r.type} ${r.name} has no component parent`);
+        }
+        const children = stack.resources.filter(r => r.parent === step.urn);
+        const types = new Set(children.map(r => r.type));
+        assert.deepStrictEqual([...types].sort(), [...STEP_CHILDREN].sort());
+        assert.strictEqual(children.filter(r => r.type === "aws:ec2/subnet:Subnet").length, 2, "two availability zones");
+        assert.deepStrictEqual(children.filter(r => r.type === "aws:ec2/subnet:Subnet").map(s => s.inputs.availabilityZone), ["us-east-1a", "us-east-1b"]);
+        assert.deepStrictEqual(children.filter(r => r.type === "aws:iam/role:Role").map(r => r.name).sort(), ["ecs-execution", "ecs-task", "ecs-trigger"]);
+    });
+
+    it("creates no NAT gateway, and a security group without ingress that lets out HTTPS only", () => {
+        assert.strictEqual(stack.ofType("aws:ec2/natGateway:NatGateway").length, 0);
+        const sg = stack.one("aws:ec2/securityGroup:SecurityGroup");
+        assert.deepStrictEqual(sg.inputs.ingress ?? [], []);
+        assert.deepStrictEqual(sg.inputs.egress.map((e: any) => [e.protocol, e.fromPort, e.toPort]), [["tcp", 443, 443]]);
+    });
+
+    it("names the activity per project, stack and step", () => {
+        assert.strictEqual(stack.one("aws:sfn/activity:Activity").inputs.name, "fargate-activity-dev-ecs");
+    });
+
+    it("defines the worker's task: size, architecture, stop timeout, environment, logs", () => {
+        const td = stack.one("aws:ecs/taskDefinition:TaskDefinition").inputs;
+        assert.strictEqual(td.cpu, "256");
+        assert.strictEqual(td.memory, "512");
+        assert.deepStrictEqual(td.requiresCompatibilities, ["FARGATE"]);
+        assert.strictEqual(td.networkMode, "awsvpc");
+        assert.deepStrictEqual(td.runtimePlatform, { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" });
+        assert.strictEqual(td.taskRoleArn, stack.one("aws:iam/role:Role", "ecs-task").state.arn);
+        assert.strictEqual(td.executionRoleArn, stack.one("aws:iam/role:Role", "ecs-execution").state.arn);
+        const [container] = JSON.parse(td.containerDefinitions);
+        assert.strictEqual(container.stopTimeout, 120);
+        assert.strictEqual(container.essential, true);
+        assert.match(container.image, /dkr\.ecr\.us-east-1\.amazonaws\.com\/worker@sha256:/);
+        const env = Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
+        assert.deepStrictEqual(env, { ACTIVITY_ARN: stack.outputs.activityArn, AWS_REGION: "us-east-1", HEARTBEAT_SECONDS: "60", JOB_DURATION_MS: "10000" });
+        assert.strictEqual(container.logConfiguration.logDriver, "awslogs");
+        for (const lg of stack.ofType("aws:cloudwatch/logGroup:LogGroup")) assert.strictEqual(lg.inputs.retentionInDays, 14, `${lg.name} retention from Pulumi.dev.yaml`);
+    });
+
+    it("builds the worker image from worker-image/Dockerfile with the repository root as context, for the task's platform", () => {
+        const image = stack.one("awsx:ecr:Image").inputs;
+        assert.strictEqual(image.context, require("path").resolve(__dirname, ".."));
+        assert.strictEqual(image.dockerfile, require("path").resolve(__dirname, "..", "worker-image", "Dockerfile"));
+        assert.strictEqual(image.platform, "linux/amd64");
+        const lifecycle = JSON.parse(stack.one("aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy);
+        assert.strictEqual(lifecycle.rules[0].selection.countNumber, 10);
+    });
+
+    it("runs the trigger on Node.js 22 with its own role, log group and the RunTask settings", () => {
+        const fn = stack.one("aws:lambda/function:Function", "ecs-trigger").inputs;
+        assert.strictEqual(fn.runtime, "nodejs22.x");
+        assert.strictEqual(fn.role, stack.one("aws:iam/role:Role", "ecs-trigger").state.arn);
+        assert.strictEqual(fn.timeout, 60);
+        assert.strictEqual(fn.loggingConfig.logGroup, stack.one("aws:cloudwatch/logGroup:LogGroup", "ecs-trigger").state.name);
+        const env = fn.environment.variables;
+        assert.strictEqual(env.CLUSTER_ARN, stack.one("aws:ecs/cluster:Cluster").state.arn);
+        assert.strictEqual(env.TASK_DEFINITION_ARN, stack.one("aws:ecs/taskDefinition:TaskDefinition").state.arn);
+        assert.strictEqual(env.SUBNET_IDS.split(",").length, 2);
+        assert.strictEqual(env.ASSIGN_PUBLIC_IP, "ENABLED");
+        assert.strictEqual(env.CAPACITY, "FARGATE");
+        assert.strictEqual(env.PLATFORM_VERSION, "1.4.0");
+        assert.deepStrictEqual(stack.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").inputs.capacityProviders, ["FARGATE", "FARGATE_SPOT"]);
+    });
+
+    it("creates a standard state machine with a timeout, logging and X-Ray tracing", () => {
+        const sm = stack.one("aws:sfn/stateMachine:StateMachine").inputs;
+        assert.strictEqual(sm.type, "STANDARD");
+        assert.deepStrictEqual(sm.tracingConfiguration, { enabled: true });
+        assert.strictEqual(sm.loggingConfiguration.level, "ALL");
+        assert.strictEqual(sm.loggingConfiguration.includeExecutionData, true);
+        assert.match(sm.loggingConfiguration.logDestination, /^arn:aws:logs:.*:\*$/);
+        assert.strictEqual(sm.roleArn, stack.one("aws:iam/role:Role", "pipeline-role").state.arn);
+        const def = JSON.parse(sm.definition);
+        assert.ok(def.TimeoutSeconds > 3600, "the guard for a task no worker takes");
+    });
+
+    it("renders the seed's pipeline: run-ecs [trigger-ecs → execute-ecs] → done, a Catch to failed keeping error and cause", async () => {
+        const def = JSON.parse(stack.one("aws:sfn/stateMachine:StateMachine").inputs.definition);
+        assert.strictEqual(def.StartAt, "run-ecs");
+        assert.deepStrictEqual(Object.keys(def.States).sort(), ["done", "failed", "run-ecs"]);
+        assert.deepStrictEqual(def.States.failed, { Type: "Fail", Comment: def.States.failed.Comment, ErrorPath: "$.Error", CausePath: "$.Cause" });
+        assert.deepStrictEqual(def.States["run-ecs"].Catch, [{ ErrorEquals: ["States.ALL"], Next: "failed" }]);
+        const branch = def.States["run-ecs"].Branches[0];
+        assert.strictEqual(branch.States["trigger-ecs"].Resource, stack.one("aws:lambda/function:Function").state.arn);
+        assert.strictEqual(branch.States["execute-ecs"].Resource, stack.outputs.activityArn);
+        assert.deepStrictEqual(checkDefinition(def), []);
+        assert.deepStrictEqual(await thirdPartyAslErrors(def), []);
+    });
+
+    it("exports the state machine ARN, the activity ARN and a command that starts an execution", () => {
+        const sm = stack.one("aws:sfn/stateMachine:StateMachine");
+        assert.strictEqual(stack.outputs.stateMachineArn, sm.state.arn);
+        assert.strictEqual(stack.outputs.activityArn, stack.one("aws:sfn/activity:Activity").state.arn);
+        assert.strictEqual(stack.outputs.startExecutionCommand, `aws stepfunctions start-execution --region us-east-1 --state-machine-arn ${sm.state.arn} --input '{"echo":"hello"}'`);
+    });
+});
+
+describe("a second step in the same program", function () {
+    this.timeout(60_000);
+    it("collides with the first in no resource name, activity name or state name", async () => {
+        const first = await devStack();
+        const before = first.resources.length;
+        const second = new FargateActivityStep("transform", { cpu: 1024, memory: 2048, architecture: "ARM64", capacity: "FARGATE_SPOT", image: "public.ecr.aws/x/worker:1" });
+        await settled();
+        const added = stackView(first.resources.slice(before));
+        const urns = first.resources.map(r => r.urn);
+        assert.strictEqual(new Set(urns).size, urns.length, "every URN unique");
+        assert.notStrictEqual(added.one("aws:sfn/activity:Activity").inputs.name, first.one("aws:sfn/activity:Activity", "ecs-activity").inputs.name);
+        assert.notStrictEqual(added.one("aws:ecs/taskDefinition:TaskDefinition").inputs.family, first.one("aws:ecs/taskDefinition:TaskDefinition", "ecs-task").inputs.family);
+        assert.strictEqual(added.ofType("awsx:ecr:Image").length, 0, "a given image is not built");
+        assert.strictEqual(added.one("aws:ecs/taskDefinition:TaskDefinition").inputs.runtimePlatform.cpuArchitecture, "ARM64");
+        assert.strictEqual(added.one("aws:lambda/function:Function").inputs.environment.variables.CAPACITY, "FARGATE_SPOT");
+        const def = renderDefinition(Chain.start(second.block()).next(new FargateActivityStep("third", { image: "x", subnetIds: ["subnet-1"], assignPublicIp: false }).block()));
+        assert.deepStrictEqual(checkDefinition(def), []);
+    });
+
+    it("uses the user's subnets and security groups and creates no network", async () => {
+        const stack = await devStack();
+        const before = stack.resources.length;
+        new FargateActivityStep("own-net", { image: "x", subnetIds: ["subnet-1", "subnet-2"], securityGroupIds: ["sg-1"], assignPublicIp: false, clusterArn: "arn:aws:ecs:us-east-1:000000000000:cluster/shared" });
+        await settled();
+        const added = stackView(stack.resources.slice(before));
+        for (const t of ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/securityGroup:SecurityGroup", "aws:ecs/cluster:Cluster"]) assert.strictEqual(added.ofType(t).length, 0, t);
+        const env = added.one("aws:lambda/function:Function").inputs.environment.variables;
+        assert.deepStrictEqual([env.SUBNET_IDS, env.SECURITY_GROUP_IDS, env.ASSIGN_PUBLIC_IP, env.CLUSTER_ARN], ["subnet-1,subnet-2", "sg-1", "DISABLED", "arn:aws:ecs:us-east-1:000000000000:cluster/shared"]);
+    });
+
+    it("refuses bad arguments at program time with a clear message", async () => {
+        await devStack();
+        assert.throws(() => new FargateActivityStep("bad1", { image: "x", cpu: 256, memory: 4096 }), /memory 4096 MiB does not fit cpu 256 on Fargate; valid memory for cpu 256: 512, 1024, 2048/);
+        assert.throws(() => new FargateActivityStep("bad2", { image: "x", activityName: "has space" }), /activity name "has space" contains " "/);
+        assert.throws(() => new FargateActivityStep("bad3", { image: "x", heartbeatSeconds: 600, timeoutSeconds: 300 }), /heartbeatSeconds \(600\) must be below timeoutSeconds \(300\)/);
+        assert.throws(() => new FargateActivityStep("bad4", { image: "x", subnetIds: [], assignPublicIp: true }), /subnetIds is empty/);
+        assert.throws(() => new FargateActivityStep("bad5", { image: "x", subnetIds: ["subnet-1"] }), /set assignPublicIp explicitly/);
+        assert.throws(() => new FargateActivityStep("bad6", { image: "x", architecture: "arm" as any }), /architecture must be one of X86_64, ARM64/);
+        assert.throws(() => new FargateActivityStep("bad7", { image: "x", logRetentionDays: 10 }), /logRetentionDays must be one of 1, 3, 5, 7, 14, 30/);
+    });
+});

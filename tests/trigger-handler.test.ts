@@ -1,0 +1,74 @@
+// The trigger's logic, over a fake ECS client: the exact RunTask request and the named errors.
+import * as assert from "assert";
+import { buildRunTaskRequest, EcsRunTask, errorForRunTaskAnswer, readTriggerConfig, startedByFor, triggerTask, TriggerConfig } from "../functions/trigger";
+
+const config: TriggerConfig = {
+    cluster: "arn:aws:ecs:us-east-1:000000000000:cluster/c",
+    taskDefinition: "arn:aws:ecs:us-east-1:000000000000:task-definition/fam:3",
+    subnets: ["subnet-a", "subnet-b"],
+    securityGroups: ["sg-1"],
+    assignPublicIp: true,
+    capacity: "FARGATE",
+    platformVersion: "1.4.0",
+};
+const event = { executionArn: "arn:aws:states:us-east-1:000000000000:execution:sm:run 1", executionName: "run 1" };
+
+function fakeEcs(answer: object): EcsRunTask & { requests: any[] } {
+    const requests: any[] = [];
+    return { requests, runTask: async r => (requests.push(r), answer as any) };
+}
+
+describe("trigger handler", () => {
+    it("sends exactly the RunTask request for on-demand Fargate", async () => {
+        const ecs = fakeEcs({ tasks: [{ taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/abc" }], failures: [] });
+        const result = await triggerTask(ecs, config, event);
+        assert.deepStrictEqual(result, { executionArn: event.executionArn, taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/abc" });
+        assert.deepStrictEqual(ecs.requests, [{
+            cluster: config.cluster,
+            taskDefinition: config.taskDefinition,
+            count: 1,
+            platformVersion: "1.4.0",
+            launchType: "FARGATE",
+            networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-1"], assignPublicIp: "ENABLED" } },
+            tags: [{ key: "step-functions-execution-arn", value: event.executionArn }],
+            startedBy: "run_1",
+        }]);
+    });
+
+    it("uses a FARGATE_SPOT capacity provider strategy instead of a launch type", () => {
+        const request = buildRunTaskRequest({ ...config, capacity: "FARGATE_SPOT", assignPublicIp: false }, event);
+        assert.strictEqual(request.launchType, undefined);
+        assert.deepStrictEqual(request.capacityProviderStrategy, [{ capacityProvider: "FARGATE_SPOT", weight: 1 }]);
+        assert.strictEqual((request.networkConfiguration as any).awsvpcConfiguration.assignPublicIp, "DISABLED");
+    });
+
+    it("throws Trigger.NoCapacity when RunTask reports missing capacity", async () => {
+        const ecs = fakeEcs({ tasks: [], failures: [{ arn: "arn:x", reason: "Capacity is unavailable at this time. Please try again later or in a different availability zone" }] });
+        await assert.rejects(triggerTask(ecs, config, event), (e: Error) => e.name === "Trigger.NoCapacity" && /Capacity is unavailable at this time/.test(e.message));
+    });
+
+    it("throws Trigger.RunTaskFailed for other failures and for an answer without a task", () => {
+        const e1 = errorForRunTaskAnswer({ failures: [{ reason: "RESOURCE:ENI", detail: "limit" }] })!;
+        assert.strictEqual(e1.name, "Trigger.RunTaskFailed");
+        assert.match(e1.message, /RESOURCE:ENI limit/);
+        assert.strictEqual(errorForRunTaskAnswer({ tasks: [], failures: [] })!.name, "Trigger.RunTaskFailed");
+        assert.strictEqual(errorForRunTaskAnswer({ tasks: [{ taskArn: "t" }] }), undefined);
+    });
+
+    it("refuses an event without an execution ARN", async () => {
+        await assert.rejects(triggerTask(fakeEcs({}), config, {}), (e: Error) => e.name === "Trigger.InvalidEvent");
+    });
+
+    it("cleans the execution name into startedBy's alphabet and length", () => {
+        assert.strictEqual(startedByFor("a.b:c d/e-f_g"), "a_b_c_d/e-f_g");
+        assert.strictEqual(startedByFor("x".repeat(100))!.length, 36);
+        assert.strictEqual(startedByFor(undefined), undefined);
+    });
+
+    it("reads its configuration from the environment and names a missing variable", () => {
+        const env = { CLUSTER_ARN: "c", TASK_DEFINITION_ARN: "t", SUBNET_IDS: "s1, s2", SECURITY_GROUP_IDS: "", ASSIGN_PUBLIC_IP: "DISABLED", CAPACITY: "FARGATE_SPOT", PLATFORM_VERSION: "1.4.0" };
+        assert.deepStrictEqual(readTriggerConfig(env), { cluster: "c", taskDefinition: "t", subnets: ["s1", "s2"], securityGroups: [], assignPublicIp: false, capacity: "FARGATE_SPOT", platformVersion: "1.4.0" });
+        assert.throws(() => readTriggerConfig({ ...env, CLUSTER_ARN: undefined }), (e: Error) => e.name === "Trigger.Misconfigured" && /CLUSTER_ARN/.test(e.message));
+        assert.throws(() => readTriggerConfig({ ...env, CAPACITY: "EC2" }), /CAPACITY must be FARGATE or FARGATE_SPOT/);
+    });
+});
