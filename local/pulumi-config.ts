@@ -30,7 +30,8 @@ function qualify(project: string, key: string): string {
     return key.includes(":") ? key : `${project}:${key}`;
 }
 
-export function loadProjectConfig(projectDir: string, stack: string): ProjectConfig {
+/** `stack` null: the `Pulumi.yaml` defaults alone. */
+export function loadProjectConfig(projectDir: string, stack: string | null): ProjectConfig {
     const projectFile = path.join(projectDir, "Pulumi.yaml");
     const project = readYaml(projectFile);
     if (typeof project.name !== "string") throw new Error(`${projectFile} has no project name`);
@@ -40,12 +41,14 @@ export function loadProjectConfig(projectDir: string, stack: string): ProjectCon
         if (value !== undefined) config[qualify(project.name, key)] = asConfigString(value);
     }
     const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
-    if (fs.existsSync(stackFile)) {
+    if (stack === null) {
+        // defaults only
+    } else if (fs.existsSync(stackFile)) {
         for (const [key, value] of Object.entries<any>(readYaml(stackFile).config ?? {})) {
             if (value !== null && typeof value === "object" && "secure" in value) continue; // encrypted: not available offline
             config[qualify(project.name, key)] = asConfigString(value);
         }
-    } else if (stack !== "test") {
+    } else {
         throw new Error(`no ${stackFile}: create the stack with \`pulumi stack init ${stack}\``);
     }
     return { project: project.name, main: path.resolve(projectDir, project.main ?? "index.ts"), config };

@@ -64,7 +64,7 @@ describe("stack settings", () => {
     });
 
     it("matches the defaults Pulumi.yaml declares", () => {
-        const { config } = loadProjectConfig(PROJECT_DIR, "test");
+        const { config } = loadProjectConfig(PROJECT_DIR, null);
         const declared = readStackSettings(key => config[`fargate-activity:${key}`]);
         assert.deepStrictEqual(declared, readStackSettings(() => undefined));
     });
