@@ -24,6 +24,7 @@ export const FARGATE_PLATFORM_VERSION = "1.4.0";
 /** Lets a stopped worker finish an open 60 s poll before SIGKILL (Fargate's maximum). */
 export const WORKER_STOP_TIMEOUT_SECONDS = 120;
 export const WORKER_CONTAINER_NAME = "worker";
+export const DEFAULT_WAIT_FOR_RUNNING_SECONDS = 300;
 
 /** The repository root: the worker image's build context (its dependencies are in the root lockfile). */
 const PACKAGE_ROOT = path.resolve(__dirname, "..");
@@ -43,7 +44,15 @@ export interface FargateActivityStepArgs {
     timeoutSeconds?: number;
     /** execute state's HeartbeatSeconds, below timeoutSeconds; passed to the worker as HEARTBEAT_SECONDS. Default 60. */
     heartbeatSeconds?: number;
-    /** trigger state's TimeoutSeconds and the Lambda's timeout. Default 60. */
+    /**
+     * The trigger waits until the task is RUNNING and fails with Trigger.TaskStopped (ECS's reason)
+     * when it stops first, so a bad image or a crash at start fails fast and is retried. Costs Lambda
+     * time while the container starts (typically 30–90 s at 128 MB, about $0.0001 per start). Default true.
+     */
+    waitForRunning?: boolean;
+    /** Longest wait for RUNNING; a task not RUNNING by then is stopped. Default 300. */
+    waitForRunningSeconds?: number;
+    /** The trigger Lambda's timeout (its state waits 15 s longer). Default waitForRunningSeconds + 60, or 60 without the wait. */
     triggerTimeoutSeconds?: number;
     /** The block's Retry (see RETRYABLE_STEP_ERRORS); false for none. Default 3 retries from 10 s, doubling, full jitter. */
     retry?: StepRetryArgs | false;
@@ -86,7 +95,11 @@ export class FargateActivityStep extends pulumi.ComponentResource {
     readonly securityGroupIds: pulumi.Output<string[]>;
     readonly timeoutSeconds: number;
     readonly heartbeatSeconds: number;
+    /** The trigger state's TimeoutSeconds. */
     readonly triggerTimeoutSeconds: number;
+    readonly triggerLambdaTimeoutSeconds: number;
+    /** 0 when the trigger does not wait for RUNNING. */
+    readonly waitForRunningSeconds: number;
     private readonly stepName: string;
     /** The block's Retry settings (undefined: defaults). */
     readonly retry: StepRetryArgs | false | undefined;
@@ -100,9 +113,16 @@ export class FargateActivityStep extends pulumi.ComponentResource {
         // Fail at program time, before any resource, on what we can check.
         this.timeoutSeconds = args.timeoutSeconds ?? STEP_DEFAULTS.timeoutSeconds;
         this.heartbeatSeconds = args.heartbeatSeconds ?? STEP_DEFAULTS.heartbeatSeconds;
-        this.triggerTimeoutSeconds = args.triggerTimeoutSeconds ?? STEP_DEFAULTS.triggerTimeoutSeconds;
+        this.waitForRunningSeconds = args.waitForRunning === false ? 0 : args.waitForRunningSeconds ?? DEFAULT_WAIT_FOR_RUNNING_SECONDS;
+        if (this.waitForRunningSeconds !== 0) wholeNumber("waitForRunningSeconds", 1, 840)(this.waitForRunningSeconds);
+        this.triggerLambdaTimeoutSeconds = args.triggerTimeoutSeconds ?? (this.waitForRunningSeconds > 0 ? this.waitForRunningSeconds + 60 : STEP_DEFAULTS.triggerTimeoutSeconds);
+        wholeNumber("triggerTimeoutSeconds", 1, 900)(this.triggerLambdaTimeoutSeconds);
+        if (this.triggerLambdaTimeoutSeconds < this.waitForRunningSeconds + 30) {
+            throw new Error(`FargateActivityStep "${name}": triggerTimeoutSeconds (${this.triggerLambdaTimeoutSeconds}) must leave 30 s beyond waitForRunningSeconds (${this.waitForRunningSeconds})`);
+        }
+        // The state waits a little longer than the Lambda, so a Lambda timeout is reported as such.
+        this.triggerTimeoutSeconds = this.triggerLambdaTimeoutSeconds + 15;
         validateStepTimes(this.timeoutSeconds, this.heartbeatSeconds);
-        wholeNumber("triggerTimeoutSeconds", 1, 900)(this.triggerTimeoutSeconds);
         if (args.subnetIds !== undefined && args.assignPublicIp === undefined) {
             throw new Error(`FargateActivityStep "${name}": with your own subnetIds, set assignPublicIp explicitly (true for public subnets without NAT, false behind NAT or VPC endpoints)`);
         }
@@ -226,7 +246,7 @@ export class FargateActivityStep extends pulumi.ComponentResource {
         this.triggerFunction = createTriggerFunction(name, {
             role: this.triggerRole,
             logGroupName: triggerLogGroup.name,
-            timeoutSeconds: this.triggerTimeoutSeconds,
+            timeoutSeconds: this.triggerLambdaTimeoutSeconds,
             environment: {
                 cluster: this.clusterArn,
                 taskDefinition: this.taskDefinition.arn,
@@ -235,6 +255,7 @@ export class FargateActivityStep extends pulumi.ComponentResource {
                 assignPublicIp: assignPublicIp ? "ENABLED" : "DISABLED",
                 capacity,
                 platformVersion: FARGATE_PLATFORM_VERSION,
+                waitForRunningSeconds: String(this.waitForRunningSeconds),
             },
         }, this);
 

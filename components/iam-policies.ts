@@ -70,6 +70,7 @@ export function triggerRolePolicy<T>(a: {
     return document<T | string>(
         { Sid: "RunThisTaskFamily", Effect: "Allow", Action: ["ecs:RunTask"], Resource: a.taskDefinitionFamilyArn, Condition: { ArnEquals: { "ecs:cluster": a.clusterArn } } },
         { Sid: "TagTasksAtLaunch", Effect: "Allow", Action: ["ecs:TagResource"], Resource: a.clusterTasksArn, Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } } },
+        { Sid: "WatchAndStopStartedTasks", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:StopTask"], Resource: a.clusterTasksArn, Condition: { ArnEquals: { "ecs:cluster": a.clusterArn } } },
         { Sid: "PassTaskRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [a.taskRoleArn, a.executionRoleArn], Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
         { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: a.logGroupArn },
     );

@@ -62,12 +62,14 @@ export function readStackSettings(get: ConfigGetter): StackSettings {
 
 /** Seconds a container may take from RunTask to its first poll (cold starts of 45–90 s are common). */
 export const DEFAULT_START_SECONDS = 300;
+/** When the trigger waited for RUNNING, only the worker's own start-up is left. */
+export const START_AFTER_RUNNING_SECONDS = 60;
 
 /**
  * The state machine's timeout, the guard for a task no worker ever takes: every attempt's trigger,
  * container start and task time, plus the retry waits, plus a minute of margin.
  */
-export function deriveStateMachineTimeout(step: { triggerTimeoutSeconds: number; timeoutSeconds: number; startSeconds?: number; retry?: StepRetryArgs | false }): number {
+export function deriveStateMachineTimeout(step: { triggerTimeoutSeconds: number; timeoutSeconds: number; waitForRunningSeconds?: number; startSeconds?: number; retry?: StepRetryArgs | false }): number {
     const d = STEP_DEFAULTS.retry;
     const retry = step.retry === false ? { maxAttempts: 0 } : step.retry ?? {};
     const attempts = 1 + (retry.maxAttempts ?? d.maxAttempts);
@@ -76,5 +78,6 @@ export function deriveStateMachineTimeout(step: { triggerTimeoutSeconds: number;
         const r = retry as StepRetryArgs;
         waits += Math.min((r.intervalSeconds ?? d.intervalSeconds) * (r.backoffRate ?? d.backoffRate) ** k, r.maxDelaySeconds ?? d.maxDelaySeconds);
     }
-    return Math.ceil(attempts * (step.triggerTimeoutSeconds + (step.startSeconds ?? DEFAULT_START_SECONDS) + step.timeoutSeconds) + waits + 60);
+    const start = step.startSeconds ?? (step.waitForRunningSeconds ? START_AFTER_RUNNING_SECONDS : DEFAULT_START_SECONDS);
+    return Math.ceil(attempts * (step.triggerTimeoutSeconds + start + step.timeoutSeconds) + waits + 60);
 }

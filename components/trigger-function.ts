@@ -3,7 +3,7 @@
 // handler logic in functions/, which the serializer copies in.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { readTriggerConfig, triggerTask, TRIGGER_ENV, TriggerResult } from "../functions/trigger";
+import { EcsRunTask, readTriggerConfig, triggerTask, TRIGGER_ENV, TriggerResult } from "../functions/trigger";
 import { programDependencies } from "./lambda-packaging";
 
 export const TRIGGER_RUNTIME = aws.lambda.Runtime.NodeJS22dX;
@@ -17,12 +17,16 @@ export interface TriggerFunctionArgs {
 
 /** The Lambda handler; exported so tests can check what the serializer makes of it. */
 export async function triggerHandler(event: unknown): Promise<TriggerResult> {
-    const g = globalThis as { __triggerEcs?: { runTask(request: Record<string, unknown>): Promise<any> } };
+    const g = globalThis as { __triggerEcs?: EcsRunTask };
     if (!g.__triggerEcs) {
-        const { ECSClient, RunTaskCommand } = require("@aws-sdk/client-ecs");
+        const { ECSClient, RunTaskCommand, DescribeTasksCommand, StopTaskCommand } = require("@aws-sdk/client-ecs");
         const client = new ECSClient({});
         // One client per container, reused by warm invocations.
-        g.__triggerEcs = { runTask: request => client.send(new RunTaskCommand(request)) };
+        g.__triggerEcs = {
+            runTask: request => client.send(new RunTaskCommand(request)),
+            describeTasks: request => client.send(new DescribeTasksCommand(request)),
+            stopTask: request => client.send(new StopTaskCommand(request)),
+        };
     }
     return triggerTask(g.__triggerEcs, readTriggerConfig(process.env), event);
 }

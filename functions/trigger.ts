@@ -26,6 +26,8 @@ export interface TriggerConfig {
     assignPublicIp: boolean;
     capacity: Capacity;
     platformVersion: string;
+    /** Wait this long for the task to be RUNNING; 0 returns right after RunTask. */
+    waitForRunningSeconds: number;
 }
 
 /** The Lambda environment variables the component sets and `readTriggerConfig` reads. */
@@ -37,6 +39,7 @@ export const TRIGGER_ENV = {
     assignPublicIp: "ASSIGN_PUBLIC_IP",
     capacity: "CAPACITY",
     platformVersion: "PLATFORM_VERSION",
+    waitForRunningSeconds: "WAIT_FOR_RUNNING_SECONDS",
 } as const;
 
 /** Tag on every task the trigger starts: which execution it serves. */
@@ -47,10 +50,28 @@ export interface RunTaskAnswer {
     failures?: Array<{ arn?: string; reason?: string; detail?: string }>;
 }
 
-/** The one ECS call the trigger needs; the Lambda adapts the SDK client to it. */
+export interface EcsTaskDescription {
+    taskArn?: string;
+    lastStatus?: string;
+    stoppedReason?: string;
+    stopCode?: string;
+    containers?: Array<{ name?: string; exitCode?: number; reason?: string }>;
+    tags?: Array<{ key?: string; value?: string }>;
+}
+
+/** The ECS calls the trigger needs; the Lambda adapts the SDK client to them. */
 export interface EcsRunTask {
     runTask(request: Record<string, unknown>): Promise<RunTaskAnswer>;
+    describeTasks?(request: { cluster: string; tasks: string[]; include?: string[] }): Promise<{ tasks?: EcsTaskDescription[]; failures?: RunTaskAnswer["failures"] }>;
+    stopTask?(request: { cluster: string; task: string; reason: string }): Promise<unknown>;
 }
+
+export interface Clock {
+    now(): number;
+    sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = { now: () => Date.now(), sleep: ms => new Promise(resolve => setTimeout(resolve, ms)) };
 
 function required(env: Record<string, string | undefined>, name: string): string {
     const value = env[name];
@@ -68,6 +89,8 @@ export function readTriggerConfig(env: Record<string, string | undefined>): Trig
     const assign = required(env, TRIGGER_ENV.assignPublicIp);
     if (assign !== "ENABLED" && assign !== "DISABLED") throw namedError("Trigger.Misconfigured", `${TRIGGER_ENV.assignPublicIp} must be ENABLED or DISABLED, not ${assign}`);
     const subnets = list(required(env, TRIGGER_ENV.subnets));
+    const wait = Number(env[TRIGGER_ENV.waitForRunningSeconds] ?? "0");
+    if (!Number.isInteger(wait) || wait < 0) throw namedError("Trigger.Misconfigured", `${TRIGGER_ENV.waitForRunningSeconds} must be a whole number of seconds, not ${env[TRIGGER_ENV.waitForRunningSeconds]}`);
     return {
         cluster: required(env, TRIGGER_ENV.cluster),
         taskDefinition: required(env, TRIGGER_ENV.taskDefinition),
@@ -76,6 +99,7 @@ export function readTriggerConfig(env: Record<string, string | undefined>): Trig
         assignPublicIp: assign === "ENABLED",
         capacity,
         platformVersion: required(env, TRIGGER_ENV.platformVersion),
+        waitForRunningSeconds: wait,
     };
 }
 
@@ -133,13 +157,56 @@ export function validateTriggerEvent(event: unknown): TriggerEvent {
     return { executionArn: e.executionArn, executionName: typeof e.executionName === "string" ? e.executionName : undefined };
 }
 
-/** Starts the task for one execution; throws Trigger.NoCapacity or Trigger.RunTaskFailed. */
-export async function triggerTask(ecs: EcsRunTask, config: TriggerConfig, event: unknown): Promise<TriggerResult> {
+/** Why a stopped task stopped, in one line: ECS's reason, stop code and the container's exit code. */
+export function describeStoppedTask(task: EcsTaskDescription): string {
+    const container = task.containers?.[0];
+    const parts = [task.stoppedReason ?? "no reason given"];
+    if (task.stopCode) parts.push(`stop code ${task.stopCode}`);
+    if (container?.exitCode !== undefined) parts.push(`container ${container.name ?? ""} exit code ${container.exitCode}`.replace("  ", " "));
+    if (container?.reason) parts.push(`container reason: ${container.reason}`);
+    return parts.join("; ");
+}
+
+/** Delay before the k-th status check: quick at first (a warm start), then every 5 s. */
+export function pollDelayMs(attempt: number): number {
+    return Math.min(250 * 2 ** attempt, 5000);
+}
+
+/**
+ * Waits until the task is RUNNING. Throws Trigger.TaskStopped with ECS's reason when it stops
+ * first (image pull failure, missing secret, crash at start), and stops it and throws the same
+ * when it is not RUNNING in time, so no container is left to start after the execution moved on.
+ */
+export async function waitForRunning(ecs: EcsRunTask, cluster: string, taskArn: string, timeoutSeconds: number, clock: Clock = realClock): Promise<void> {
+    if (!ecs.describeTasks || !ecs.stopTask) throw namedError("Trigger.Misconfigured", "waiting for RUNNING needs DescribeTasks and StopTask");
+    const deadline = clock.now() + timeoutSeconds * 1000;
+    for (let attempt = 0; ; attempt++) {
+        const answer = await ecs.describeTasks({ cluster, tasks: [taskArn] });
+        const task = answer.tasks?.[0];
+        if (task?.lastStatus === "RUNNING") return;
+        if (task?.lastStatus === "STOPPED" || task?.lastStatus === "DEPROVISIONING") {
+            throw namedError("Trigger.TaskStopped", `task ${taskArn} stopped before it was RUNNING: ${describeStoppedTask(task)}`);
+        }
+        if (clock.now() >= deadline) {
+            await ecs.stopTask({ cluster, task: taskArn, reason: `not RUNNING within ${timeoutSeconds} s of RunTask` });
+            throw namedError("Trigger.TaskStopped", `task ${taskArn} was not RUNNING within ${timeoutSeconds} s (last status ${task?.lastStatus ?? "unknown"}); the trigger stopped it`);
+        }
+        await clock.sleep(Math.min(pollDelayMs(attempt), Math.max(0, deadline - clock.now())));
+    }
+}
+
+/** Starts the task for one execution; throws Trigger.NoCapacity, Trigger.RunTaskFailed or Trigger.TaskStopped. */
+export async function triggerTask(ecs: EcsRunTask, config: TriggerConfig, event: unknown, clock: Clock = realClock): Promise<TriggerResult> {
     const valid = validateTriggerEvent(event);
     const answer = await ecs.runTask(buildRunTaskRequest(config, valid));
     const error = errorForRunTaskAnswer(answer);
     if (error) throw error;
     const taskArn = answer.tasks![0].taskArn!;
     console.log(JSON.stringify({ event: "task-started", executionArn: valid.executionArn, taskArn }));
+    if (config.waitForRunningSeconds > 0) {
+        const started = clock.now();
+        await waitForRunning(ecs, config.cluster, taskArn, config.waitForRunningSeconds, clock);
+        console.log(JSON.stringify({ event: "task-running", executionArn: valid.executionArn, taskArn, waitedMs: clock.now() - started }));
+    }
     return { executionArn: valid.executionArn, taskArn };
 }

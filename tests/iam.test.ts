@@ -56,12 +56,13 @@ describe("IAM of the dev stack", function () {
         ]);
     });
 
-    it("lets the trigger run this task family in this cluster, tag at launch, pass the two roles to ECS tasks, and log", () => {
+    it("lets the trigger run this task family in this cluster, tag at launch, watch and stop this cluster's tasks, pass the two roles to ECS tasks, and log", () => {
         const cluster = arnOf("aws:ecs/cluster:Cluster", "ecs-cluster");
         const family = stack.one("aws:ecs/taskDefinition:TaskDefinition", "ecs-task").state.arnWithoutRevision;
         assert.deepStrictEqual(policyOf("ecs-trigger").map(s => [s.Action, s.Resource, s.Condition]), [
             [["ecs:RunTask"], `${family}:*`, { ArnEquals: { "ecs:cluster": cluster } }],
             [["ecs:TagResource"], cluster.replace(":cluster/", ":task/") + "/*", { StringEquals: { "ecs:CreateAction": "RunTask" } }],
+            [["ecs:DescribeTasks", "ecs:StopTask"], cluster.replace(":cluster/", ":task/") + "/*", { ArnEquals: { "ecs:cluster": cluster } }],
             [["iam:PassRole"], [arnOf("aws:iam/role:Role", "ecs-task"), arnOf("aws:iam/role:Role", "ecs-execution")], { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } }],
             [["logs:CreateLogStream", "logs:PutLogEvents"], `${arnOf("aws:cloudwatch/logGroup:LogGroup", "ecs-trigger")}:*`, undefined],
         ]);

@@ -149,5 +149,7 @@ describe("the step block", () => {
         // 4 attempts × (60 + 300 + 3600) + (10 + 20 + 40) + 60
         assert.strictEqual(deriveStateMachineTimeout({ triggerTimeoutSeconds: 60, timeoutSeconds: 3600 }), 4 * 3960 + 70 + 60);
         assert.strictEqual(deriveStateMachineTimeout({ triggerTimeoutSeconds: 60, timeoutSeconds: 100, retry: false }), 60 + 300 + 100 + 60);
+        // With the wait for RUNNING inside the trigger's time, a minute of worker start-up is left.
+        assert.strictEqual(deriveStateMachineTimeout({ triggerTimeoutSeconds: 375, waitForRunningSeconds: 300, timeoutSeconds: 3600 }), 4 * (375 + 60 + 3600) + 70 + 60);
     });
 });

@@ -13,6 +13,7 @@ describe("the trigger Lambda's archive", function () {
     let folder: { dir: string; remove(): void };
     const requests: any[] = [];
     let answer: object = {};
+    let described: object = {};
 
     before(async () => {
         const stack = await devStack();
@@ -24,7 +25,10 @@ describe("the trigger Lambda's archive", function () {
         ecs = await startAwsJsonServer({
             protocol: "1.1",
             targetPrefix: "AmazonEC2ContainerServiceV20141113",
-            operations: { RunTask: body => (requests.push(body), answer) },
+            operations: {
+                RunTask: body => (requests.push({ op: "RunTask", ...body }), answer),
+                DescribeTasks: body => (requests.push({ op: "DescribeTasks", ...body }), described),
+            },
         });
         folder = lambdaFolder(indexJs, ["@aws-sdk/client-ecs"]);
     });
@@ -46,10 +50,12 @@ describe("the trigger Lambda's archive", function () {
     it("calls RunTask with the stack's cluster, task definition and network, and returns the task ARN", async () => {
         requests.length = 0;
         answer = { tasks: [{ taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/0123456789abcdef" }], failures: [] };
+        described = { tasks: [{ taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/0123456789abcdef", lastStatus: "RUNNING" }], failures: [] };
         const out = await invokeInFolder(folder.dir, event, lambdaEnv());
         assert.ok(out.ok, `handler failed: ${out.name}: ${out.message}\n${out.stderr}`);
         assert.deepStrictEqual(out.result, { executionArn: event.executionArn, taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/0123456789abcdef" });
-        assert.strictEqual(requests.length, 1);
+        assert.deepStrictEqual(requests.map(r => r.op), ["RunTask", "DescribeTasks"], "waits for RUNNING");
+        assert.deepStrictEqual(requests[1].tasks, ["arn:aws:ecs:us-east-1:000000000000:task/c/0123456789abcdef"]);
         const r = requests[0];
         assert.strictEqual(r.cluster, env.CLUSTER_ARN);
         assert.strictEqual(r.taskDefinition, env.TASK_DEFINITION_ARN);
@@ -74,5 +80,13 @@ describe("the trigger Lambda's archive", function () {
         const other = await invokeInFolder(folder.dir, event, lambdaEnv());
         assert.strictEqual(other.name, "Trigger.RunTaskFailed");
         assert.match(other.message!, /MISSING no such thing/);
+    });
+
+    it("reports a task that stops before RUNNING as Trigger.TaskStopped with ECS's reason", async () => {
+        answer = { tasks: [{ taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/dead" }], failures: [] };
+        described = { tasks: [{ taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/dead", lastStatus: "STOPPED", stoppedReason: "Essential container in task exited", stopCode: "EssentialContainerExited", containers: [{ name: "worker", exitCode: 1 }] }] };
+        const out = await invokeInFolder(folder.dir, event, lambdaEnv());
+        assert.strictEqual(out.name, "Trigger.TaskStopped");
+        assert.match(out.message!, /Essential container in task exited; stop code EssentialContainerExited; container worker exit code 1/);
     });
 });

@@ -1,6 +1,6 @@
 // The trigger's logic, over a fake ECS client: the exact RunTask request and the named errors.
 import * as assert from "assert";
-import { buildRunTaskRequest, EcsRunTask, errorForRunTaskAnswer, readTriggerConfig, startedByFor, triggerTask, TriggerConfig } from "../functions/trigger";
+import { buildRunTaskRequest, Clock, EcsRunTask, EcsTaskDescription, errorForRunTaskAnswer, pollDelayMs, readTriggerConfig, startedByFor, triggerTask, TriggerConfig } from "../functions/trigger";
 
 const config: TriggerConfig = {
     cluster: "arn:aws:ecs:us-east-1:000000000000:cluster/c",
@@ -10,6 +10,7 @@ const config: TriggerConfig = {
     assignPublicIp: true,
     capacity: "FARGATE",
     platformVersion: "1.4.0",
+    waitForRunningSeconds: 0,
 };
 const event = { executionArn: "arn:aws:states:us-east-1:000000000000:execution:sm:run 1", executionName: "run 1" };
 
@@ -67,8 +68,66 @@ describe("trigger handler", () => {
 
     it("reads its configuration from the environment and names a missing variable", () => {
         const env = { CLUSTER_ARN: "c", TASK_DEFINITION_ARN: "t", SUBNET_IDS: "s1, s2", SECURITY_GROUP_IDS: "", ASSIGN_PUBLIC_IP: "DISABLED", CAPACITY: "FARGATE_SPOT", PLATFORM_VERSION: "1.4.0" };
-        assert.deepStrictEqual(readTriggerConfig(env), { cluster: "c", taskDefinition: "t", subnets: ["s1", "s2"], securityGroups: [], assignPublicIp: false, capacity: "FARGATE_SPOT", platformVersion: "1.4.0" });
+        assert.deepStrictEqual(readTriggerConfig(env), { cluster: "c", taskDefinition: "t", subnets: ["s1", "s2"], securityGroups: [], assignPublicIp: false, capacity: "FARGATE_SPOT", platformVersion: "1.4.0", waitForRunningSeconds: 0 });
+        assert.strictEqual(readTriggerConfig({ ...env, WAIT_FOR_RUNNING_SECONDS: "300" }).waitForRunningSeconds, 300);
+        assert.throws(() => readTriggerConfig({ ...env, WAIT_FOR_RUNNING_SECONDS: "-1" }), /WAIT_FOR_RUNNING_SECONDS must be a whole number/);
         assert.throws(() => readTriggerConfig({ ...env, CLUSTER_ARN: undefined }), (e: Error) => e.name === "Trigger.Misconfigured" && /CLUSTER_ARN/.test(e.message));
         assert.throws(() => readTriggerConfig({ ...env, CAPACITY: "EC2" }), /CAPACITY must be FARGATE or FARGATE_SPOT/);
+    });
+});
+
+/** A clock that jumps instead of waiting, and an ECS whose task walks through given statuses. */
+function fakeClock(): Clock & { slept: number[] } {
+    let t = 0;
+    const slept: number[] = [];
+    return { slept, now: () => t, sleep: async ms => void (slept.push(ms), (t += ms)) };
+}
+
+function ecsWithStatuses(statuses: EcsTaskDescription[]): EcsRunTask & { calls: string[] } {
+    const calls: string[] = [];
+    let i = 0;
+    return {
+        calls,
+        runTask: async () => (calls.push("RunTask"), { tasks: [{ taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/t1" }] }),
+        describeTasks: async r => (calls.push(`DescribeTasks ${r.tasks[0]}`), { tasks: [statuses[Math.min(i++, statuses.length - 1)]] }),
+        stopTask: async r => void calls.push(`StopTask ${r.task} (${r.reason})`),
+    };
+}
+
+describe("trigger: waiting for RUNNING", () => {
+    const waiting = { ...config, waitForRunningSeconds: 300 };
+
+    it("returns once the task is RUNNING, polling quickly at first", async () => {
+        const ecs = ecsWithStatuses([{ lastStatus: "PROVISIONING" }, { lastStatus: "PENDING" }, { lastStatus: "RUNNING" }]);
+        const clock = fakeClock();
+        const result = await triggerTask(ecs, waiting, event, clock);
+        assert.strictEqual(result.taskArn, "arn:aws:ecs:us-east-1:000000000000:task/c/t1");
+        assert.deepStrictEqual(ecs.calls.filter(c => c.startsWith("DescribeTasks")).length, 3);
+        assert.deepStrictEqual(clock.slept, [250, 500]);
+    });
+
+    it("throws Trigger.TaskStopped with ECS's reason and the exit code when the task stops first", async () => {
+        const ecs = ecsWithStatuses([{ lastStatus: "PENDING" }, { lastStatus: "STOPPED", stoppedReason: "CannotPullContainerError: pull image manifest has been retried 5 time(s)", stopCode: "TaskFailedToStart", containers: [{ name: "worker", exitCode: 1 }] }]);
+        await assert.rejects(triggerTask(ecs, waiting, event, fakeClock()), (e: Error) =>
+            e.name === "Trigger.TaskStopped" && /CannotPullContainerError/.test(e.message) && /stop code TaskFailedToStart/.test(e.message) && /container worker exit code 1/.test(e.message));
+        assert.ok(!ecs.calls.some(c => c.startsWith("StopTask")));
+    });
+
+    it("stops a task that is not RUNNING in time and says so", async () => {
+        const ecs = ecsWithStatuses([{ lastStatus: "PENDING" }]);
+        const clock = fakeClock();
+        await assert.rejects(triggerTask(ecs, { ...config, waitForRunningSeconds: 30 }, event, clock), (e: Error) => e.name === "Trigger.TaskStopped" && /not RUNNING within 30 s \(last status PENDING\)/.test(e.message));
+        assert.match(ecs.calls.at(-1)!, /^StopTask arn:aws:ecs:us-east-1:000000000000:task\/c\/t1 \(not RUNNING within 30 s/);
+        assert.ok(clock.now() >= 30_000 && clock.now() <= 30_000 + 5000, `gave up at ${clock.now()} ms`);
+    });
+
+    it("does not describe the task at all when waiting is off", async () => {
+        const ecs = ecsWithStatuses([{ lastStatus: "PENDING" }]);
+        await triggerTask(ecs, config, event, fakeClock());
+        assert.deepStrictEqual(ecs.calls, ["RunTask"]);
+    });
+
+    it("backs off to one check every 5 s", () => {
+        assert.deepStrictEqual([0, 1, 2, 3, 4, 5, 10].map(pollDelayMs), [250, 500, 1000, 2000, 4000, 5000, 5000]);
     });
 });
