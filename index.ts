@@ -17,6 +17,7 @@ const step = new FargateActivityStep("ecs", {
     heartbeatSeconds: settings.heartbeatSeconds,
     logRetentionDays: settings.logRetentionDays,
     jobDurationMs: settings.jobDurationMs,
+    scheduleTimeAlarm: settings.alarms ? { topicArn: settings.alarmTopicArn } : undefined,
 });
 
 const failed = new Fail("failed", { comment: "Keeps the failing step's error name and cause", errorPath: "$.Error", causePath: "$.Cause" });
@@ -30,6 +31,7 @@ const machine = new StepStateMachine("pipeline", {
     logLevel: settings.logLevel,
     includeExecutionData: settings.includeExecutionData,
     logRetentionDays: settings.logRetentionDays,
+    alarms: settings.alarms ? { topicArn: settings.alarmTopicArn } : undefined,
 });
 
 const region = aws.getRegionOutput().region;

@@ -7,7 +7,8 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { Capacity } from "../functions/trigger";
 import { validateFargateSize } from "./fargate-sizes";
-import { assumeRolePolicy, clusterTasksArn, executionRolePolicy, taskRolePolicy, triggerRolePolicy } from "./iam-policies";
+import { createHealer } from "./healer-function";
+import { assumeRolePolicy, clusterTasksArn, executionHistoryPolicy, executionRolePolicy, executionsArn, healerRolePolicy, taskRolePolicy, triggerRolePolicy } from "./iam-policies";
 import { checked, oneOf, wholeNumber } from "./inputs";
 import { scopedName, validateActivityName } from "./names";
 import { createPublicNetwork } from "./network";
@@ -60,6 +61,15 @@ export interface FargateActivityStepArgs {
     jobDurationMs?: pulumi.Input<number>;
     /** More environment variables for the worker container. */
     environment?: Record<string, pulumi.Input<string>>;
+    /**
+     * Heal executions whose container stopped after RUNNING but before it took its task: a Lambda on
+     * this step's ECS task-stopped events fails one pending task with Worker.Lost, and the block
+     * retries. The state machine using the step must grant it its history (StepStateMachine does).
+     * Default true.
+     */
+    healLostWorkers?: boolean;
+    /** An alarm when an activity task waited longer than this for a worker (AWS/States ActivityScheduleTime). Default: no alarm. */
+    scheduleTimeAlarm?: { thresholdSeconds?: number; topicArn?: pulumi.Input<string> };
     /** Retention of the container's and the trigger's logs, in days. Default 30. */
     logRetentionDays?: pulumi.Input<number>;
     /** A ready image URI; when absent the worker image is built from `imageBuild` into a new ECR repository. */
@@ -90,6 +100,9 @@ export class FargateActivityStep extends pulumi.ComponentResource {
     readonly executionRole: aws.iam.Role;
     readonly triggerRole: aws.iam.Role;
     readonly logGroup: aws.cloudwatch.LogGroup;
+    /** Undefined when healLostWorkers is false. */
+    readonly healerFunction?: aws.lambda.CallbackFunction<unknown, unknown>;
+    readonly healerRole?: aws.iam.Role;
     readonly imageUri: pulumi.Output<string>;
     readonly subnetIds: pulumi.Output<string[]>;
     readonly securityGroupIds: pulumi.Output<string[]>;
@@ -259,6 +272,47 @@ export class FargateActivityStep extends pulumi.ComponentResource {
             },
         }, this);
 
+        if (args.healLostWorkers !== false) {
+            const healerLogGroup = new aws.cloudwatch.LogGroup(`${name}-healer`, { namePrefix: `/fargate-activity/${family}/healer-`, retentionInDays }, parent);
+            this.healerRole = new aws.iam.Role(`${name}-healer`, { assumeRolePolicy: pulumi.jsonStringify(assumeRolePolicy("lambda.amazonaws.com")), description: "Healer Lambda: fail the task of a container that stopped before taking it" }, parent);
+            new aws.iam.RolePolicy(`${name}-healer`, {
+                role: this.healerRole.id,
+                policy: pulumi.jsonStringify(healerRolePolicy({
+                    activityArn: this.activityArn,
+                    clusterArn: this.clusterArn,
+                    clusterTasksArn: this.clusterArn.apply(clusterTasksArn),
+                    logGroupArn: pulumi.interpolate`${healerLogGroup.arn}:*`,
+                })),
+            }, parent);
+            this.healerFunction = createHealer(name, {
+                role: this.healerRole,
+                logGroupName: healerLogGroup.name,
+                activityArn: this.activityArn,
+                clusterArn: this.clusterArn,
+                taskFamilyArn: this.taskDefinition.arnWithoutRevision,
+            }, this);
+        }
+
+        if (args.scheduleTimeAlarm) {
+            const threshold = args.scheduleTimeAlarm.thresholdSeconds ?? 600;
+            wholeNumber("scheduleTimeAlarm.thresholdSeconds", 1, 31_536_000)(threshold);
+            const actions = args.scheduleTimeAlarm.topicArn ? [args.scheduleTimeAlarm.topicArn] : [];
+            new aws.cloudwatch.MetricAlarm(`${name}-schedule-time`, {
+                alarmDescription: `An activity task of step ${name} waited more than ${threshold} s for a worker`,
+                namespace: "AWS/States",
+                metricName: "ActivityScheduleTime",
+                dimensions: { ActivityArn: this.activityArn },
+                statistic: "Maximum",
+                period: 60,
+                evaluationPeriods: 1,
+                threshold: threshold * 1000,
+                comparisonOperator: "GreaterThanThreshold",
+                treatMissingData: "notBreaching",
+                alarmActions: actions,
+                okActions: actions,
+            }, parent);
+        }
+
         this.registerOutputs({
             activityArn: this.activityArn,
             taskDefinitionArn: this.taskDefinition.arn,
@@ -282,6 +336,18 @@ export class FargateActivityStep extends pulumi.ComponentResource {
             retry: this.retry,
             ...options,
         });
+    }
+
+    /**
+     * Lets the healer read the history of `stateMachineArn`'s executions, which it needs to tell a
+     * container that never took its task from one that did. StepStateMachine calls this.
+     */
+    grantExecutionHistory(name: string, stateMachineArn: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): aws.iam.RolePolicy | undefined {
+        if (!this.healerRole) return undefined;
+        return new aws.iam.RolePolicy(name, {
+            role: this.healerRole.id,
+            policy: pulumi.jsonStringify(executionHistoryPolicy({ executionsArn: pulumi.output(stateMachineArn).apply(executionsArn) })),
+        }, opts);
     }
 
     /** What a state machine's role needs to run this step: invoke the trigger. */

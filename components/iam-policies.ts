@@ -76,6 +76,28 @@ export function triggerRolePolicy<T>(a: {
     );
 }
 
+/** The healer: read this cluster's stopped tasks, claim and fail a pending task of this activity. */
+export function healerRolePolicy<T>(a: { activityArn: T; clusterArn: T; clusterTasksArn: T; logGroupArn: T }): PolicyDocument<T | string> {
+    return document<T | string>(
+        { Sid: "ReadStoppedTasks", Effect: "Allow", Action: ["ecs:DescribeTasks"], Resource: a.clusterTasksArn, Condition: { ArnEquals: { "ecs:cluster": a.clusterArn } } },
+        { Sid: "ClaimPendingTask", Effect: "Allow", Action: ["states:GetActivityTask"], Resource: a.activityArn },
+        { Sid: "FailClaimedTask", Effect: "Allow", Action: ["states:SendTaskFailure"], Resource: "*" },
+        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: a.logGroupArn },
+    );
+}
+
+/** Read the history of this state machine's executions (granted by the state machine that uses the step). */
+export function executionHistoryPolicy<T>(a: { executionsArn: T }): PolicyDocument<T> {
+    return document<T>({ Sid: "ReadExecutionHistory", Effect: "Allow", Action: ["states:GetExecutionHistory"], Resource: a.executionsArn });
+}
+
+/** `arn:…:stateMachine:<name>` → `arn:…:execution:<name>:*`. */
+export function executionsArn(stateMachineArn: string): string {
+    const match = /^(arn:[^:]+:states:[^:]*:[^:]*:)stateMachine:([^:]+)$/.exec(stateMachineArn);
+    if (!match) throw new Error(`"${stateMachineArn}" is not a state machine ARN (arn:aws:states:<region>:<account>:stateMachine:<name>)`);
+    return `${match[1]}execution:${match[2]}:*`;
+}
+
 /** The state machine: invoke the trigger functions, plus the log-delivery and X-Ray calls AWS requires (unscopable). */
 export function stateMachineRolePolicy<T>(a: { functionArns: T[] }): PolicyDocument<T | string> {
     return document<T | string>(

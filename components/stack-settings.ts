@@ -18,6 +18,10 @@ export interface StackSettings {
     logLevel: LogLevel;
     includeExecutionData: boolean;
     jobDurationMs: number;
+    /** Alarms on failed and timed-out executions and on a long schedule time. */
+    alarms: boolean;
+    /** SNS topic the alarms notify; none by default. */
+    alarmTopicArn?: string;
 }
 
 /** Reads one raw config value; `new pulumi.Config().get` fits. */
@@ -44,6 +48,13 @@ function boolean(get: ConfigGetter, key: string, fallback: boolean): boolean {
     return raw === "true";
 }
 
+function topicArn(get: ConfigGetter, key: string): string | undefined {
+    const raw = get(key);
+    if (raw === undefined || raw === "") return undefined;
+    if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(raw)) throw new Error(`config ${key}: must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>); got ${JSON.stringify(raw)}`);
+    return raw;
+}
+
 export function readStackSettings(get: ConfigGetter): StackSettings {
     return {
         cpu: integer(get, "cpu", 256, 256, 16384)!,
@@ -57,6 +68,8 @@ export function readStackSettings(get: ConfigGetter): StackSettings {
         logLevel: choice(get, "logLevel", "ERROR", LOG_LEVELS),
         includeExecutionData: boolean(get, "includeExecutionData", false),
         jobDurationMs: integer(get, "jobDurationMs", 10000, 0, 86_400_000)!,
+        alarms: boolean(get, "alarms", true),
+        alarmTopicArn: topicArn(get, "alarmTopicArn"),
     };
 }
 

@@ -26,6 +26,8 @@ export interface StepStateMachineArgs {
     includeExecutionData?: boolean;
     /** Default 30. */
     logRetentionDays?: pulumi.Input<number>;
+    /** Alarms on failed and timed-out executions (AWS/States), notifying `topicArn` when given. Default: none. */
+    alarms?: { topicArn?: pulumi.Input<string> };
 }
 
 export class StepStateMachine extends pulumi.ComponentResource {
@@ -63,6 +65,26 @@ export class StepStateMachine extends pulumi.ComponentResource {
             tracingConfiguration: { enabled: true },
         }, { parent: this, dependsOn: [policy] });
         this.arn = this.stateMachine.arn;
+        args.steps.forEach((step, i) => step.grantExecutionHistory(`${name}-history-${i + 1}`, this.arn, parent));
+        if (args.alarms) {
+            const actions = args.alarms.topicArn ? [args.alarms.topicArn] : [];
+            for (const [metric, what] of [["ExecutionsFailed", "failed"], ["ExecutionsTimedOut", "timed out"]] as const) {
+                new aws.cloudwatch.MetricAlarm(`${name}-${metric}`, {
+                    alarmDescription: `An execution of ${name} ${what}`,
+                    namespace: "AWS/States",
+                    metricName: metric,
+                    dimensions: { StateMachineArn: this.arn },
+                    statistic: "Sum",
+                    period: 300,
+                    evaluationPeriods: 1,
+                    threshold: 0,
+                    comparisonOperator: "GreaterThanThreshold",
+                    treatMissingData: "notBreaching",
+                    alarmActions: actions,
+                    okActions: actions,
+                }, parent);
+            }
+        }
         this.registerOutputs({ arn: this.arn });
     }
 }

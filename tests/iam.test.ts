@@ -9,8 +9,9 @@ type Statement = { Sid: string; Action: string[]; Resource: string | string[]; C
 describe("IAM of the dev stack", function () {
     this.timeout(60_000);
     let stack: EvaluatedStack;
-    const roles = ["ecs-execution", "ecs-task", "ecs-trigger", "pipeline-role"];
+    const roles = ["ecs-execution", "ecs-task", "ecs-trigger", "ecs-healer", "pipeline-role"];
     const policyOf = (role: string): Statement[] => JSON.parse(stack.one("aws:iam/rolePolicy:RolePolicy", role).inputs.policy).Statement;
+    const healerPolicies = () => stack.ofType("aws:iam/rolePolicy:RolePolicy").filter(p => p.inputs.role === stack.one("aws:iam/role:Role", "ecs-healer").state.name);
     const arnOf = (type: string, name: string) => stack.one(type, name).state.arn;
 
     before(async () => {
@@ -23,15 +24,18 @@ describe("IAM of the dev stack", function () {
         for (const role of roles) {
             const r = stack.one("aws:iam/role:Role", role).inputs;
             assert.deepStrictEqual(r.managedPolicyArns ?? [], [], role);
-            assert.strictEqual(stack.ofType("aws:iam/rolePolicy:RolePolicy", role).length, 1, role);
+            const inline = stack.ofType("aws:iam/rolePolicy:RolePolicy").filter(p => p.inputs.role === stack.one("aws:iam/role:Role", role).state.name);
+            assert.strictEqual(inline.length, role === "ecs-healer" ? 2 : 1, role);
         }
         const all = JSON.stringify(stack.resources.map(r => r.inputs));
         assert.ok(!/FullAccess/.test(all), "no *FullAccess policy anywhere");
     });
 
     it("grants no `*` action and only actions that exist", async () => {
-        for (const role of roles) {
-            for (const s of policyOf(role)) {
+        const documents = stack.ofType("aws:iam/rolePolicy:RolePolicy").map(p => [p.name, JSON.parse(p.inputs.policy).Statement as Statement[]] as const);
+        assert.ok(documents.length >= 6);
+        for (const [role, statements] of documents) {
+            for (const s of statements) {
                 for (const action of s.Action) {
                     assert.ok(!action.includes("*"), `${role}: wildcard action ${action}`);
                     const [service, name] = action.split(":");
@@ -66,6 +70,19 @@ describe("IAM of the dev stack", function () {
             [["iam:PassRole"], [arnOf("aws:iam/role:Role", "ecs-task"), arnOf("aws:iam/role:Role", "ecs-execution")], { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } }],
             [["logs:CreateLogStream", "logs:PutLogEvents"], `${arnOf("aws:cloudwatch/logGroup:LogGroup", "ecs-trigger")}:*`, undefined],
         ]);
+    });
+
+    it("lets the healer read this cluster's tasks, claim from this activity, fail tasks, log, and read only this state machine's executions", () => {
+        const cluster = arnOf("aws:ecs/cluster:Cluster", "ecs-cluster");
+        assert.deepStrictEqual(policyOf("ecs-healer").map(s => [s.Action, s.Resource, s.Condition]), [
+            [["ecs:DescribeTasks"], cluster.replace(":cluster/", ":task/") + "/*", { ArnEquals: { "ecs:cluster": cluster } }],
+            [["states:GetActivityTask"], arnOf("aws:sfn/activity:Activity", "ecs-activity"), undefined],
+            [["states:SendTaskFailure"], "*", undefined],
+            [["logs:CreateLogStream", "logs:PutLogEvents"], `${arnOf("aws:cloudwatch/logGroup:LogGroup", "ecs-healer")}:*`, undefined],
+        ]);
+        const history = healerPolicies().find(p => p.name === "pipeline-history-1")!;
+        const sm = arnOf("aws:sfn/stateMachine:StateMachine", "pipeline");
+        assert.deepStrictEqual(JSON.parse(history.inputs.policy).Statement.map((s: Statement) => [s.Action, s.Resource]), [[["states:GetExecutionHistory"], sm.replace(":stateMachine:", ":execution:") + ":*"]]);
     });
 
     it("lets the state machine invoke only its trigger, besides log delivery and X-Ray", () => {

@@ -24,6 +24,10 @@ const STEP_CHILDREN = [
     "aws:iam/role:Role",
     "aws:iam/rolePolicy:RolePolicy",
     "aws:lambda/function:Function",
+    "aws:lambda/permission:Permission",
+    "aws:cloudwatch/eventRule:EventRule",
+    "aws:cloudwatch/eventTarget:EventTarget",
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
 ];
 
 describe("the dev stack", function () {
@@ -44,7 +48,7 @@ describe("the dev stack", function () {
         assert.deepStrictEqual([...types].sort(), [...STEP_CHILDREN].sort());
         assert.strictEqual(children.filter(r => r.type === "aws:ec2/subnet:Subnet").length, 2, "two availability zones");
         assert.deepStrictEqual(children.filter(r => r.type === "aws:ec2/subnet:Subnet").map(s => s.inputs.availabilityZone), ["us-east-1a", "us-east-1b"]);
-        assert.deepStrictEqual(children.filter(r => r.type === "aws:iam/role:Role").map(r => r.name).sort(), ["ecs-execution", "ecs-task", "ecs-trigger"]);
+        assert.deepStrictEqual(children.filter(r => r.type === "aws:iam/role:Role").map(r => r.name).sort(), ["ecs-execution", "ecs-healer", "ecs-task", "ecs-trigger"]);
     });
 
     it("creates no NAT gateway, and a security group without ingress that lets out HTTPS only", () => {
@@ -103,6 +107,29 @@ describe("the dev stack", function () {
         assert.deepStrictEqual(stack.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").inputs.capacityProviders, ["FARGATE", "FARGATE_SPOT"]);
     });
 
+    it("subscribes the healer to this step's stopped tasks, and lets it read the state machine's history", () => {
+        const rule = JSON.parse(stack.one("aws:cloudwatch/eventRule:EventRule", "ecs-task-stopped").inputs.eventPattern);
+        const td = stack.one("aws:ecs/taskDefinition:TaskDefinition", "ecs-task").state;
+        assert.deepStrictEqual(rule, {
+            source: ["aws.ecs"],
+            "detail-type": ["ECS Task State Change"],
+            detail: { clusterArn: [stack.one("aws:ecs/cluster:Cluster").state.arn], lastStatus: ["STOPPED"], taskDefinitionArn: [{ prefix: `${td.arnWithoutRevision}:` }] },
+        });
+        const healer = stack.one("aws:lambda/function:Function", "ecs-healer");
+        assert.strictEqual(stack.one("aws:cloudwatch/eventTarget:EventTarget", "ecs-task-stopped").inputs.arn, healer.state.arn);
+        const permission = stack.one("aws:lambda/permission:Permission", "ecs-task-stopped").inputs;
+        assert.deepStrictEqual([permission.principal, permission.sourceArn], ["events.amazonaws.com", stack.one("aws:cloudwatch/eventRule:EventRule", "ecs-task-stopped").state.arn]);
+        assert.deepStrictEqual(healer.inputs.environment.variables, { ACTIVITY_ARN: stack.outputs.activityArn, CLUSTER_ARN: stack.one("aws:ecs/cluster:Cluster").state.arn });
+    });
+
+    it("alarms on failed and timed-out executions and on a task waiting long for a worker", () => {
+        const alarms = stack.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map(a => a.inputs);
+        assert.deepStrictEqual(alarms.map(a => a.metricName).sort(), ["ActivityScheduleTime", "ExecutionsFailed", "ExecutionsTimedOut"]);
+        for (const a of alarms) assert.strictEqual(a.namespace, "AWS/States");
+        assert.deepStrictEqual(alarms.find(a => a.metricName === "ExecutionsFailed")!.dimensions, { StateMachineArn: stack.outputs.stateMachineArn });
+        assert.deepStrictEqual(alarms.find(a => a.metricName === "ActivityScheduleTime")!.dimensions, { ActivityArn: stack.outputs.activityArn });
+    });
+
     it("creates a standard state machine with a timeout, logging and X-Ray tracing", () => {
         const sm = stack.one("aws:sfn/stateMachine:StateMachine").inputs;
         assert.strictEqual(sm.type, "STANDARD");
@@ -122,7 +149,7 @@ describe("the dev stack", function () {
         assert.deepStrictEqual(def.States.failed, { Type: "Fail", Comment: def.States.failed.Comment, ErrorPath: "$.Error", CausePath: "$.Cause" });
         assert.deepStrictEqual(def.States["run-ecs"].Catch, [{ ErrorEquals: ["States.ALL"], Next: "failed" }]);
         const branch = def.States["run-ecs"].Branches[0];
-        assert.strictEqual(branch.States["trigger-ecs"].Resource, stack.one("aws:lambda/function:Function").state.arn);
+        assert.strictEqual(branch.States["trigger-ecs"].Resource, stack.one("aws:lambda/function:Function", "ecs-trigger").state.arn);
         assert.strictEqual(branch.States["execute-ecs"].Resource, stack.outputs.activityArn);
         assert.deepStrictEqual(checkDefinition(def), []);
         assert.deepStrictEqual(await thirdPartyAslErrors(def), []);
@@ -150,7 +177,7 @@ describe("a second step in the same program", function () {
         assert.notStrictEqual(added.one("aws:ecs/taskDefinition:TaskDefinition").inputs.family, first.one("aws:ecs/taskDefinition:TaskDefinition", "ecs-task").inputs.family);
         assert.strictEqual(added.ofType("awsx:ecr:Image").length, 0, "a given image is not built");
         assert.strictEqual(added.one("aws:ecs/taskDefinition:TaskDefinition").inputs.runtimePlatform.cpuArchitecture, "ARM64");
-        assert.strictEqual(added.one("aws:lambda/function:Function").inputs.environment.variables.CAPACITY, "FARGATE_SPOT");
+        assert.strictEqual(added.one("aws:lambda/function:Function", "transform-trigger").inputs.environment.variables.CAPACITY, "FARGATE_SPOT");
         const def = renderDefinition(Chain.start(second.block()).next(new FargateActivityStep("third", { image: "x", subnetIds: ["subnet-1"], assignPublicIp: false }).block()));
         assert.deepStrictEqual(checkDefinition(def), []);
     });
@@ -158,10 +185,11 @@ describe("a second step in the same program", function () {
     it("uses the user's subnets and security groups and creates no network", async () => {
         const stack = await devStack();
         const before = stack.resources.length;
-        new FargateActivityStep("own-net", { image: "x", subnetIds: ["subnet-1", "subnet-2"], securityGroupIds: ["sg-1"], assignPublicIp: false, clusterArn: "arn:aws:ecs:us-east-1:000000000000:cluster/shared" });
+        new FargateActivityStep("own-net", { image: "x", subnetIds: ["subnet-1", "subnet-2"], securityGroupIds: ["sg-1"], assignPublicIp: false, clusterArn: "arn:aws:ecs:us-east-1:000000000000:cluster/shared", healLostWorkers: false });
         await settled();
         const added = stackView(stack.resources.slice(before));
         for (const t of ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/securityGroup:SecurityGroup", "aws:ecs/cluster:Cluster"]) assert.strictEqual(added.ofType(t).length, 0, t);
+        assert.strictEqual(added.ofType("aws:cloudwatch/eventRule:EventRule").length, 0, "no healer when healLostWorkers is false");
         const env = added.one("aws:lambda/function:Function").inputs.environment.variables;
         assert.deepStrictEqual([env.SUBNET_IDS, env.SECURITY_GROUP_IDS, env.ASSIGN_PUBLIC_IP, env.CLUSTER_ARN], ["subnet-1,subnet-2", "sg-1", "DISABLED", "arn:aws:ecs:us-east-1:000000000000:cluster/shared"]);
     });

@@ -90,3 +90,64 @@ describe("the trigger Lambda's archive", function () {
         assert.match(out.message!, /Essential container in task exited; stop code EssentialContainerExited; container worker exit code 1/);
     });
 });
+
+describe("the healer Lambda's archive", function () {
+    this.timeout(60_000);
+    let folder: { dir: string; remove(): void };
+    let env: Record<string, string>;
+    let ecs: RunningServer;
+    let sfn: RunningServer;
+    const calls: Array<{ op: string; body: any }> = [];
+    const taskArn = "arn:aws:ecs:us-east-1:000000000000:task/c/0123456789abcdef0123456789abcdef";
+    const executionArn = "arn:aws:states:us-east-1:000000000000:execution:pipeline:run-1";
+
+    before(async () => {
+        const stack = await devStack();
+        const fn = stack.one("aws:lambda/function:Function", "ecs-healer");
+        const files = await archiveFiles(fn);
+        assert.deepStrictEqual(Object.keys(files), ["__index.js"]);
+        const requires = new Set([...files["__index.js"].matchAll(/require\(([^)]*)\)/g)].map(m => m[1]));
+        assert.deepStrictEqual([...requires].sort(), ['"@aws-sdk/client-ecs"', '"@aws-sdk/client-sfn"']);
+        env = fn.inputs.environment.variables;
+        const record = (op: string) => (body: any) => void calls.push({ op, body });
+        ecs = await startAwsJsonServer({
+            protocol: "1.1",
+            targetPrefix: "AmazonEC2ContainerServiceV20141113",
+            operations: {
+                DescribeTasks: body => (record("DescribeTasks")(body), { tasks: [{ taskArn, lastStatus: "STOPPED", stoppedReason: "Essential container in task exited", containers: [{ name: "worker", exitCode: 1 }], tags: [{ key: "step-functions-execution-arn", value: executionArn }] }] }),
+            },
+        });
+        sfn = await startAwsJsonServer({
+            protocol: "1.0",
+            targetPrefix: "AWSStepFunctions",
+            errorNamespace: "com.amazonaws.sfn",
+            operations: {
+                GetExecutionHistory: body => (record("GetExecutionHistory")(body), {
+                    events: [{ id: 9, previousEventId: 8, timestamp: 1764300000, type: "ActivityScheduled", activityScheduledEventDetails: { resource: env.ACTIVITY_ARN, input: JSON.stringify({ _execution: { executionArn, taskArn } }) } }],
+                }),
+                GetActivityTask: body => (record("GetActivityTask")(body), { taskToken: "token-1", input: JSON.stringify({ _execution: { executionArn, taskArn } }) }),
+                SendTaskFailure: body => (record("SendTaskFailure")(body), {}),
+            },
+        });
+        folder = lambdaFolder(files["__index.js"], ["@aws-sdk/client-ecs", "@aws-sdk/client-sfn"]);
+    });
+
+    after(async () => {
+        folder?.remove();
+        await ecs?.close();
+        await sfn?.close();
+    });
+
+    it("fails the lost container's pending task with Worker.Lost through the real SDK clients", async () => {
+        const event = { "detail-type": "ECS Task State Change", source: "aws.ecs", detail: { taskArn, clusterArn: env.CLUSTER_ARN, lastStatus: "STOPPED", containers: [{ name: "worker", exitCode: 1 }] } };
+        const out = await invokeInFolder(folder.dir, event, { ...env, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local", AWS_ENDPOINT_URL_ECS: ecs.url, AWS_ENDPOINT_URL_SFN: sfn.url });
+        assert.ok(out.ok, `${out.name}: ${out.message}\n${out.stderr}`);
+        assert.deepStrictEqual(out.result, { action: "failed-task", claimedFor: executionArn, taskArn });
+        assert.deepStrictEqual(calls.map(c => c.op), ["DescribeTasks", "GetExecutionHistory", "GetActivityTask", "SendTaskFailure"]);
+        assert.deepStrictEqual(calls[0].body.include, ["TAGS"]);
+        assert.strictEqual(calls[1].body.reverseOrder, true);
+        assert.strictEqual(calls[2].body.activityArn, env.ACTIVITY_ARN);
+        assert.strictEqual(calls[3].body.error, "Worker.Lost");
+        assert.strictEqual(calls[3].body.taskToken, "token-1");
+    });
+});

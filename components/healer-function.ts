@@ -1,0 +1,68 @@
+// The healer Lambda as an inline CallbackFunction, subscribed to this step's ECS "task stopped"
+// events. Like the trigger, it requires the SDK inside its body and ships only `__index.js`.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { HEALER_ENV, HealerApis, HealOutcome, healStoppedTask, readHealerConfig } from "../functions/healer";
+import { programDependencies } from "./lambda-packaging";
+import { TRIGGER_RUNTIME } from "./trigger-function";
+
+/** The Lambda handler; exported so tests can check what the serializer makes of it. */
+export async function healerHandler(event: unknown): Promise<HealOutcome> {
+    const g = globalThis as { __healerApis?: HealerApis };
+    if (!g.__healerApis) {
+        const { ECSClient, DescribeTasksCommand } = require("@aws-sdk/client-ecs");
+        const { SFNClient, GetExecutionHistoryCommand, GetActivityTaskCommand, SendTaskFailureCommand } = require("@aws-sdk/client-sfn");
+        const ecs = new ECSClient({});
+        // GetActivityTask holds up to 60 s: AWS asks for a socket timeout of at least 65 s.
+        const sfn = new SFNClient({ requestHandler: { requestTimeout: 70_000, connectionTimeout: 5_000 } });
+        g.__healerApis = {
+            describeTask: async (cluster, task) => (await ecs.send(new DescribeTasksCommand({ cluster, tasks: [task], include: ["TAGS"] }))).tasks?.[0],
+            getExecutionHistory: async (executionArn, nextToken) => {
+                const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, reverseOrder: true, maxResults: 200 }));
+                return { events: page.events ?? [], nextToken: page.nextToken };
+            },
+            getActivityTask: (activityArn, workerName) => sfn.send(new GetActivityTaskCommand({ activityArn, workerName })),
+            sendTaskFailure: async (taskToken, error, cause) => void (await sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }))),
+        };
+    }
+    const outcome = await healStoppedTask(g.__healerApis, readHealerConfig(process.env), event as any);
+    console.log(JSON.stringify({ event: "heal", ...outcome }));
+    return outcome;
+}
+
+export interface HealerFunctionArgs {
+    role: aws.iam.Role;
+    logGroupName: pulumi.Input<string>;
+    activityArn: pulumi.Input<string>;
+    clusterArn: pulumi.Input<string>;
+    /** Task definition ARN without revision: the rule matches every revision of the family. */
+    taskFamilyArn: pulumi.Input<string>;
+}
+
+export const HEALER_TIMEOUT_SECONDS = 120;
+
+export function createHealer(name: string, args: HealerFunctionArgs, parent: pulumi.Resource): aws.lambda.CallbackFunction<unknown, HealOutcome> {
+    const fn = new aws.lambda.CallbackFunction<unknown, HealOutcome>(`${name}-healer`, {
+        callback: healerHandler,
+        role: args.role,
+        runtime: TRIGGER_RUNTIME,
+        // History, a 60 s claim poll and one report.
+        timeout: HEALER_TIMEOUT_SECONDS,
+        memorySize: 128,
+        environment: { variables: { [HEALER_ENV.activityArn]: args.activityArn, [HEALER_ENV.clusterArn]: args.clusterArn } },
+        loggingConfig: { logFormat: "Text", logGroup: args.logGroupName },
+        codePathOptions: { extraExcludePackages: programDependencies() },
+        description: "Fails the activity task of a container that stopped before taking it (Worker.Lost)",
+    }, { parent });
+    const rule = new aws.cloudwatch.EventRule(`${name}-task-stopped`, {
+        description: "This step's Fargate tasks stopping",
+        eventPattern: pulumi.jsonStringify({
+            source: ["aws.ecs"],
+            "detail-type": ["ECS Task State Change"],
+            detail: { clusterArn: [args.clusterArn], lastStatus: ["STOPPED"], taskDefinitionArn: [{ prefix: pulumi.interpolate`${args.taskFamilyArn}:` }] },
+        }),
+    }, { parent });
+    const permission = new aws.lambda.Permission(`${name}-task-stopped`, { action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: rule.arn }, { parent });
+    new aws.cloudwatch.EventTarget(`${name}-task-stopped`, { rule: rule.name, arn: fn.arn }, { parent, dependsOn: [permission] });
+    return fn;
+}

@@ -1,0 +1,132 @@
+// The healer Lambda's logic. A container that stops after RUNNING but before it takes its activity
+// task leaves that task in ActivityScheduled, where no state clock runs. On the ECS "task stopped"
+// event, the healer finds the attempt the container was started for (its execution's history
+// holds an ActivityScheduled whose input names this ECS task); if no worker took that task, it
+// claims one pending task of the activity and fails it with Worker.Lost, so the step's block
+// retries with a fresh container. Plain functions over small interfaces, tested without AWS.
+import { namedError } from "./errors";
+import { Clock, describeStoppedTask, EcsTaskDescription, EXECUTION_TAG_KEY, realClock } from "./trigger";
+
+/** Exit codes with which the worker has reported its task itself (0 done or idle, 3 interrupted). */
+export const REPORTED_EXIT_CODES = [0, 3];
+
+export interface TaskStateChangeEvent {
+    "detail-type"?: string;
+    detail?: EcsTaskDescription & { clusterArn?: string };
+}
+
+export interface HistoryEvent {
+    id: number;
+    previousEventId?: number;
+    type: string;
+    activityScheduledEventDetails?: { resource?: string; input?: string };
+}
+
+export interface HealerApis {
+    describeTask(cluster: string, taskArn: string): Promise<EcsTaskDescription | undefined>;
+    /** Newest first, one page. */
+    getExecutionHistory(executionArn: string, nextToken?: string): Promise<{ events: HistoryEvent[]; nextToken?: string }>;
+    getActivityTask(activityArn: string, workerName: string): Promise<{ taskToken?: string; input?: string }>;
+    sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
+}
+
+export interface HealerConfig {
+    activityArn: string;
+    clusterArn: string;
+}
+
+export const HEALER_ENV = { activityArn: "ACTIVITY_ARN", clusterArn: "CLUSTER_ARN" } as const;
+
+export type HealOutcome =
+    | { action: "ignored"; reason: string }
+    | { action: "failed-task"; claimedFor?: string; taskArn: string }
+    | { action: "nothing-pending"; taskArn: string };
+
+export function readHealerConfig(env: Record<string, string | undefined>): HealerConfig {
+    const activityArn = env[HEALER_ENV.activityArn];
+    const clusterArn = env[HEALER_ENV.clusterArn];
+    if (!activityArn || !clusterArn) throw namedError("Healer.Misconfigured", `${HEALER_ENV.activityArn} and ${HEALER_ENV.clusterArn} must be set`);
+    return { activityArn, clusterArn };
+}
+
+/** Whether the stopped task's container said it reported its task (then there is nothing to heal). */
+export function reportedItself(task: EcsTaskDescription): boolean {
+    const code = task.containers?.[0]?.exitCode;
+    return code !== undefined && REPORTED_EXIT_CODES.includes(code);
+}
+
+function taskArnOfInput(input: string | undefined): string | undefined {
+    try {
+        return JSON.parse(input ?? "")?._execution?.taskArn;
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * The attempt this ECS task was started for: the ActivityScheduled event of `activityArn` whose
+ * input names the task, and whether anything followed it (a worker took it, or it closed).
+ */
+export function findAttempt(events: HistoryEvent[], activityArn: string, taskArn: string): { scheduledId: number; taken: boolean } | undefined {
+    const scheduled = events.find(e => e.type === "ActivityScheduled" && e.activityScheduledEventDetails?.resource === activityArn && taskArnOfInput(e.activityScheduledEventDetails?.input) === taskArn);
+    if (!scheduled) return undefined;
+    // ActivityStarted/ScheduleFailed/Failed/TimedOut/Succeeded each follow their ActivityScheduled.
+    const taken = events.some(e => e.previousEventId === scheduled.id && e.type.startsWith("Activity"));
+    return { scheduledId: scheduled.id, taken };
+}
+
+function executionArnOf(task: EcsTaskDescription): string | undefined {
+    return task.tags?.find(t => t.key === EXECUTION_TAG_KEY)?.value;
+}
+
+async function readHistory(apis: HealerApis, executionArn: string, maxPages = 20): Promise<HistoryEvent[]> {
+    const events: HistoryEvent[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < maxPages; page++) {
+        const answer = await apis.getExecutionHistory(executionArn, token);
+        events.push(...answer.events);
+        token = answer.nextToken;
+        if (!token) break;
+    }
+    return events;
+}
+
+export interface HealOptions {
+    /** How long to wait for the execution to schedule the activity after the container stopped. Default 20 s. */
+    scheduleGraceMs?: number;
+    clock?: Clock;
+}
+
+export async function healStoppedTask(apis: HealerApis, config: HealerConfig, event: TaskStateChangeEvent, options: HealOptions = {}): Promise<HealOutcome> {
+    const clock = options.clock ?? realClock;
+    const detail = event.detail;
+    if (!detail?.taskArn || detail.lastStatus !== "STOPPED") return { action: "ignored", reason: "not a stopped task" };
+    if (reportedItself(detail)) return { action: "ignored", reason: `the worker exited with ${detail.containers![0].exitCode}: it reported its task` };
+    const task = (detail.tags ? detail : await apis.describeTask(config.clusterArn, detail.taskArn)) ?? detail;
+    const executionArn = executionArnOf(task);
+    if (!executionArn) return { action: "ignored", reason: "the task carries no execution tag (not started by a trigger)" };
+
+    // The trigger returns before the execute state schedules the task: give it a moment.
+    const deadline = clock.now() + (options.scheduleGraceMs ?? 20_000);
+    let attempt = findAttempt(await readHistory(apis, executionArn), config.activityArn, detail.taskArn);
+    for (let wait = 0; !attempt && clock.now() < deadline; wait++) {
+        await clock.sleep(Math.min(500 * 2 ** wait, 4000));
+        attempt = findAttempt(await readHistory(apis, executionArn), config.activityArn, detail.taskArn);
+    }
+    if (!attempt) return { action: "ignored", reason: "no activity task was scheduled for this container (the trigger reported its failure)" };
+    if (attempt.taken) return { action: "ignored", reason: "a worker took the task: its heartbeat or timeout covers it" };
+
+    // Pending tasks of one activity are interchangeable here: each waits for one container, and
+    // this container is gone. Failing any one pending task re-balances tasks and containers.
+    const claimed = await apis.getActivityTask(config.activityArn, `healer-${detail.taskArn.split("/").pop()}`);
+    if (!claimed.taskToken) return { action: "nothing-pending", taskArn: detail.taskArn };
+    let claimedFor: string | undefined;
+    try {
+        claimedFor = JSON.parse(claimed.input ?? "{}")?._execution?.executionArn;
+    } catch {
+        claimedFor = undefined;
+    }
+    const cause = `the container of ECS task ${detail.taskArn} (execution ${executionArn}) stopped before it took its activity task: ${describeStoppedTask(task)}`;
+    await apis.sendTaskFailure(claimed.taskToken, "Worker.Lost", cause.slice(0, 32768));
+    return { action: "failed-task", claimedFor, taskArn: detail.taskArn };
+}
