@@ -260,6 +260,27 @@ describe("local engine: executions", function () {
         assert.deepEqual(JSON.parse(events[17].executionSucceededEventDetails!.output!), { result: "ecs done", echo: "hello" });
     });
 
+    it("runs the definition the product's own ASL builder renders (context paths, jittered Retry, QueryLanguage)", async () => {
+        const { StepBlock } = require("../../components/step-block");
+        const { Chain, renderDefinition, Succeed } = require("../../components/asl");
+        const block = new StepBlock({ name: "ecs", triggerFunctionArn: TRIGGER_ARN, activityArn: ACTIVITY_ARN, timeoutSeconds: 600, heartbeatSeconds: 60 });
+        const definition = renderDefinition(Chain.start(block).next(new Succeed("done")), { timeoutSeconds: 7200 });
+        let attempt = 0;
+        const scheduler = new FakeScheduler(task => {
+            task.start();
+            if (++attempt === 1) task.fail("Worker.Interrupted", "SIGTERM");
+            else task.succeed({ result: "ecs done", echo: task.input.echo });
+        });
+        const lambda = fakeLambda();
+        const { engine } = newEngine({ scheduler, invokeLambda: lambda });
+        const { stateMachineArn } = engine.createStateMachine({ name: "dev", definition });
+        const d = await engine.waitForExecution(engine.startExecution({ stateMachineArn, name: "n1", input: '{"echo":"x"}' }).executionArn);
+        assert.equal(d.status, "SUCCEEDED");
+        assert.deepEqual(JSON.parse(d.output!), { result: "ecs done", echo: "x" });
+        assert.deepEqual(lambda.calls.map(c => c.payload), [1, 2].map(() => ({ executionArn: d.executionArn, executionName: "n1" })), "$$.Execution.Id/Name reach the trigger");
+        assert.equal(scheduler.tasks[0].spec.heartbeatSeconds, 60);
+    });
+
     it("retries the whole block: both trigger and execute run again, then it succeeds", async () => {
         let attempt = 0;
         const scheduler = new FakeScheduler(task => {
