@@ -183,14 +183,15 @@ const WORKER_SOURCE = `
 const http = require("http");
 const get = url => new Promise((resolve, reject) => http.get(url, res => { let body = ""; res.on("data", c => (body += c)); res.on("end", () => resolve(JSON.parse(body))); }).on("error", reject));
 (async () => {
+    // Signal handlers first: once REPORT is out, a test may stop the task at any moment.
+    const mode = process.env.MODE;
+    if (mode === "wait") process.on("SIGTERM", () => { console.log("got SIGTERM"); process.exit(0); });
+    if (mode === "ignore-term") process.on("SIGTERM", () => console.log("ignoring SIGTERM"));
     const task = await get(process.env.ECS_CONTAINER_METADATA_URI_V4 + "/task");
     const pick = ["MODE", "FROM_DEFINITION", "FROM_OVERRIDE", "AWS_ENDPOINT_URL_SFN", "AWS_REGION", "AWS_ACCESS_KEY_ID", "HOME_SECRET"];
     console.log("REPORT " + JSON.stringify({ pid: process.pid, taskArn: task.TaskARN, env: Object.fromEntries(pick.map(k => [k, process.env[k]])) }));
     console.error("a line on stderr");
-    const mode = process.env.MODE;
     if (mode === "exit") process.exit(Number(process.env.EXIT_CODE || 0));
-    if (mode === "wait") process.on("SIGTERM", () => { console.log("got SIGTERM"); process.exit(0); });
-    if (mode === "ignore-term") process.on("SIGTERM", () => console.log("ignoring SIGTERM"));
     setInterval(() => {}, 1000);
 })();
 `;
@@ -330,7 +331,7 @@ describe("local ECS endpoint through the real SDK", function () {
         const asked = Date.now();
         await ecs.send(new StopTaskCommand({ cluster: "work", task: arn }));
         const stopped = await endpoint.waitForTaskStatus(arn, "STOPPED", 5_000);
-        assert.ok(Date.now() - asked >= 290, "waited for the stop timeout");
+        assert.ok(Date.now() - asked >= 290, `waited for the stop timeout (${Date.now() - asked} ms, exit ${stopped.exitCode}, ${JSON.stringify(lines.map(l => l.line))})`);
         assert.deepStrictEqual([stopped.exitCode, stopped.stopCode, stopped.stoppedReason], [137, "UserInitiated", "Task stopped by user"]);
         assert.ok(lines.some(l => l.line === "ignoring SIGTERM"));
     });
