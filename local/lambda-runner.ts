@@ -157,11 +157,17 @@ class Environment {
     }
 }
 
+interface Lease {
+    env: Environment;
+    /** A new process: wait for its init before invoking. */
+    cold: boolean;
+}
+
 /** The warm environments of one function version (code + configuration). */
 class FunctionPool {
     private readonly idle: Environment[] = [];
     private readonly all = new Set<Environment>();
-    private readonly waiting: ((env: Environment | undefined) => void)[] = [];
+    private readonly waiting: ((lease: Lease | undefined) => void)[] = [];
     retired = false;
 
     constructor(readonly config: LambdaFunctionConfig, readonly codeDir: string, private readonly env: Record<string, string>, private readonly max: number, private readonly onLine: (line: LambdaOutputLine) => void) {}
@@ -170,12 +176,15 @@ class FunctionPool {
         return this.all.size;
     }
 
-    /** An idle environment (the warmest), a new one (cold start) if under the cap, else the next one released. */
-    acquire(): Promise<{ env: Environment; cold: boolean } | undefined> {
-        const warm = this.idle.pop();
-        if (warm) return Promise.resolve({ env: warm, cold: false });
+    /** An idle environment (the warmest), a new one (cold start) if under the cap, else the next one freed. */
+    acquire(): Promise<Lease | undefined> {
+        let warm: Environment | undefined;
+        while ((warm = this.idle.pop())) {
+            if (warm.alive) return Promise.resolve({ env: warm, cold: false });
+            this.all.delete(warm); // died while idle (a crash after its invocation): Lambda would not reuse it
+        }
         if (this.all.size < this.max) return Promise.resolve({ env: this.spawn(), cold: true });
-        return new Promise(resolve => this.waiting.push(env => resolve(env && { env, cold: false })));
+        return new Promise(resolve => this.waiting.push(resolve));
     }
 
     private spawn(): Environment {
@@ -185,16 +194,12 @@ class FunctionPool {
     }
 
     release(env: Environment): void {
-        if (this.retired) {
-            void this.discard(env);
-            return;
-        }
-        if (!env.alive) {
+        if (this.retired || !env.alive) {
             void this.discard(env);
             return;
         }
         const next = this.waiting.shift();
-        if (next) next(env);
+        if (next) next({ env, cold: false });
         else this.idle.push(env);
     }
 
@@ -203,9 +208,9 @@ class FunctionPool {
         const at = this.idle.indexOf(env);
         if (at >= 0) this.idle.splice(at, 1);
         await env.kill();
-        // Whoever waited for a released environment gets a fresh one instead.
+        // Whoever waited for a freed environment gets a new one (a cold start) instead.
         const next = this.waiting.shift();
-        if (next) next(this.retired ? undefined : this.spawn());
+        if (next) next(this.retired ? undefined : { env: this.spawn(), cold: true });
     }
 
     async close(): Promise<void> {

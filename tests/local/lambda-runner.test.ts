@@ -177,6 +177,26 @@ exports.handler = async event => {
         pids.add(succeeded(await runner.invoke(fn, {})).pid);
     });
 
+    it("a queued invocation gets a fresh environment when the busy one dies, and a dead idle one is never reused", async () => {
+        await runner.close();
+        runner = createLambdaRunner({ maxEnvironmentsPerFunction: 1, output: () => undefined });
+        const code = `exports.handler = async event => {
+            if (event.exit) process.exit(1);
+            if (event.dieLater) setTimeout(() => process.exit(1), 20);
+            return { pid: process.pid };
+        };`;
+        const fn = { functionName: "fragile", code };
+        const [dies, queued] = await Promise.all([runner.invoke(fn, { exit: true }), runner.invoke(fn, {})]);
+        assert.strictEqual(failed(dies).errorType, "Runtime.ExitError");
+        const first = succeeded(queued).pid;
+        pids.add(first);
+        assert.strictEqual(succeeded(await runner.invoke(fn, { dieLater: true })).pid, first);
+        await new Promise(resolve => setTimeout(resolve, 300));
+        const next = succeeded(await runner.invoke(fn, {})).pid;
+        pids.add(next);
+        assert.notStrictEqual(next, first, "a new environment replaced the one that died while idle");
+    });
+
     it("reports init failures: syntax errors, a missing handler, a missing module", async () => {
         const syntax = failed(await runner.invoke({ functionName: "syntax", code: "exports.handler = async () => {" }, {}));
         assert.strictEqual(syntax.errorType, "Runtime.UserCodeSyntaxError");
