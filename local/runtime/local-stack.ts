@@ -18,6 +18,8 @@ import { DeclaredWorld, readDeclaredWorld } from "./declared-world";
 import { matchesEventPattern } from "./event-pattern";
 
 export const DUMMY_CREDENTIALS = { AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" } as const;
+/** Local processes run on this machine's Node (20 here); AWS runs 22+. Spare every log the SDK's Node 20 notice. */
+const QUIET_SDK = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } as const;
 
 export interface LocalStackOptions {
     projectDir: string;
@@ -128,9 +130,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             output: options.containerOutput,
             maxStopTimeoutMs: options.maxStopTimeoutMs,
             port: options.port ? options.port + 1 : 0,
+            extraEnvironment: { PATH: process.env.PATH ?? "", ...QUIET_SDK },
         });
         closers.push(() => ecs.close());
-        lambdas = createLambdaRunner({ region, account: LOCAL_ACCOUNT, baseEnvironment: { AWS_ENDPOINT_URL_ECS: ecs.url, AWS_ENDPOINT_URL_SFN: sfn.url, ...DUMMY_CREDENTIALS }, output: options.lambdaOutput });
+        lambdas = createLambdaRunner({ region, account: LOCAL_ACCOUNT, baseEnvironment: { AWS_ENDPOINT_URL_ECS: ecs.url, AWS_ENDPOINT_URL_SFN: sfn.url, ...DUMMY_CREDENTIALS, ...QUIET_SDK }, output: options.lambdaOutput });
 
         // EventBridge: ECS task events to the functions whose rules match them.
         const running = new Set<Promise<unknown>>();

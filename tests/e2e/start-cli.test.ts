@@ -1,0 +1,126 @@
+// `npm start` as a user runs it: its output, exit codes, --serve with an external worker, and
+// that nothing it started outlives it.
+import * as assert from "assert";
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+import { SFNClient, DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { PROJECT_DIR } from "../helpers/dev-stack";
+import { waitUntilNoProcess } from "../helpers/processes";
+
+const CLI = path.join(PROJECT_DIR, "local", "start-cli.ts");
+const BUNDLE = path.join(PROJECT_DIR, "worker-image", "dist", "worker.js");
+
+interface Run {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+function start(args: string[]): ChildProcess {
+    return spawn(process.execPath, ["-r", "ts-node/register/transpile-only", CLI, ...args], { cwd: PROJECT_DIR, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } });
+}
+
+function run(args: string[], timeoutMs = 90_000): Promise<Run> {
+    return new Promise((resolve, reject) => {
+        const child = start(args);
+        let stdout = "";
+        let stderr = "";
+        child.stdout!.on("data", d => (stdout += d));
+        child.stderr!.on("data", d => (stderr += d));
+        const timer = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(`npm start ${args.join(" ")} did not end in ${timeoutMs} ms`))), timeoutMs);
+        child.on("close", code => (clearTimeout(timer), resolve({ code, stdout, stderr })));
+    });
+}
+
+describe("npm start", function () {
+    this.timeout(180_000);
+
+    afterEach(async () => {
+        assert.deepStrictEqual(await waitUntilNoProcess("worker-image/dist/worker.js"), [], "no worker left");
+        assert.deepStrictEqual(await waitUntilNoProcess("lambda-host.js"), [], "no Lambda process left");
+    });
+
+    it("--json prints exactly one JSON document shaped like DescribeExecution plus history, and exits 0", async () => {
+        const r = await run(["--json", "--input", '{"echo":"cli","durationMs":100}']);
+        assert.strictEqual(r.code, 0, r.stderr);
+        const doc = JSON.parse(r.stdout);
+        assert.strictEqual(r.stdout.trim().split("\n").length, 1, "one line, nothing else on stdout");
+        assert.deepStrictEqual(Object.keys(doc), ["status", "output", "error", "cause", "history"]);
+        assert.strictEqual(doc.status, "SUCCEEDED");
+        assert.strictEqual(doc.output, JSON.stringify({ result: "ecs done", echo: "cli" }));
+        assert.strictEqual(doc.error, null);
+        assert.deepStrictEqual(doc.history[0].id, 1);
+        assert.deepStrictEqual(doc.history[0].previousEventId, 0);
+        assert.strictEqual(doc.history[0].type, "ExecutionStarted");
+        assert.match(doc.history[0].timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        assert.strictEqual(doc.history.at(-1).type, "ExecutionSucceeded");
+        assert.match(r.stderr, /task\.finished/, "worker logs go to standard error");
+    });
+
+    it("shows the history as a table and exits 1 when the execution fails", async () => {
+        const r = await run(["--input", '{"durationMs":10,"failWith":"Job.Broken"}']);
+        assert.strictEqual(r.code, 1);
+        assert.match(r.stdout, /^\s+ID\s+ELAPSED\s+TYPE\s+STATE\s+DETAIL$/m);
+        assert.match(r.stdout, /^\s+1\s+0\.000s\s+ExecutionStarted/m);
+        assert.match(r.stdout, /ActivityFailed\s+execute-ecs\s+Job\.Broken/);
+        assert.match(r.stdout, /^status\s+FAILED$/m);
+        assert.match(r.stdout, /^error\s+Job\.Broken$/m);
+    });
+
+    it("exits 2 with a message for bad usage", async () => {
+        for (const [args, message] of [
+            [["--input", "{nope"], /--input is not valid JSON/],
+            [["--input", "[1]"], /--input must be a JSON object/],
+            [["--port", "x"], /--port must be a whole number/],
+            [["--frobnicate"], /Unknown option '--frobnicate'/],
+            [["--project", "/nonexistent"], /no Pulumi\.yaml/],
+        ] as const) {
+            const r = await run([...args]);
+            assert.strictEqual(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+            assert.match(r.stderr, message);
+            assert.strictEqual(r.stdout, "");
+        }
+    });
+
+    it("--help documents every flag", async () => {
+        const r = await run(["--help"]);
+        assert.strictEqual(r.code, 0);
+        for (const flag of ["--input", "--json", "--serve", "--port", "--external-workers", "--project", "--stack", "--docker", "--logs", "UNTESTED"]) assert.ok(r.stdout.includes(flag), flag);
+    });
+
+    it("--serve --external-workers serves a worker started by hand, and Ctrl-C ends everything", async () => {
+        const serve = start(["--serve", "--external-workers"]);
+        let stdout = "";
+        serve.stdout!.on("data", d => (stdout += d));
+        let stderr = "";
+        serve.stderr!.on("data", d => (stderr += d));
+        const env: Record<string, string> = {};
+        const deadline = Date.now() + 60_000;
+        while (!("AWS_SECRET_ACCESS_KEY" in env)) {
+            if (Date.now() > deadline) throw new Error(`no export lines: ${stdout}\n${stderr}`);
+            await new Promise(r => setTimeout(r, 100));
+            for (const m of stdout.matchAll(/^export (\w+)=(.*)$/gm)) env[m[1]] = m[2];
+        }
+        assert.deepStrictEqual(Object.keys(env).sort(), ["ACTIVITY_ARN", "AWS_ACCESS_KEY_ID", "AWS_ENDPOINT_URL_ECS", "AWS_ENDPOINT_URL_SFN", "AWS_REGION", "AWS_SECRET_ACCESS_KEY", "STATE_MACHINE_ARN"]);
+        const sfn = new SFNClient({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_SFN, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY } });
+        try {
+            const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: env.STATE_MACHINE_ARN, input: '{"echo":"by hand","durationMs":50}' }));
+            // The external worker plays the container: the endpoints' environment and nothing else.
+            const worker = spawn(process.execPath, [BUNDLE], { env: { PATH: process.env.PATH, ...env, WORKER_NAME: "by-hand", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } as any, stdio: "ignore" });
+            const exit = new Promise(r => worker.on("close", r));
+            let d;
+            do {
+                await new Promise(r => setTimeout(r, 100));
+                d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+            } while (d.status === "RUNNING" && Date.now() < deadline);
+            assert.strictEqual(d.status, "SUCCEEDED", `${d.error} ${d.cause}`);
+            assert.strictEqual(d.output, JSON.stringify({ result: "ecs done", echo: "by hand" }));
+            assert.strictEqual(await exit, 0);
+        } finally {
+            sfn.destroy();
+            serve.kill("SIGINT");
+        }
+        const code = await new Promise(r => serve.on("close", r));
+        assert.strictEqual(code, 0);
+    });
+});

@@ -1,0 +1,19 @@
+// Which processes of ours are alive: a test that starts workers or Lambda hosts must end them all.
+import { execFileSync } from "child_process";
+
+/** Command lines of live processes whose arguments contain `fragment` (ps is on every Debian). */
+export function processesMatching(fragment: string): string[] {
+    const out = execFileSync("ps", ["-eo", "pid=,stat=,args="], { encoding: "utf8" });
+    return out.split("\n").filter(line => line.includes(fragment) && !/\sZ/.test(line.slice(0, 16)) && !line.includes("ps -eo"));
+}
+
+/** Polls until no process matches (processes exit asynchronously after their stack closed). */
+export async function waitUntilNoProcess(fragment: string, timeoutMs = 10_000): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    let left = processesMatching(fragment);
+    while (left.length > 0 && Date.now() < deadline) {
+        await new Promise(r => setTimeout(r, 100));
+        left = processesMatching(fragment);
+    }
+    return left;
+}
