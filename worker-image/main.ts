@@ -25,6 +25,10 @@ function main(): void {
             else stop.abort(signal);
         });
     }
+    // A job's stray promise must not take the task down with it: log it and carry on reporting.
+    process.on("unhandledRejection", reason => {
+        log.error("worker.unhandledRejection", { error: (reason as Error)?.name, message: (reason as Error)?.message ?? String(reason) });
+    });
     process.on("uncaughtException", err => {
         log.error("worker.crashed", { error: err?.name, message: err?.message, stack: err?.stack });
         process.exit(1);

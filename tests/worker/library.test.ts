@@ -140,6 +140,34 @@ describe("worker library (runActivityWorker)", function () {
             assert.deepEqual(sfn.endpoint.requests.map(r => `${r.operation}:${r.status}`), ["GetActivityTask:200", "SendTaskSuccess:400", "SendTaskFailure:200"]);
         });
 
+        it("a stop mid-task ends within 5 s even when the failure report hangs", async () => {
+            const { startStepFunctionsEndpoint } = await import("../../local/sfn-endpoint");
+            const hanging = await startStepFunctionsEndpoint({ store: sfn.store, extraOperations: { SendTaskFailure: () => new Promise(() => undefined) } });
+            process.env.AWS_ENDPOINT_URL_SFN = hanging.url;
+            try {
+                sfn.store.schedule({ activityArn: sfn.activityArn, input: "{}" });
+                const stop = new AbortController();
+                let stoppedAt = 0;
+                const result = await runActivityWorker({
+                    activityArn: sfn.activityArn,
+                    workerName: "w",
+                    logger: capture().logger,
+                    shutdownSignal: stop.signal,
+                    handler: (_input, ctx) =>
+                        new Promise((_, reject) => {
+                            setTimeout(() => ((stoppedAt = Date.now()), stop.abort("SIGTERM")), 20);
+                            ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason));
+                        }),
+                });
+                const took = Date.now() - stoppedAt;
+                assert.ok(took < 5000, `returned ${took} ms after the stop`);
+                assert.deepEqual(result, { reason: "interrupted", exitCode: 1, tasks: 1, unreported: 1 }, "not reported: exit 1, not 3");
+                assert.ok(hanging.requestsFor("SendTaskFailure").length >= 1);
+            } finally {
+                await hanging.close();
+            }
+        });
+
         it("the SDK client waits at least 65 s for a poll and never retries on its own", async () => {
             const client = createSfnClient({ region: "us-east-1", requestTimeoutMs: 1000 });
             try {
@@ -210,6 +238,30 @@ describe("worker library (runActivityWorker)", function () {
             assert.deepEqual(result, { reason: "pollFailed", exitCode: 1, tasks: 0, unreported: 0 });
             assert.ok(polls >= 3, `${polls} polls`);
             assert.deepEqual(sleeps.slice(0, 3), [250, 500, 1000], "capped exponential backoff (with jitter fixed at 0.5)");
+        });
+
+        it("a task brought by the poll that outlived a stop gets its own report time", async () => {
+            const stop = new AbortController();
+            let failures = 0;
+            const { api, calls } = scriptedApi([], {
+                getActivityTask: async () => {
+                    stop.abort("SIGTERM");
+                    await new Promise(r => setTimeout(r, 400)); // the open poll finishes well after the stop
+                    return { taskToken: "t1", input: "{}" };
+                },
+                sendTaskFailure: async request => {
+                    calls.push({ op: "SendTaskFailure", request });
+                    if (++failures < 3) throw awsError("InternalFailure", 500);
+                },
+            });
+            const result = await runActivityWorker({
+                activityArn: ARN, workerName: "w", api, logger: capture().logger, shutdownSignal: stop.signal, stopReportMs: 300,
+                reportBackoff: { baseDelayMs: 40, maxDelayMs: 40, maxAttempts: 10 },
+                handler: () => assert.fail("the job must not start"),
+            });
+            assert.deepEqual(result, { reason: "interrupted", exitCode: 3, tasks: 1, unreported: 0 });
+            assert.equal(failures, 3);
+            assert.equal(calls.find(c => c.op === "SendTaskFailure")!.request.error, "Worker.Interrupted");
         });
 
         it("a refused poll (AccessDenied) stops at once with exit code 2", async () => {

@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import { createHash } from "crypto";
 import { activityNameProblem, parseActivityArn } from "../../worker-image/lib/activity-arn";
-import { parseWorkerConfig } from "../../worker-image/lib/config";
+import { heartbeatIntervalMs, MAX_TIMER_MS, parseWorkerConfig } from "../../worker-image/lib/config";
 import { errorName, namedError, WorkerErrorNames } from "../../worker-image/lib/errors";
 import { EXECUTION_KEY, parseTaskInput } from "../../worker-image/lib/input";
 import { createLogger, formatLogLine, tokenHash } from "../../worker-image/lib/log";
@@ -58,6 +58,13 @@ describe("worker: configuration from the environment", () => {
             assert.match(r.problem.message, message);
         });
     }
+
+    it("heartbeats every third of HEARTBEAT_SECONDS, never beyond Node's longest timer", () => {
+        assert.equal(heartbeatIntervalMs(0.6), 200);
+        assert.equal(heartbeatIntervalMs(30), 10_000);
+        assert.equal(heartbeatIntervalMs(99_999_999), MAX_TIMER_MS, "AWS's default would overflow setTimeout (and fire after 1 ms)");
+        assert.equal(heartbeatIntervalMs(0.001), 1);
+    });
 
     it("the example job's JOB_DURATION_MS: default 10000, whole milliseconds only", () => {
         assert.deepEqual(parseJobConfig({}), { ok: true, value: { defaultDurationMs: 10_000 } });

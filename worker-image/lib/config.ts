@@ -107,3 +107,11 @@ export function parseWorkerConfig(env: Env): ConfigResult<WorkerEnvConfig> {
         },
     };
 }
+
+/** Node's timers hold at most 2^31-1 ms; a longer delay fires after 1 ms. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** Heartbeats go out every third of the state's HeartbeatSeconds (at most Node's longest timer). */
+export function heartbeatIntervalMs(heartbeatSeconds: number): number {
+    return Math.max(1, Math.min(MAX_TIMER_MS, Math.floor((heartbeatSeconds * 1000) / 3)));
+}

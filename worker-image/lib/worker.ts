@@ -3,6 +3,7 @@
 import * as os from "os";
 import { errorMessage, errorName, namedError, WorkerErrorNames } from "./errors";
 import { parseActivityArn } from "./activity-arn";
+import { heartbeatIntervalMs } from "./config";
 import { parseTaskInput } from "./input";
 import { createLogger, Logger, tokenHash } from "./log";
 import { errorToFailure, failure, serializeOutput, TaskFailure } from "./report";
@@ -36,7 +37,7 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
     if (!arn.ok) throw namedError("Worker.InvalidConfig", `activityArn ${arn.problem}`);
     const maxTasks = options.maxTasks ?? DEFAULTS.maxTasks;
     const idleTimeoutMs = (options.idleTimeoutSeconds ?? DEFAULTS.idleTimeoutSeconds) * 1000;
-    const heartbeatMs = options.heartbeatSeconds !== undefined ? (options.heartbeatSeconds * 1000) / 3 : undefined;
+    const heartbeatMs = options.heartbeatSeconds !== undefined ? heartbeatIntervalMs(options.heartbeatSeconds) : undefined;
     const stopReportMs = options.stopReportMs ?? DEFAULTS.stopReportMs;
     const reportTimeoutMs = options.reportTimeoutMs ?? DEFAULTS.reportTimeoutMs;
     const sleep = options.sleep ?? defaultSleep;
@@ -63,16 +64,24 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
     let interrupted = false;
     log.info("worker.started", { workerName, workerNameSource: identity.source, ecsTaskArn: identity.ecsTaskArn, maxTasks, idleTimeoutSeconds: idleTimeoutMs / 1000, heartbeatSeconds: options.heartbeatSeconds, node: process.version });
 
-    /** Deadline for a report: normal retries, cut short once a stop is requested. */
-    const reportDeadline = (limit: number) => () => (stopRequestedAt !== undefined ? Math.min(limit, stopRequestedAt + stopReportMs) : limit);
+    /**
+     * A report's deadline: none (the retry policy bounds it) until a stop is requested; then
+     * stopReportMs from the stop, or from the report's start when the report began after the stop
+     * (a task brought by the poll that was allowed to finish).
+     */
+    const reportDeadline = (reportStartedAt: number) => () =>
+        stopRequestedAt !== undefined ? Math.max(stopRequestedAt, reportStartedAt) + stopReportMs : Number.POSITIVE_INFINITY;
 
-    async function report(taskLog: Logger, operation: "SendTaskSuccess" | "SendTaskFailure", call: () => Promise<void>): Promise<ReportResult> {
-        const outcome = await retryAwsCall(call, {
+    async function report(taskLog: Logger, operation: "SendTaskSuccess" | "SendTaskFailure", call: (timeoutMs: number) => Promise<void>): Promise<ReportResult> {
+        const deadline = reportDeadline(now());
+        // Each attempt ends by the deadline too, so a hanging request cannot outlast the stop.
+        const attemptTimeout = () => Math.max(1000, Math.min(reportTimeoutMs, deadline() - now()));
+        const outcome = await retryAwsCall(() => call(attemptTimeout()), {
             policy: options.reportBackoff ?? REPORT_BACKOFF,
             sleep: ms => sleep(ms),
             random,
             now,
-            deadline: reportDeadline(Number.POSITIVE_INFINITY),
+            deadline,
             onRetry: (err, retry, delayMs) => taskLog.warn("report.retry", { operation, retry, delayMs, error: errorName(err), message: errorMessage(err) }),
         });
         if (outcome.ok) return "sent";
@@ -90,7 +99,7 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
     }
 
     async function reportFailure(taskLog: Logger, token: string, f: TaskFailure): Promise<ReportResult> {
-        return report(taskLog, "SendTaskFailure", () => api.sendTaskFailure({ taskToken: token, error: f.error, cause: f.cause }, { timeoutMs: reportTimeoutMs }));
+        return report(taskLog, "SendTaskFailure", timeoutMs => api.sendTaskFailure({ taskToken: token, error: f.error, cause: f.cause }, { timeoutMs }));
     }
 
     async function runTask(token: string, rawInput: string | undefined): Promise<void> {
@@ -201,7 +210,7 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
             const reported = await reportFailure(taskLog, token, output.failure);
             return finish(reported, { outcome: "failed", error: output.failure.error });
         }
-        let reported = await report(taskLog, "SendTaskSuccess", () => api.sendTaskSuccess({ taskToken: token, output: output.json }, { timeoutMs: reportTimeoutMs }));
+        let reported = await report(taskLog, "SendTaskSuccess", timeoutMs => api.sendTaskSuccess({ taskToken: token, output: output.json }, { timeoutMs }));
         if (reported === "refused") {
             // Refused for good (InvalidOutput, a limit measured differently...): the task is still
             // open, so fail it rather than leave it to time out. (After transient errors that outlast
