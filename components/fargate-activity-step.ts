@@ -5,7 +5,7 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { Capacity } from "../functions/trigger";
+import { Capacity, TASK_TAKEN_TAG_KEY } from "../functions/trigger";
 import { validateFargateSize } from "./fargate-sizes";
 import { createHealer } from "./healer-function";
 import { assumeRolePolicy, clusterTasksArn, executionHistoryPolicy, executionRolePolicy, executionsArn, healerRolePolicy, taskRolePolicy, triggerRolePolicy } from "./iam-policies";
@@ -213,7 +213,7 @@ export class FargateActivityStep extends pulumi.ComponentResource {
             policy: pulumi.jsonStringify(executionRolePolicy({ logGroupArn: pulumi.interpolate`${this.logGroup.arn}:*`, repositoryArn })),
         }, parent);
         this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: pulumi.jsonStringify(assumeRolePolicy("ecs-tasks.amazonaws.com", account)), description: "Worker: poll and report on its activity" }, parent);
-        new aws.iam.RolePolicy(`${name}-task`, { role: this.taskRole.id, policy: pulumi.jsonStringify(taskRolePolicy({ activityArn: this.activityArn })) }, parent);
+        new aws.iam.RolePolicy(`${name}-task`, { role: this.taskRole.id, policy: pulumi.jsonStringify(taskRolePolicy({ activityArn: this.activityArn, clusterTasksArn: this.clusterArn.apply(clusterTasksArn), takenTagKey: TASK_TAKEN_TAG_KEY })) }, parent);
 
         const environment: Record<string, pulumi.Input<string>> = {
             ...(args.environment ?? {}),

@@ -33,11 +33,21 @@ export function assumeRolePolicy<T = string>(service: string, sourceAccount?: T)
     };
 }
 
-/** The container's own role: take tasks of this activity, report on them (AWS cannot scope the reports). */
-export function taskRolePolicy<T>(a: { activityArn: T }): PolicyDocument<T | "*"> {
-    return document<T | "*">(
+/**
+ * The container's own role: take tasks of this activity, report on them (AWS cannot scope the
+ * reports), and mark its own ECS task with the one tag that says it took a task (the healer reads it).
+ */
+export function taskRolePolicy<T>(a: { activityArn: T; clusterTasksArn: T; takenTagKey: string }): PolicyDocument<T | string> {
+    return document<T | string>(
         { Sid: "PollThisActivity", Effect: "Allow", Action: ["states:GetActivityTask"], Resource: a.activityArn },
         { Sid: "ReportTasks", Effect: "Allow", Action: ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"], Resource: "*" },
+        {
+            Sid: "MarkTaskTaken",
+            Effect: "Allow",
+            Action: ["ecs:TagResource"],
+            Resource: a.clusterTasksArn,
+            Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": [a.takenTagKey] }, Null: { "aws:TagKeys": "false" } },
+        },
     );
 }
 

@@ -1,11 +1,14 @@
-// The healer Lambda's logic. A container that stops after RUNNING but before it takes its activity
-// task leaves that task in ActivityScheduled, where no state clock runs. On the ECS "task stopped"
-// event, the healer finds the attempt the container was started for (its execution's history
-// holds an ActivityScheduled whose input names this ECS task); if no worker took that task, it
-// claims one pending task of the activity and fails it with Worker.Lost, so the step's block
-// retries with a fresh container. Plain functions over small interfaces, tested without AWS.
+// The healer Lambda's logic. Every attempt of a step schedules one activity task and starts one
+// container; pending tasks of an activity go to whichever container polls first. A container that
+// stops without having taken a task leaves one task with no container to take it, in
+// ActivityScheduled, where no state clock runs. On the ECS "task stopped" event the healer checks
+// that the container took no task (the worker tags its ECS task when it takes one) and that its
+// attempt did schedule a task (its execution's history holds an ActivityScheduled naming this ECS
+// task); then it claims one pending task of the activity and fails it with Worker.Lost, so that
+// execution's block retries with a fresh container, and tasks and containers balance again.
+// Plain functions over small interfaces, tested without AWS.
 import { namedError } from "./errors";
-import { Clock, describeStoppedTask, EcsTaskDescription, EXECUTION_TAG_KEY, realClock } from "./trigger";
+import { Clock, describeStoppedTask, EcsTaskDescription, EXECUTION_TAG_KEY, realClock, TASK_TAKEN_TAG_KEY } from "./trigger";
 
 /** Exit codes with which the worker has reported its task itself (0 done or idle, 3 interrupted). */
 export const REPORTED_EXIT_CODES = [0, 3];
@@ -63,16 +66,14 @@ function taskArnOfInput(input: string | undefined): string | undefined {
     }
 }
 
-/**
- * The attempt this ECS task was started for: the ActivityScheduled event of `activityArn` whose
- * input names the task, and whether anything followed it (a worker took it, or it closed).
- */
-export function findAttempt(events: HistoryEvent[], activityArn: string, taskArn: string): { scheduledId: number; taken: boolean } | undefined {
-    const scheduled = events.find(e => e.type === "ActivityScheduled" && e.activityScheduledEventDetails?.resource === activityArn && taskArnOfInput(e.activityScheduledEventDetails?.input) === taskArn);
-    if (!scheduled) return undefined;
-    // ActivityStarted/ScheduleFailed/Failed/TimedOut/Succeeded each follow their ActivityScheduled.
-    const taken = events.some(e => e.previousEventId === scheduled.id && e.type.startsWith("Activity"));
-    return { scheduledId: scheduled.id, taken };
+/** The ActivityScheduled event of the attempt this ECS task was started for, if the attempt got that far. */
+export function findAttempt(events: HistoryEvent[], activityArn: string, taskArn: string): HistoryEvent | undefined {
+    return events.find(e => e.type === "ActivityScheduled" && e.activityScheduledEventDetails?.resource === activityArn && taskArnOfInput(e.activityScheduledEventDetails?.input) === taskArn);
+}
+
+/** The execution whose activity task the container took, per the worker's tag; undefined if it took none. */
+export function takenTaskOf(task: EcsTaskDescription): string | undefined {
+    return task.tags?.find(t => t.key === TASK_TAKEN_TAG_KEY)?.value;
 }
 
 function executionArnOf(task: EcsTaskDescription): string | undefined {
@@ -102,9 +103,11 @@ export async function healStoppedTask(apis: HealerApis, config: HealerConfig, ev
     const detail = event.detail;
     if (!detail?.taskArn || detail.lastStatus !== "STOPPED") return { action: "ignored", reason: "not a stopped task" };
     if (reportedItself(detail)) return { action: "ignored", reason: `the worker exited with ${detail.containers![0].exitCode}: it reported its task` };
-    const task = (detail.tags ? detail : await apis.describeTask(config.clusterArn, detail.taskArn)) ?? detail;
+    const task = (await apis.describeTask(config.clusterArn, detail.taskArn)) ?? detail;
     const executionArn = executionArnOf(task);
     if (!executionArn) return { action: "ignored", reason: "the task carries no execution tag (not started by a trigger)" };
+    const taken = takenTaskOf(task);
+    if (taken) return { action: "ignored", reason: `the container took a task (of ${taken}): its heartbeat or timeout covers it` };
 
     // The trigger returns before the execute state schedules the task: give it a moment.
     const deadline = clock.now() + (options.scheduleGraceMs ?? 20_000);
@@ -114,10 +117,9 @@ export async function healStoppedTask(apis: HealerApis, config: HealerConfig, ev
         attempt = findAttempt(await readHistory(apis, executionArn), config.activityArn, detail.taskArn);
     }
     if (!attempt) return { action: "ignored", reason: "no activity task was scheduled for this container (the trigger reported its failure)" };
-    if (attempt.taken) return { action: "ignored", reason: "a worker took the task: its heartbeat or timeout covers it" };
 
-    // Pending tasks of one activity are interchangeable here: each waits for one container, and
-    // this container is gone. Failing any one pending task re-balances tasks and containers.
+    // Pending tasks of one activity are interchangeable: each waits for some container, and this
+    // one is gone. Failing any one pending task balances tasks and containers again.
     const claimed = await apis.getActivityTask(config.activityArn, `healer-${detail.taskArn.split("/").pop()}`);
     if (!claimed.taskToken) return { action: "nothing-pending", taskArn: detail.taskArn };
     let claimedFor: string | undefined;

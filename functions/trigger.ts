@@ -44,6 +44,12 @@ export const TRIGGER_ENV = {
 
 /** Tag on every task the trigger starts: which execution it serves. */
 export const EXECUTION_TAG_KEY = "step-functions-execution-arn";
+/**
+ * Tag the worker puts on its own ECS task when it takes an activity task (value: that task's
+ * execution ARN). Tasks of one activity are handed out in any order, so a container may serve
+ * another execution than the one that started it; this tag says whether it took one at all.
+ */
+export const TASK_TAKEN_TAG_KEY = "step-functions-activity-task";
 
 export interface RunTaskAnswer {
     tasks?: Array<{ taskArn?: string }>;

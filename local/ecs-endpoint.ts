@@ -68,7 +68,8 @@ export interface EcsTestHooks {
     /** The next `times` tasks go PROVISIONING → PENDING → STOPPED (TaskFailedToStart) without a process. */
     failNextTaskStart(options?: { reason?: string; times?: number }): void;
     /** The next `times` tasks reach RUNNING and their container exits at once with `exitCode` (default 1). */
-    exitNextTaskAfterRunning(options?: { exitCode?: number; times?: number }): void;
+    /** `afterMs`: how long the container lives first (the trigger's wait then sees RUNNING before the exit). */
+    exitNextTaskAfterRunning(options?: { exitCode?: number; times?: number; afterMs?: number }): void;
     /** Signals a task's container (default SIGKILL, exit code 137). False when it has none running. */
     killTask(task: string, signal?: NodeJS.Signals): boolean;
 }
@@ -98,6 +99,10 @@ interface TaskEntry {
     done: Promise<void>;
 }
 
+function crashPlan(crash: { exitCode: number; afterMs: number } | undefined): { crashOnStartWithExitCode?: number; crashAfterMs?: number } {
+    return crash ? { crashOnStartWithExitCode: crash.exitCode, crashAfterMs: crash.afterMs } : {};
+}
+
 type Waiter = { id: string; status: TaskStatus; resolve(task: TaskRecord): void };
 
 function pad(list: unknown): unknown[] {
@@ -121,7 +126,7 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
     const clientTokens = new Map<string, unknown>();
     /** Provisioning delays under way: close() ends them early. */
     const pendingDelays = new Map<NodeJS.Timeout, () => void>();
-    const hooks = { runTaskFailures: [] as { reason: string; detail?: string }[], startFailures: [] as string[], exitAfterRunning: [] as number[] };
+    const hooks = { runTaskFailures: [] as { reason: string; detail?: string }[], startFailures: [] as string[], exitAfterRunning: [] as { exitCode: number; afterMs: number }[] };
     let closed = false;
 
     const metadata = await startMetadataServer(id => entries.get(id)?.record);
@@ -186,6 +191,7 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
         const environment = containerEnvironment(plan.container.environment, plan.environmentOverrides, {
             region: world.region,
             stepFunctionsEndpoint: options.stepFunctionsEndpoint,
+            ecsEndpoint: ownUrl,
             metadataUri: metadata.uriFor(id),
             extra: options.extraEnvironment ?? (process.env.PATH ? { PATH: process.env.PATH } : {}),
         });
@@ -194,7 +200,7 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
             taskArn: entry.record.taskArn,
             containerName: plan.container.name,
             environment,
-            crashOnStartWithExitCode: hooks.exitAfterRunning.shift(),
+            ...crashPlan(hooks.exitAfterRunning.shift()),
             onOutput: (stream, line) => output({ taskId: id, taskArn: entry.record.taskArn, stream, line }),
         });
         entry.container = container;
@@ -294,6 +300,19 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
         return { task: toWireTask(entry.record) };
     }
 
+    /** Tags a task (the worker marks the activity task it took). */
+    function tagResource(request: { resourceArn?: unknown; tags?: unknown }): unknown {
+        if (typeof request.resourceArn !== "string") throw new AwsServiceError("InvalidParameterException", "resourceArn is required.");
+        const entry = entries.get(taskIdOf(request.resourceArn));
+        if (!entry || entry.record.taskArn !== request.resourceArn) throw new AwsServiceError("ResourceNotFoundException", `The specified resource ${request.resourceArn} could not be found.`);
+        const tags = pad(request.tags) as { key?: unknown; value?: unknown }[];
+        if (tags.length === 0 || tags.some(t => typeof t?.key !== "string" || t.key.length < 1 || t.key.length > 128)) throw new AwsServiceError("InvalidParameterException", "tags must be 1 or more {key, value} pairs with keys of 1 to 128 characters.");
+        const merged = new Map(entry.record.tags.map(t => [t.key, t.value]));
+        for (const t of tags) merged.set(t.key as string, typeof t.value === "string" ? t.value : undefined);
+        entry.record = { ...entry.record, tags: [...merged].map(([key, value]) => ({ key, value })) };
+        return {};
+    }
+
     function listTasks(request: ListTasksCommandInput): unknown {
         const cluster = requireCluster(request.cluster);
         const desired = request.desiredStatus ?? "RUNNING";
@@ -313,6 +332,7 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
         return { taskArns: page, nextToken };
     }
 
+    let ownUrl: string | undefined;
     const server = await startAwsJsonServer(
         {
             protocol: "1.1",
@@ -322,6 +342,7 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
                 DescribeTasks: body => describeTasks(body),
                 StopTask: body => stopTask(body),
                 ListTasks: body => listTasks(body),
+                TagResource: body => tagResource(body),
             },
         },
         { port: options.port },
@@ -329,6 +350,7 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
         await metadata.close();
         throw err;
     });
+    ownUrl = server.url;
 
     const testHooks: EcsTestHooks = {
         failNextRunTask({ reason = CAPACITY_UNAVAILABLE, detail, times = 1 } = {}) {
@@ -337,8 +359,8 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
         failNextTaskStart({ reason = DEFAULT_START_FAILURE, times = 1 } = {}) {
             for (let i = 0; i < times; i++) hooks.startFailures.push(reason);
         },
-        exitNextTaskAfterRunning({ exitCode = 1, times = 1 } = {}) {
-            for (let i = 0; i < times; i++) hooks.exitAfterRunning.push(exitCode);
+        exitNextTaskAfterRunning({ exitCode = 1, times = 1, afterMs = 0 } = {}) {
+            for (let i = 0; i < times; i++) hooks.exitAfterRunning.push({ exitCode, afterMs });
         },
         killTask(task, signal = "SIGKILL") {
             const entry = entries.get(taskIdOf(task));

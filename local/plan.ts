@@ -25,6 +25,8 @@ export interface ProjectPlan {
 }
 
 export interface EvaluateOptions {
+    /** Config values over the stack's (`namespace:key` → value), e.g. short clocks for tests. */
+    configOverrides?: Record<string, string>;
     /** Upper bound for the program to settle. Default 60 s. */
     timeoutMs?: number;
 }
@@ -116,12 +118,28 @@ function keepInvokeErrorMessages(): void {
     monitor.__planKeepsInvokeErrors = true;
 }
 
+/**
+ * `require` runs a program once per process. To evaluate again (a second project, or the same one
+ * under other config or fresh mocks, as tests do) its own modules must load anew; the runtime's
+ * own code (local/, tests/) and installed packages stay as they are.
+ */
+export function forgetProgramModules(projectDir: string): void {
+    for (const file of Object.keys(require.cache)) {
+        const rel = path.relative(projectDir, file);
+        if (rel.startsWith("..") || path.isAbsolute(rel)) continue;
+        const top = rel.split(path.sep)[0];
+        if (top === "node_modules" || top === "local" || top === "tests") continue;
+        delete require.cache[file];
+    }
+}
+
 export async function evaluateProject(projectDir: string, stack: string, options: EvaluateOptions = {}): Promise<ProjectPlan> {
     const dir = path.resolve(projectDir);
     if (!fs.existsSync(path.join(dir, "Pulumi.yaml"))) throw new PlanUsageError(`no Pulumi.yaml in ${dir}: not a Pulumi project (give --project <dir>)`);
     let loaded;
     try {
         loaded = loadProjectConfig(dir, stack);
+        Object.assign(loaded.config, options.configOverrides ?? {});
     } catch (err: any) {
         throw new PlanUsageError(err.message);
     }
@@ -145,6 +163,7 @@ export async function evaluateProject(projectDir: string, stack: string, options
     const cwd = process.cwd();
     process.chdir(dir);
     try {
+        forgetProgramModules(dir);
         let exported = require(loaded.main);
         if (typeof exported === "function") exported = await guard(exported());
         else if (typeof exported?.default === "function" && Object.keys(exported).length === 1) exported = await guard(exported.default());

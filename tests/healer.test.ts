@@ -17,11 +17,11 @@ function stoppedEvent(exitCode?: number) {
     return { "detail-type": "ECS Task State Change", detail: { taskArn: TASK, clusterArn: CLUSTER, lastStatus: "STOPPED", stoppedReason: "Essential container in task exited", containers: [{ name: "worker", exitCode }] } };
 }
 
-function fakes(history: HistoryEvent[][], pending: Array<{ taskToken: string; input: string }>) {
+function fakes(history: HistoryEvent[][], pending: Array<{ taskToken: string; input: string }>, takenTag?: string) {
     const calls: string[] = [];
     let read = 0;
     const apis: HealerApis = {
-        describeTask: async (cluster, task) => (calls.push(`DescribeTasks ${task}`), { taskArn: task, lastStatus: "STOPPED", stoppedReason: "Essential container in task exited", containers: [{ name: "worker", exitCode: 1 }], tags: [{ key: "step-functions-execution-arn", value: EXECUTION }] }),
+        describeTask: async (cluster, task) => (calls.push(`DescribeTasks ${task}`), { taskArn: task, lastStatus: "STOPPED", stoppedReason: "Essential container in task exited", containers: [{ name: "worker", exitCode: 1 }], tags: [{ key: "step-functions-execution-arn", value: EXECUTION }, ...(takenTag ? [{ key: "step-functions-activity-task", value: takenTag }] : [])] }),
         getExecutionHistory: async arn => (calls.push(`GetExecutionHistory ${arn}`), { events: history[Math.min(read++, history.length - 1)] }),
         getActivityTask: async (arn, worker) => (calls.push(`GetActivityTask ${arn} ${worker}`), pending.shift() ?? {}),
         sendTaskFailure: async (token, error, cause) => void calls.push(`SendTaskFailure ${token} ${error} ${cause}`),
@@ -44,12 +44,18 @@ describe("healer", () => {
         assert.match(calls[3], /^SendTaskFailure tok-1 Worker\.Lost the container of ECS task .*dead .*stopped before it took its activity task: Essential container in task exited; container worker exit code 1$/);
     });
 
-    it("leaves a task that a worker took (its heartbeat covers it)", async () => {
-        const started: HistoryEvent = { id: 8, previousEventId: 7, type: "ActivityStarted" };
-        const { apis, calls } = fakes([[started, scheduled(7, TASK)]], [{ taskToken: "someone-else", input: "{}" }]);
+    it("leaves a container that took a task, whichever execution's (its heartbeat covers it)", async () => {
+        const { apis, calls } = fakes([[scheduled(7, TASK)]], [{ taskToken: "someone-else", input: "{}" }], "arn:aws:states:us-east-1:000000000000:execution:sm:other-run");
         const outcome = await healStoppedTask(apis, { activityArn: ACTIVITY, clusterArn: CLUSTER }, stoppedEvent(137), { clock: clock() });
-        assert.strictEqual(outcome.action, "ignored");
-        assert.ok(!calls.some(c => c.startsWith("GetActivityTask")), "never claims another execution's task");
+        assert.deepStrictEqual(outcome, { action: "ignored", reason: "the container took a task (of arn:aws:states:us-east-1:000000000000:execution:sm:other-run): its heartbeat or timeout covers it" });
+        assert.ok(!calls.some(c => c.startsWith("GetActivityTask")), "never claims a pending task");
+    });
+
+    it("heals even when another container already took this attempt's task (tasks go to any poller)", async () => {
+        const startedByOther: HistoryEvent = { id: 8, previousEventId: 7, type: "ActivityStarted" };
+        const { apis } = fakes([[startedByOther, scheduled(7, TASK)]], [{ taskToken: "tok-b", input: JSON.stringify({ _execution: { executionArn: "arn:aws:states:us-east-1:000000000000:execution:sm:b" } }) }]);
+        const outcome = await healStoppedTask(apis, { activityArn: ACTIVITY, clusterArn: CLUSTER }, stoppedEvent(137), { clock: clock() });
+        assert.deepStrictEqual(outcome, { action: "failed-task", claimedFor: "arn:aws:states:us-east-1:000000000000:execution:sm:b", taskArn: TASK });
     });
 
     it("leaves containers that reported their task (exit 0 or 3) without calling AWS", async () => {
@@ -80,9 +86,9 @@ describe("healer", () => {
         assert.deepStrictEqual(await healStoppedTask(apis, { activityArn: ACTIVITY, clusterArn: CLUSTER }, stoppedEvent(1), { clock: clock() }), { action: "nothing-pending", taskArn: TASK });
     });
 
-    it("matches the attempt by activity and task, and sees what followed it", () => {
+    it("matches the attempt by activity and task", () => {
         const events: HistoryEvent[] = [{ id: 12, previousEventId: 11, type: "ActivityFailed" }, scheduled(11, TASK), { id: 9, previousEventId: 8, type: "ActivityStarted" }, scheduled(8, "arn:aws:ecs:us-east-1:000000000000:task/c/first")];
-        assert.deepStrictEqual(findAttempt(events, ACTIVITY, TASK), { scheduledId: 11, taken: true });
+        assert.strictEqual(findAttempt(events, ACTIVITY, TASK)?.id, 11);
         assert.strictEqual(findAttempt(events, "arn:aws:states:us-east-1:000000000000:activity:other", TASK), undefined);
         assert.ok(reportedItself({ containers: [{ exitCode: 0 }] }) && !reportedItself({ containers: [{ exitCode: 137 }] }) && !reportedItself({ containers: [{}] }));
     });

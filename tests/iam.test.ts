@@ -45,10 +45,12 @@ describe("IAM of the dev stack", function () {
         }
     });
 
-    it("lets the task role poll only this activity and report on tasks (which AWS cannot scope)", () => {
-        assert.deepStrictEqual(policyOf("ecs-task").map(s => [s.Action, s.Resource]), [
-            [["states:GetActivityTask"], arnOf("aws:sfn/activity:Activity", "ecs-activity")],
-            [["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"], "*"],
+    it("lets the task role poll only this activity, report on tasks (which AWS cannot scope), and put one tag on its cluster's tasks", () => {
+        const cluster = arnOf("aws:ecs/cluster:Cluster", "ecs-cluster");
+        assert.deepStrictEqual(policyOf("ecs-task").map(s => [s.Action, s.Resource, s.Condition]), [
+            [["states:GetActivityTask"], arnOf("aws:sfn/activity:Activity", "ecs-activity"), undefined],
+            [["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"], "*", undefined],
+            [["ecs:TagResource"], cluster.replace(":cluster/", ":task/") + "/*", { "ForAllValues:StringEquals": { "aws:TagKeys": ["step-functions-activity-task"] }, Null: { "aws:TagKeys": "false" } }],
         ]);
     });
 

@@ -2,9 +2,10 @@
 // exports; plus a second component in the same program that must not collide with the first.
 import * as assert from "assert";
 import { FargateActivityStep, renderDefinition, checkDefinition, Chain, FARGATE_ACTIVITY_STEP_TYPE } from "../components";
-import { settled } from "../local/mocks";
+import { installMocks, settled } from "../local/mocks";
+import { loadProjectConfig } from "../local/pulumi-config";
 import { thirdPartyAslErrors } from "./helpers/asl-validators";
-import { devStack, EvaluatedStack, stackView } from "./helpers/dev-stack";
+import { devStack, EvaluatedStack, PROJECT_DIR, stackView } from "./helpers/dev-stack";
 
 const STEP_CHILDREN = [
     "aws:sfn/activity:Activity",
@@ -163,15 +164,23 @@ describe("the dev stack", function () {
     });
 });
 
-describe("a second step in the same program", function () {
+describe("more steps in a program", function () {
     this.timeout(60_000);
+    // A fresh mocks engine: other test files may have installed theirs since the dev stack was read.
+    const freshEngine = async () => {
+        const { project, config } = loadProjectConfig(PROJECT_DIR, "dev");
+        return installMocks(project, "dev", config);
+    };
     it("collides with the first in no resource name, activity name or state name", async () => {
         const first = await devStack();
-        const before = first.resources.length;
+        const engine = await freshEngine();
         const second = new FargateActivityStep("transform", { cpu: 1024, memory: 2048, architecture: "ARM64", capacity: "FARGATE_SPOT", image: "public.ecr.aws/x/worker:1" });
+        new FargateActivityStep("ecs", { image: "x" });
         await settled();
-        const added = stackView(first.resources.slice(before));
-        const urns = first.resources.map(r => r.urn);
+        const added = stackView(engine.resources.filter(r => r.urn.includes("::transform")));
+        const both = stackView(engine.resources);
+        assert.notStrictEqual(both.one("aws:sfn/activity:Activity", "transform-activity").inputs.name, both.one("aws:sfn/activity:Activity", "ecs-activity").inputs.name);
+        const urns = engine.resources.map(r => r.urn);
         assert.strictEqual(new Set(urns).size, urns.length, "every URN unique");
         assert.notStrictEqual(added.one("aws:sfn/activity:Activity").inputs.name, first.one("aws:sfn/activity:Activity", "ecs-activity").inputs.name);
         assert.notStrictEqual(added.one("aws:ecs/taskDefinition:TaskDefinition").inputs.family, first.one("aws:ecs/taskDefinition:TaskDefinition", "ecs-task").inputs.family);
@@ -183,11 +192,10 @@ describe("a second step in the same program", function () {
     });
 
     it("uses the user's subnets and security groups and creates no network", async () => {
-        const stack = await devStack();
-        const before = stack.resources.length;
+        const engine = await freshEngine();
         new FargateActivityStep("own-net", { image: "x", subnetIds: ["subnet-1", "subnet-2"], securityGroupIds: ["sg-1"], assignPublicIp: false, clusterArn: "arn:aws:ecs:us-east-1:000000000000:cluster/shared", healLostWorkers: false });
         await settled();
-        const added = stackView(stack.resources.slice(before));
+        const added = stackView(engine.resources);
         for (const t of ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/securityGroup:SecurityGroup", "aws:ecs/cluster:Cluster"]) assert.strictEqual(added.ofType(t).length, 0, t);
         assert.strictEqual(added.ofType("aws:cloudwatch/eventRule:EventRule").length, 0, "no healer when healLostWorkers is false");
         const env = added.one("aws:lambda/function:Function").inputs.environment.variables;
@@ -195,7 +203,7 @@ describe("a second step in the same program", function () {
     });
 
     it("refuses bad arguments at program time with a clear message", async () => {
-        await devStack();
+        await freshEngine();
         assert.throws(() => new FargateActivityStep("bad1", { image: "x", cpu: 256, memory: 4096 }), /memory 4096 MiB does not fit cpu 256 on Fargate; valid memory for cpu 256: 512, 1024, 2048/);
         assert.throws(() => new FargateActivityStep("bad2", { image: "x", activityName: "has space" }), /activity name "has space" contains " "/);
         assert.throws(() => new FargateActivityStep("bad3", { image: "x", heartbeatSeconds: 600, timeoutSeconds: 300 }), /heartbeatSeconds \(600\) must be below timeoutSeconds \(300\)/);

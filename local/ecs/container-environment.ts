@@ -10,6 +10,8 @@ export interface PlatformEnvironment {
     region: string;
     /** Handed to the container as AWS_ENDPOINT_URL_SFN. */
     stepFunctionsEndpoint?: string;
+    /** Handed to the container as AWS_ENDPOINT_URL_ECS (the worker tags its own task). */
+    ecsEndpoint?: string;
     /** ECS_CONTAINER_METADATA_URI_V4 for this container. */
     metadataUri: string;
     /** Anything else the caller adds (e.g. NODE_COMPILE_CACHE); overridden by the platform's own. */
@@ -31,5 +33,6 @@ export function containerEnvironment(definitionEnvironment: KeyValuePair[] | und
     delete env.AWS_SESSION_TOKEN;
     delete env.AWS_PROFILE;
     if (platform.stepFunctionsEndpoint) env.AWS_ENDPOINT_URL_SFN = platform.stepFunctionsEndpoint;
+    if (platform.ecsEndpoint) env.AWS_ENDPOINT_URL_ECS = platform.ecsEndpoint;
     return env;
 }

@@ -14,6 +14,8 @@ export interface ContainerLaunch {
     environment: Record<string, string>;
     /** Test hook: start, then exit at once with this code instead of running the worker. */
     crashOnStartWithExitCode?: number;
+    /** With crashOnStartWithExitCode: live this long first. Default 0. */
+    crashAfterMs?: number;
     /** Each complete line the container writes. */
     onOutput(stream: OutputStream, line: string): void;
 }
@@ -74,7 +76,7 @@ export function nodeProcessLauncher(workerBundlePath: string, options: NodeLaunc
         }
         const args = launch.crashOnStartWithExitCode === undefined
             ? [...(options.nodeArgs ?? []), workerBundlePath]
-            : ["-e", `process.exit(${Number(launch.crashOnStartWithExitCode)})`];
+            : ["-e", `setTimeout(() => process.exit(${Number(launch.crashOnStartWithExitCode)}), ${Number(launch.crashAfterMs ?? 0)})`];
         const child = spawn(process.execPath, args, {
             env: launch.environment,
             stdio: ["ignore", "pipe", "pipe"],
@@ -119,7 +121,7 @@ export function externalWorkersLauncher(): ContainerLauncher {
     return launch => {
         let end!: (exit: ContainerExit) => void;
         const exited = new Promise<ContainerExit>(resolve => (end = resolve));
-        if (launch.crashOnStartWithExitCode !== undefined) setImmediate(() => end({ exitCode: launch.crashOnStartWithExitCode }));
+        if (launch.crashOnStartWithExitCode !== undefined) setTimeout(() => end({ exitCode: launch.crashOnStartWithExitCode }), launch.crashAfterMs ?? 0);
         return { started: Promise.resolve(), exited, signal: signal => end({ signal }) };
     };
 }

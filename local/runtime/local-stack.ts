@@ -35,6 +35,8 @@ export interface LocalStackOptions {
     lambdaOutput?: (line: LambdaOutputLine) => void;
     /** Every history event of every execution as it happens. */
     onEvent?: (executionArn: string, event: HistoryEvent) => void;
+    /** Config values over the stack's (`namespace:key` → value). */
+    configOverrides?: Record<string, string>;
     /** Tests: multiplies Retry intervals (0.001 makes backoff instant). */
     retryIntervalScale?: number;
     /** Tests: caps a container's SIGTERM → SIGKILL time. */
@@ -77,8 +79,8 @@ function qualifiedless(arn: string): string {
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
     const progress = options.progress ?? (() => undefined);
     progress("planning the stack under the local engine");
-    const plan = await evaluateProject(options.projectDir, options.stack);
-    const region = loadProjectConfig(options.projectDir, options.stack).config["aws:region"] ?? "us-east-1";
+    const plan = await evaluateProject(options.projectDir, options.stack, { configOverrides: options.configOverrides });
+    const region = options.configOverrides?.["aws:region"] ?? loadProjectConfig(options.projectDir, options.stack).config["aws:region"] ?? "us-east-1";
     const world = readDeclaredWorld(plan.resources);
     const stateMachineArn = pickStateMachine(world, plan.outputs);
 

@@ -1,8 +1,8 @@
-// The dev stack's program, evaluated once per test process under the shared mocks (they are
-// global), with its config loaded as the CLI would load it.
+// The dev stack's program, evaluated once per test process by the local engine (the same code as
+// `npm run plan`), with its config loaded as the CLI would load it.
 import * as path from "path";
-import { loadProjectConfig } from "../../local/pulumi-config";
-import { DeclaredResource, installMocks, settled } from "../../local/mocks";
+import { DeclaredResource } from "../../local/mocks";
+import { evaluateProject } from "../../local/plan";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
@@ -17,15 +17,7 @@ export interface EvaluatedStack {
 let loaded: Promise<EvaluatedStack> | undefined;
 
 export function devStack(): Promise<EvaluatedStack> {
-    loaded ??= (async () => {
-        const { project, main, config } = loadProjectConfig(PROJECT_DIR, "dev");
-        const engine = await installMocks(project, "dev", config);
-        const program = require(main);
-        await settled();
-        const outputs: Record<string, any> = {};
-        for (const [key, value] of Object.entries(program)) outputs[key] = await new Promise(r => (value as any).apply(r));
-        return stackView(engine.resources, outputs);
-    })();
+    loaded ??= evaluateProject(PROJECT_DIR, "dev").then(plan => stackView(plan.resources, plan.outputs));
     return loaded;
 }
 
