@@ -1,6 +1,7 @@
 // FargateActivityStep: everything one container step of a state machine needs — the activity,
 // the Fargate task definition and its roles and logs, the network and cluster (unless given), the
 // worker image, and the trigger Lambda — plus its ASL block for the state machine definition.
+import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
@@ -8,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Capacity, TASK_TAKEN_TAG_KEY } from "../functions/trigger";
 import { validateFargateSize } from "./fargate-sizes";
 import { createHealer } from "./healer-function";
-import { assumeRolePolicy, clusterTasksArn, executionHistoryPolicy, executionRolePolicy, executionsArn, healerRolePolicy, taskRolePolicy, triggerRolePolicy } from "./iam-policies";
+import { assumeRolePolicy, clusterTasksArn, executionHistoryPolicy, executionRolePolicy, executionsArn, healerRolePolicy, secretResources, taskRolePolicy, triggerRolePolicy } from "./iam-policies";
 import { checked, oneOf, wholeNumber } from "./inputs";
 import { scopedName, validateActivityName } from "./names";
 import { createPublicNetwork } from "./network";
@@ -27,8 +28,27 @@ export const WORKER_STOP_TIMEOUT_SECONDS = 120;
 export const WORKER_CONTAINER_NAME = "worker";
 export const DEFAULT_WAIT_FOR_RUNNING_SECONDS = 300;
 
-/** The repository root: the worker image's build context (its dependencies are in the root lockfile). */
-const PACKAGE_ROOT = path.resolve(__dirname, "..");
+/** This package's root (above components/ in the sources, above dist/components/ when built). */
+function packageRoot(): string {
+    for (let dir = __dirname; ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "package.json"))) return dir;
+        if (path.dirname(dir) === dir) return path.resolve(__dirname, "..");
+    }
+}
+
+/**
+ * The default image build: this repository's worker, with the repository root as context (the
+ * worker's dependencies are in the root lockfile). An installed copy of the library ships no
+ * worker sources, so there a step needs `image` or `imageBuild`.
+ */
+export function defaultImageBuild(): { context: string; dockerfile: string } {
+    const root = packageRoot();
+    const dockerfile = path.join(root, "worker-image", "Dockerfile");
+    if (!fs.existsSync(dockerfile)) {
+        throw new Error(`no default worker image here (${dockerfile} does not exist): give the step an image URI (image) or your own build (imageBuild: { context, dockerfile })`);
+    }
+    return { context: root, dockerfile };
+}
 
 export interface FargateActivityStepArgs {
     /** Activity name. Default `<project>-<stack>-<component name>` (unique per stack: activities are global per account and region by name). 1–80 characters. */
@@ -61,6 +81,13 @@ export interface FargateActivityStepArgs {
     jobDurationMs?: pulumi.Input<number>;
     /** More environment variables for the worker container. */
     environment?: Record<string, pulumi.Input<string>>;
+    /**
+     * Secrets ECS puts into the container's environment, by variable name: the ARN of a Secrets
+     * Manager secret (optionally with ECS's `:json-key::` suffix) or of an SSM parameter. The
+     * execution role may read exactly these (secrets encrypted with your own KMS key also need
+     * kms:Decrypt, which you grant on the key).
+     */
+    secrets?: Record<string, pulumi.Input<string>>;
     /**
      * Heal executions whose container stopped after RUNNING but before it took its task: a Lambda on
      * this step's ECS task-stopped events fails one pending task with Worker.Lost, and the block
@@ -194,10 +221,11 @@ export class FargateActivityStep extends pulumi.ComponentResource {
                 repository: repository.name,
                 policy: JSON.stringify({ rules: [{ rulePriority: 1, description: "Keep the last 10 images", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 10 }, action: { type: "expire" } }] }),
             }, parent);
+            const build = args.imageBuild?.context && args.imageBuild.dockerfile ? args.imageBuild : { ...defaultImageBuild(), ...args.imageBuild };
             const image = new awsx.ecr.Image(`${name}-worker`, {
                 repositoryUrl: repository.repositoryUrl,
-                context: args.imageBuild?.context ?? PACKAGE_ROOT,
-                dockerfile: args.imageBuild?.dockerfile ?? path.join(PACKAGE_ROOT, "worker-image", "Dockerfile"),
+                context: build.context,
+                dockerfile: build.dockerfile,
                 platform: architecture.apply(a => (a === "ARM64" ? "linux/arm64" : "linux/amd64")),
             }, parent);
             this.imageUri = image.imageUri;
@@ -208,9 +236,16 @@ export class FargateActivityStep extends pulumi.ComponentResource {
         const triggerLogGroup = new aws.cloudwatch.LogGroup(`${name}-trigger`, { namePrefix: `/fargate-activity/${family}/trigger-`, retentionInDays }, parent);
 
         this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: pulumi.jsonStringify(assumeRolePolicy("ecs-tasks.amazonaws.com", account)), description: "ECS: pull the worker image, write its logs" }, parent);
+        const secretEntries = Object.entries(args.secrets ?? {});
+        const secretValueFroms = pulumi.all(secretEntries.map(([, from]) => from));
+        for (const [variable, from] of secretEntries) {
+            if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new Error(`FargateActivityStep "${name}": secret variable name ${JSON.stringify(variable)} is not a valid environment variable name`);
+            if (typeof from === "string") secretResources([from]);
+            if (args.environment && variable in args.environment) throw new Error(`FargateActivityStep "${name}": ${variable} is both an environment variable and a secret`);
+        }
         new aws.iam.RolePolicy(`${name}-execution`, {
             role: this.executionRole.id,
-            policy: pulumi.jsonStringify(executionRolePolicy({ logGroupArn: pulumi.interpolate`${this.logGroup.arn}:*`, repositoryArn })),
+            policy: secretValueFroms.apply(froms => pulumi.jsonStringify(executionRolePolicy({ logGroupArn: pulumi.interpolate`${this.logGroup.arn}:*`, repositoryArn, secretValueFroms: froms }))),
         }, parent);
         this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: pulumi.jsonStringify(assumeRolePolicy("ecs-tasks.amazonaws.com", account)), description: "Worker: poll and report on its activity" }, parent);
         new aws.iam.RolePolicy(`${name}-task`, { role: this.taskRole.id, policy: pulumi.jsonStringify(taskRolePolicy({ activityArn: this.activityArn, clusterTasksArn: this.clusterArn.apply(clusterTasksArn), takenTagKey: TASK_TAKEN_TAG_KEY })) }, parent);
@@ -238,6 +273,7 @@ export class FargateActivityStep extends pulumi.ComponentResource {
                     essential: true,
                     stopTimeout: WORKER_STOP_TIMEOUT_SECONDS,
                     environment: Object.entries(environment).map(([n, value]) => ({ name: n, value })),
+                    ...(secretEntries.length > 0 ? { secrets: secretEntries.map(([n, valueFrom]) => ({ name: n, valueFrom })) } : {}),
                     logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": this.logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": WORKER_CONTAINER_NAME } },
                 },
             ]),

@@ -51,11 +51,30 @@ export function taskRolePolicy<T>(a: { activityArn: T; clusterTasksArn: T; taken
     );
 }
 
-/** What ECS needs to start the container: pull its image, write its logs. */
-export function executionRolePolicy<T>(a: { logGroupArn: T; repositoryArn?: T; secretArns?: T[] }): PolicyDocument<T | "*"> {
-    const statements: PolicyStatement<T | "*">[] = [
+/**
+ * The resources ECS reads for the task definition's `secrets`: a Secrets Manager secret (its ARN,
+ * without the `:json-key:version-stage:version-id` suffix ECS accepts) or an SSM parameter.
+ */
+export function secretResources(valueFroms: string[]): { secrets: string[]; parameters: string[] } {
+    const secrets = new Set<string>();
+    const parameters = new Set<string>();
+    for (const from of valueFroms) {
+        const parts = from.split(":");
+        if (parts[0] === "arn" && parts[2] === "secretsmanager" && parts[5] === "secret" && parts.length >= 7) secrets.add(parts.slice(0, 7).join(":"));
+        else if (parts[0] === "arn" && parts[2] === "ssm" && parts[5]?.startsWith("parameter/")) parameters.add(from);
+        else throw new Error(`secret ${JSON.stringify(from)} must be the ARN of a Secrets Manager secret (arn:aws:secretsmanager:…:secret:…) or an SSM parameter (arn:aws:ssm:…:parameter/…)`);
+    }
+    return { secrets: [...secrets], parameters: [...parameters] };
+}
+
+/** What ECS needs to start the container: pull its image, write its logs, read exactly its secrets. */
+export function executionRolePolicy<T>(a: { logGroupArn: T; repositoryArn?: T; secretValueFroms?: string[] }): PolicyDocument<T | string> {
+    const statements: PolicyStatement<T | string>[] = [
         { Sid: "WriteContainerLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: a.logGroupArn },
     ];
+    const { secrets, parameters } = secretResources(a.secretValueFroms ?? []);
+    if (secrets.length > 0) statements.push({ Sid: "ReadJobSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secrets });
+    if (parameters.length > 0) statements.push({ Sid: "ReadJobParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: parameters });
     if (a.repositoryArn !== undefined) {
         statements.push(
             { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },

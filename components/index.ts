@@ -5,6 +5,7 @@ export * from "./fargate-sizes";
 export * from "./iam-policies";
 export * from "./names";
 export * from "./step-block";
+export * from "./step-map";
 export * from "./step-state-machine";
 export * from "./stack-settings";
 export { RETRYABLE_STEP_ERRORS } from "./step-block";

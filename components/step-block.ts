@@ -10,6 +10,7 @@ export const RETRYABLE_STEP_ERRORS = [
     "States.HeartbeatTimeout",
     "Trigger.NoCapacity",
     "Trigger.TaskStopped",
+    "Trigger.Throttled",
     "Lambda.ServiceException",
     "Lambda.AWSLambdaException",
     "Lambda.SdkClientException",

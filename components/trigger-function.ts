@@ -1,9 +1,9 @@
-// The trigger Lambda as an inline CallbackFunction: the closure is serialized into `__index.js`,
-// so it requires the SDK inside its body (the Node.js runtime provides SDK v3) and reaches the
-// handler logic in functions/, which the serializer copies in.
+// The trigger Lambda as an inline CallbackFunction: the serializer copies the handler
+// (functions/trigger-handler.ts) and the logic it reaches into `__index.js`.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EcsRunTask, readTriggerConfig, triggerTask, TRIGGER_ENV, TriggerResult } from "../functions/trigger";
+import { TRIGGER_ENV, TriggerResult } from "../functions/trigger";
+import { triggerHandler } from "../functions/trigger-handler";
 import { programDependencies } from "./lambda-packaging";
 
 export const TRIGGER_RUNTIME = aws.lambda.Runtime.NodeJS22dX;
@@ -13,22 +13,6 @@ export interface TriggerFunctionArgs {
     logGroupName: pulumi.Input<string>;
     timeoutSeconds: number;
     environment: Record<keyof typeof TRIGGER_ENV, pulumi.Input<string>>;
-}
-
-/** The Lambda handler; exported so tests can check what the serializer makes of it. */
-export async function triggerHandler(event: unknown): Promise<TriggerResult> {
-    const g = globalThis as { __triggerEcs?: EcsRunTask };
-    if (!g.__triggerEcs) {
-        const { ECSClient, RunTaskCommand, DescribeTasksCommand, StopTaskCommand } = require("@aws-sdk/client-ecs");
-        const client = new ECSClient({});
-        // One client per container, reused by warm invocations.
-        g.__triggerEcs = {
-            runTask: request => client.send(new RunTaskCommand(request)),
-            describeTasks: request => client.send(new DescribeTasksCommand(request)),
-            stopTask: request => client.send(new StopTaskCommand(request)),
-        };
-    }
-    return triggerTask(g.__triggerEcs, readTriggerConfig(process.env), event);
 }
 
 export function createTriggerFunction(name: string, args: TriggerFunctionArgs, parent: pulumi.Resource): aws.lambda.CallbackFunction<unknown, TriggerResult> {

@@ -163,6 +163,12 @@ export function validateTriggerEvent(event: unknown): TriggerEvent {
     return { executionArn: e.executionArn, executionName: typeof e.executionName === "string" ? e.executionName : undefined };
 }
 
+/** ECS's rate limits (RunTask: 20 calls/s, 100 task launches refilled at 20/s) as the SDK reports them. */
+export function isThrottling(error: unknown): boolean {
+    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | null;
+    return ["ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"].includes(e?.name ?? "") || e?.$metadata?.httpStatusCode === 429;
+}
+
 /** Why a stopped task stopped, in one line: ECS's reason, stop code and the container's exit code. */
 export function describeStoppedTask(task: EcsTaskDescription): string {
     const container = task.containers?.[0];
@@ -204,7 +210,9 @@ export async function waitForRunning(ecs: EcsRunTask, cluster: string, taskArn: 
 /** Starts the task for one execution; throws Trigger.NoCapacity, Trigger.RunTaskFailed or Trigger.TaskStopped. */
 export async function triggerTask(ecs: EcsRunTask, config: TriggerConfig, event: unknown, clock: Clock = realClock): Promise<TriggerResult> {
     const valid = validateTriggerEvent(event);
-    const answer = await ecs.runTask(buildRunTaskRequest(config, valid));
+    const answer = await ecs.runTask(buildRunTaskRequest(config, valid)).catch(error => {
+        throw isThrottling(error) ? namedError("Trigger.Throttled", `RunTask was throttled after the SDK's own retries: ${error.message}`) : error;
+    });
     const error = errorForRunTaskAnswer(answer);
     if (error) throw error;
     const taskArn = answer.tasks![0].taskArn!;

@@ -202,6 +202,20 @@ describe("more steps in a program", function () {
         assert.deepStrictEqual([env.SUBNET_IDS, env.SECURITY_GROUP_IDS, env.ASSIGN_PUBLIC_IP, env.CLUSTER_ARN], ["subnet-1,subnet-2", "sg-1", "DISABLED", "arn:aws:ecs:us-east-1:000000000000:cluster/shared"]);
     });
 
+    it("passes secrets to the container through the task definition, readable by the execution role only", async () => {
+        const engine = await freshEngine();
+        const db = "arn:aws:secretsmanager:us-east-1:000000000000:secret:db-AbCdEf";
+        new FargateActivityStep("with-secrets", { image: "x", healLostWorkers: false, environment: { MODE: "full" }, secrets: { DB_PASSWORD: `${db}:password::`, BUCKET: "arn:aws:ssm:us-east-1:000000000000:parameter/etl/bucket" } });
+        await settled();
+        const added = stackView(engine.resources);
+        const [container] = JSON.parse(added.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
+        assert.deepStrictEqual(container.secrets, [{ name: "DB_PASSWORD", valueFrom: `${db}:password::` }, { name: "BUCKET", valueFrom: "arn:aws:ssm:us-east-1:000000000000:parameter/etl/bucket" }]);
+        assert.strictEqual(container.environment.find((e: any) => e.name === "MODE").value, "full");
+        const policy = JSON.parse(added.one("aws:iam/rolePolicy:RolePolicy", "with-secrets-execution").inputs.policy);
+        assert.deepStrictEqual(policy.Statement.filter((s: any) => s.Sid.startsWith("Read")).map((s: any) => s.Resource), [[db], ["arn:aws:ssm:us-east-1:000000000000:parameter/etl/bucket"]]);
+        assert.throws(() => new FargateActivityStep("bad-secret", { image: "x", secrets: { TOKEN: "plain-text" } }), /must be the ARN of a Secrets Manager secret/);
+    });
+
     it("refuses bad arguments at program time with a clear message", async () => {
         await freshEngine();
         assert.throws(() => new FargateActivityStep("bad1", { image: "x", cpu: 256, memory: 4096 }), /memory 4096 MiB does not fit cpu 256 on Fargate; valid memory for cpu 256: 512, 1024, 2048/);
