@@ -4,6 +4,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ensureWorkerBundle } from "../../worker-image/build";
+import { TASK_TAKEN_TAG_KEY } from "../../worker-image/lib/task-marker";
+import { TASK_TAKEN_TAG_KEY as HEALER_TAG_KEY } from "../../functions/trigger";
 
 const DIR = path.resolve(__dirname, "../../worker-image");
 
@@ -39,10 +41,14 @@ describe("worker-image boundaries", function () {
                     const target = path.resolve(path.dirname(file), spec);
                     assert.ok(target.startsWith(path.join(DIR, "lib") + path.sep), `${path.relative(DIR, file)} imports ${spec}`);
                 } else {
-                    assert.match(spec, /^(@aws-sdk\/client-sfn|@smithy\/node-http-handler|crypto|http|os|events|node:.+)$/, `${path.relative(DIR, file)} imports ${spec}`);
+                    assert.match(spec, /^(@aws-sdk\/client-sfn|@aws-sdk\/client-ecs|@smithy\/node-http-handler|crypto|http|os|events|node:.+)$/, `${path.relative(DIR, file)} imports ${spec}`);
                 }
             }
         }
+    });
+
+    it("the worker marks its ECS task with the tag the healer reads", () => {
+        assert.equal(TASK_TAKEN_TAG_KEY, HEALER_TAG_KEY);
     });
 
     it("the bundle is at most 1 MiB, self-contained and free of Pulumi", async () => {

@@ -264,6 +264,37 @@ describe("worker library (runActivityWorker)", function () {
             assert.equal(calls.find(c => c.op === "SendTaskFailure")!.request.error, "Worker.Interrupted");
         });
 
+        it("marks the container's ECS task when it takes a task, without holding up the job; a failed mark is only logged", async () => {
+            const marks: Array<string | undefined> = [];
+            let fail = false;
+            const marker = {
+                markTaken: async (executionArn: string | undefined) => {
+                    marks.push(executionArn);
+                    if (fail) throw awsError("AccessDeniedException", 400);
+                },
+                destroy: () => undefined,
+            };
+            const input = (n: number) => JSON.stringify({ _execution: { executionArn: `arn:aws:states:us-east-1:000000000000:execution:m:e${n}` } });
+            const { api, calls } = scriptedApi([{ taskToken: "t1", input: input(1) }, { taskToken: "t2", input: input(2) }]);
+            const { lines, logger } = capture();
+            const result = await runActivityWorker({
+                activityArn: ARN, workerName: "w", api, logger, sleep: instant, maxTasks: 2, taskMarker: marker,
+                handler: () => {
+                    fail = true;
+                    return {};
+                },
+            });
+            assert.deepEqual(result, { reason: "maxTasks", exitCode: 0, tasks: 2, unreported: 0 });
+            assert.deepEqual(marks.slice(0, 2), ["arn:aws:states:us-east-1:000000000000:execution:m:e1", "arn:aws:states:us-east-1:000000000000:execution:m:e2"]);
+            assert.equal(calls.filter(c => c.op === "SendTaskSuccess").length, 2, "both jobs ran and reported");
+            assert.ok(lines.some(l => l.event === "task.markFailed" && l.error === "AccessDeniedException"));
+
+            const none = scriptedApi([{ taskToken: "t3", input: "{}" }]);
+            marks.length = 0;
+            await runActivityWorker({ activityArn: ARN, workerName: "w", api: none.api, logger: capture().logger, sleep: instant, taskMarker: false, handler: () => ({}) });
+            assert.deepEqual(marks, []);
+        });
+
         it("a refused poll (AccessDenied) stops at once with exit code 2", async () => {
             const { api } = scriptedApi([], { getActivityTask: async () => Promise.reject(awsError("AccessDeniedException", 400)) });
             const result = await runActivityWorker({ activityArn: ARN, workerName: "w", api, logger: capture().logger, sleep: instant, handler: () => ({}) });

@@ -329,3 +329,53 @@ describe("the image's compile-cache warm-up run (from worker-image/Dockerfile)",
         else assert.equal(files.length, 0, `Node ${process.version} has no compile cache (NODE_COMPILE_CACHE is ignored)`);
     });
 });
+
+describe("worker process on ECS: marks its own task for the healer", function () {
+    this.timeout(20_000);
+    const http = require("http") as typeof import("http");
+    const { startAwsJsonServer } = require("../../local/aws-json-server") as typeof import("../../local/aws-json-server");
+    const TASK_ARN = "arn:aws:ecs:us-east-1:000000000000:task/local-cluster/9f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e";
+    let sfn: LocalSfn | undefined;
+    const closers: Array<() => Promise<void>> = [];
+
+    before(async function () {
+        this.timeout(120_000);
+        await ensureWorkerBundle();
+    });
+    afterEach(async () => {
+        await killWorkers();
+        await sfn?.close();
+        sfn = undefined;
+        for (const close of closers.splice(0)) await close();
+    });
+
+    it("tags its ECS task (from the metadata endpoint) with the execution it took, through AWS_ENDPOINT_URL_ECS", async () => {
+        sfn = await startLocalSfn();
+        const metadata = http.createServer((req, res) => {
+            res.writeHead(req.url === "/v4/9f1c/task" ? 200 : 404, { "content-type": "application/json" });
+            res.end(JSON.stringify({ TaskARN: TASK_ARN, Cluster: "local-cluster" }));
+        });
+        await new Promise<void>(r => metadata.listen(0, "127.0.0.1", r));
+        closers.push(() => new Promise(r => metadata.close(() => r())));
+        const tagged: any[] = [];
+        const ecs = await startAwsJsonServer({
+            protocol: "1.1",
+            targetPrefix: "AmazonEC2ContainerServiceV20141113",
+            operations: { TagResource: body => (tagged.push(body), {}) },
+        });
+        closers.push(() => ecs.close());
+        const worker = spawnWorker(
+            workerEnv(sfn, {
+                WORKER_NAME: undefined,
+                ECS_CONTAINER_METADATA_URI_V4: `http://127.0.0.1:${(metadata.address() as import("net").AddressInfo).port}/v4/9f1c`,
+                AWS_ENDPOINT_URL_ECS: ecs.url,
+            }),
+        );
+        const task = sfn.store.schedule({ activityArn: sfn.activityArn, input: input({ durationMs: 200 }) });
+        assert.equal((await task.outcome).kind, "succeeded");
+        assert.equal((await worker.waitForExit()).code, 0);
+        assert.deepEqual(tagged, [{ resourceArn: TASK_ARN, tags: [{ key: "step-functions-activity-task", value: EXECUTION_ARN }] }]);
+        assert.equal(sfn.store.task(task.taskToken)!.workerName, "9f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e", "named after its ECS task");
+        assert.ok(worker.logs().some(l => l.event === "worker.started" && l.ecsTaskArn === TASK_ARN));
+    });
+});

@@ -1,6 +1,7 @@
 import type { Logger } from "./log";
 import type { BackoffPolicy } from "./retry";
 import type { ActivityApi } from "./sfn-api";
+import type { TaskMarker } from "./task-marker";
 
 /** What a job receives beside its input. */
 export interface HandlerContext {
@@ -46,6 +47,11 @@ export interface ActivityWorkerOptions {
     logger?: Logger;
     /** Default: an SFNClient (see createSfnClient). */
     api?: ActivityApi;
+    /**
+     * Tags this container's ECS task when it takes a task (for the healer). Default: an ECS tagger
+     * when the container metadata endpoint gives the task ARN, else none. `false`: never.
+     */
+    taskMarker?: TaskMarker | false;
     /** Environment for the worker-name lookup. Default process.env. */
     env?: Record<string, string | undefined>;
     /** Injectable waits and randomness (tests). */

@@ -12,8 +12,13 @@ import { sleep as defaultSleep } from "./sleep";
 import type { ActivityApi } from "./sfn-api";
 import type { ActivityWorkerOptions, HandlerContext, WorkerRunResult, WorkerStopReason } from "./types";
 import { resolveWorkerIdentity } from "./worker-name";
+import { ecsTaskMarker, regionOfTaskArn, TaskMarker } from "./task-marker";
 
 const DEFAULTS = { maxTasks: 1, idleTimeoutSeconds: 300, stopReportMs: 4000, reportTimeoutMs: 10_000 };
+/** Tagging the ECS task: a few quick attempts; the job does not wait for them. */
+const MARK_BACKOFF = { baseDelayMs: 200, maxDelayMs: 1000, maxAttempts: 3 };
+const MARK_TIMEOUT_MS = 5000;
+const MARKER_PREPARE_DELAY_MS = 100;
 
 /** sent; taskGone: Step Functions closed the task; refused: a non-retryable error; failed: retries ran out. */
 type ReportResult = "sent" | "taskGone" | "refused" | "failed";
@@ -50,6 +55,8 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
     const identity = await resolveWorkerIdentity({ env: options.env ?? process.env, hostname: os.hostname(), pid: process.pid, workerName: options.workerName });
     const workerName = identity.workerName;
     const api = options.api ?? sdkApi(options.region ?? arn.parts.region);
+    const marker: TaskMarker | undefined =
+        options.taskMarker === false ? undefined : options.taskMarker ?? (identity.ecsTaskArn ? ecsTaskMarker(identity.ecsTaskArn, regionOfTaskArn(identity.ecsTaskArn) ?? options.region ?? arn.parts.region) : undefined);
     const startedAt = now();
     let stopRequestedAt: number | undefined;
     const onStop = () => {
@@ -61,6 +68,8 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
 
     let tasks = 0;
     let unreported = 0;
+    /** Tags still being put (they only matter while a task is unreported: never waited for long). */
+    const pendingMarks = new Set<Promise<void>>();
     let interrupted = false;
     log.info("worker.started", { workerName, workerNameSource: identity.source, ecsTaskArn: identity.ecsTaskArn, maxTasks, idleTimeoutSeconds: idleTimeoutMs / 1000, heartbeatSeconds: options.heartbeatSeconds, node: process.version });
 
@@ -108,6 +117,15 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
         const parsed = parseTaskInput(rawInput);
         const taskLog = log.child({ tokenHash: hash, executionArn: parsed.execution.executionArn });
         taskLog.info("task.received", { workerName, triggeredTaskArn: parsed.execution.taskArn });
+        // Tell the healer this container took a task, without holding up the job.
+        const marking = marker
+            ? retryAwsCall(() => marker.markTaken(parsed.execution.executionArn, { timeoutMs: MARK_TIMEOUT_MS }), { policy: MARK_BACKOFF, sleep: ms => sleep(ms), random, now }).then(outcome => {
+                  if (outcome.ok) taskLog.debug("task.marked", { ecsTaskArn: identity.ecsTaskArn });
+                  else taskLog.warn("task.markFailed", { error: errorName(outcome.error), message: errorMessage(outcome.error), hint: "the task role needs ecs:TagResource on its own task" });
+              })
+            : Promise.resolve();
+        pendingMarks.add(marking);
+        void marking.then(() => pendingMarks.delete(marking));
         const finish = (result: ReportResult, fields: Record<string, unknown>) => {
             if (result === "failed" || result === "refused") unreported++;
             taskLog.info("task.finished", { ...fields, reported: result, durationMs: now() - taskStarted });
@@ -228,6 +246,11 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
         return result;
     };
 
+    // The container is idle while its poll waits: load the ECS client then, so the tag that tells the
+    // healer "this container took a task" goes out within milliseconds of a task arriving. Late
+    // enough that the first poll is on the wire first (start-up speed is measured to that request).
+    const prepareTimer = marker?.prepare ? setTimeout(() => marker.prepare!(), MARKER_PREPARE_DELAY_MS) : undefined;
+    prepareTimer?.unref();
     try {
         let idleSince = now();
         let pollErrors = 0;
@@ -270,6 +293,13 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
         }
         return done(stopRequestedAt !== undefined && interrupted ? "interrupted" : "maxTasks");
     } finally {
+        if (prepareTimer) clearTimeout(prepareTimer);
+        if (pendingMarks.size > 0) {
+            const wait = new AbortController();
+            await Promise.race([Promise.allSettled([...pendingMarks]), sleep(stopRequestedAt !== undefined ? 200 : 1000, wait.signal)]);
+            wait.abort();
+        }
         api.destroy();
+        marker?.destroy();
     }
 }
