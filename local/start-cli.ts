@@ -25,6 +25,8 @@ Options:
                        worker (any language) against the printed endpoints
   --project <dir>      the Pulumi project to run (default: this one)
   --stack <name>       its stack (default: dev)
+  --worker <file>      the project's worker entry, bundled and run as each container (default:
+                       this repository's worker-image); e.g. examples/etl/worker/main.ts
   --docker             run containers with \`docker run\` (image ${LOCAL_WORKER_IMAGE}; build it with
                        \`${DOCKER_BUILD_COMMAND}\`). UNTESTED: no Docker engine was available
                        where this was written; only its command line is tested
@@ -43,6 +45,7 @@ export interface StartOptions {
     externalWorkers: boolean;
     project: string;
     stack: string;
+    worker?: string;
     docker: boolean;
     help: boolean;
 }
@@ -61,6 +64,7 @@ export function parseStartArgs(argv: string[]): StartOptions {
                 "external-workers": { type: "boolean" },
                 project: { type: "string" },
                 stack: { type: "string" },
+                worker: { type: "string" },
                 docker: { type: "boolean" },
                 help: { type: "boolean", short: "h" },
             },
@@ -92,6 +96,7 @@ export function parseStartArgs(argv: string[]): StartOptions {
         externalWorkers: Boolean(values["external-workers"]),
         project: path.resolve((values.project as string | undefined) ?? path.join(__dirname, "..")),
         stack: (values.stack as string | undefined) ?? "dev",
+        worker: values.worker as string | undefined,
         docker: Boolean(values.docker),
         help: Boolean(values.help),
     };
@@ -132,6 +137,7 @@ async function main(argv: string[]): Promise<number> {
             stack: options.stack,
             port: options.port,
             externalWorkers: options.externalWorkers,
+            workerEntry: options.worker,
             launcher: options.docker ? dockerLauncher() : undefined,
             containerOutput: showLogs ? l => toStderr(`[task ${l.taskId.slice(0, 8)}] ${l.line}`) : () => undefined,
             lambdaOutput: showLogs ? l => toStderr(`[λ ${l.functionName}] ${l.line}`) : () => undefined,

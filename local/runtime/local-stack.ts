@@ -16,6 +16,7 @@ import { createExecutionOperations } from "../sfn-execution-operations";
 import { ensureWorkerBundle } from "../../worker-image/build";
 import { DeclaredWorld, readDeclaredWorld } from "./declared-world";
 import { matchesEventPattern } from "./event-pattern";
+import { bundleProjectWorker } from "./project-worker";
 
 export const DUMMY_CREDENTIALS = { AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local" } as const;
 /** Local processes run on this machine's Node (20 here); AWS runs 22+. Spare every log the SDK's Node 20 notice. */
@@ -28,6 +29,8 @@ export interface LocalStackOptions {
     port?: number;
     /** Tasks are RUNNING at once and no process starts: a worker run by hand plays the container. */
     externalWorkers?: boolean;
+    /** The project's own worker entry (TypeScript or JavaScript), bundled for local runs. Default: this repository's worker. */
+    workerEntry?: string;
     /** Replaces the worker-process launcher (e.g. `--docker`). */
     launcher?: ContainerLauncher;
     /** Where container and Lambda output goes; default standard error with a prefix. */
@@ -92,7 +95,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     let workerBundlePath: string | undefined;
     if (!launcher && !options.externalWorkers) {
         progress("building the worker bundle");
-        workerBundlePath = (await ensureWorkerBundle()).outfile;
+        workerBundlePath = options.workerEntry ? await bundleProjectWorker(options.workerEntry) : (await ensureWorkerBundle()).outfile;
     }
 
     const closers: Array<() => Promise<void> | void> = [];
