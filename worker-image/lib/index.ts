@@ -14,3 +14,7 @@ export type { BackoffPolicy, ErrorKind } from "./retry";
 export { activityNameProblem, parseActivityArn } from "./activity-arn";
 export { sleep } from "./sleep";
 export type { ActivityApi, ActivityTask, CallOptions } from "./sfn-api";
+export { createSfnClient, sfnActivityApi, POLL_REQUEST_TIMEOUT_MS } from "./sfn-api";
+export type { SfnClientOptions } from "./sfn-api";
+export { ecsTaskMarker, TASK_TAKEN_TAG_KEY } from "./task-marker";
+export type { TaskMarker } from "./task-marker";

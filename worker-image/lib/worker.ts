@@ -203,10 +203,14 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
         if (heartbeatTimer) clearTimeout(heartbeatTimer);
         heartbeatTimer = undefined;
 
-        if (abort.signal.aborted || result === undefined) {
-            // Stop the heartbeat chain whatever happens next.
-            if (!abort.signal.aborted) abort.abort();
-            if (closedByService) return finish("taskGone", { outcome: "closedByService" });
+        if (closedByService) {
+            abort.abort();
+            return finish("taskGone", { outcome: "closedByService" });
+        }
+        // Interrupted: the stop came first, or the job failed once it was aborted (most likely
+        // because of it). A job that finished with a value reports it, even if a stop came since.
+        if (result === undefined || (!result.ok && abort.signal.aborted)) {
+            abort.abort();
             interrupted = true;
             const reported = await reportFailure(
                 taskLog,
@@ -249,7 +253,15 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
     // The container is idle while its poll waits: load the ECS client then, so the tag that tells the
     // healer "this container took a task" goes out within milliseconds of a task arriving. Late
     // enough that the first poll is on the wire first (start-up speed is measured to that request).
-    const prepareTimer = marker?.prepare ? setTimeout(() => marker.prepare!(), MARKER_PREPARE_DELAY_MS) : undefined;
+    const prepareTimer = marker?.prepare
+        ? setTimeout(() => {
+              try {
+                  marker.prepare!();
+              } catch {
+                  // markTaken will try again and log what went wrong.
+              }
+          }, MARKER_PREPARE_DELAY_MS)
+        : undefined;
     prepareTimer?.unref();
     try {
         let idleSince = now();
