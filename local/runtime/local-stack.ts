@@ -42,6 +42,8 @@ export interface LocalStackOptions {
     configOverrides?: Record<string, string>;
     /** Tests: multiplies Retry intervals (0.001 makes backoff instant). */
     retryIntervalScale?: number;
+    /** Tests: how long an empty GetActivityTask waits (AWS: 60 s). */
+    maxPollSeconds?: number;
     /** Tests: caps a container's SIGTERM → SIGKILL time. */
     maxStopTimeoutMs?: number;
     /** Called with each step of start-up (planning, building, starting endpoints). */
@@ -103,7 +105,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         for (const close of closers.reverse()) await close();
     };
     try {
-        const store = new ActivityStore({ region, account: LOCAL_ACCOUNT });
+        const store = new ActivityStore({ region, account: LOCAL_ACCOUNT, maxPollSeconds: options.maxPollSeconds });
         for (const arn of world.activityArns) store.registerActivity(arn);
         closers.push(() => store.close());
 

@@ -15,6 +15,8 @@ function failureStack(heartbeatSeconds: number): Promise<LocalStack> {
         configOverrides: { "fargate-activity:heartbeatSeconds": String(heartbeatSeconds), "fargate-activity:taskTimeoutSeconds": "120" },
         retryIntervalScale: 0.001,
         maxStopTimeoutMs: 2000,
+        // Empty polls end quickly, so spare containers stop quickly when told to (see afterEach).
+        maxPollSeconds: 2,
         containerOutput: () => undefined,
         lambdaOutput: () => undefined,
     });
@@ -50,6 +52,28 @@ function watch(stack: LocalStack, input: object): Watched {
 const count = (w: Watched, type: string) => w.events.filter(e => e.type === type).length;
 const failures = (w: Watched) => w.events.map(e => (e as any).activityFailedEventDetails?.error ?? (e as any).lambdaFunctionFailedEventDetails?.error ?? (e as any).activityTimedOutEventDetails?.error).filter(Boolean);
 
+/** Resolves once the worker has tagged its ECS task as having taken a task (the healer's signal). */
+async function tagged(stack: LocalStack, taskArn: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!stack.ecs.task(taskArn)?.tags.some(t => t.key === "step-functions-activity-task")) {
+        if (Date.now() > deadline) throw new Error(`${taskArn} was never tagged as having taken a task`);
+        await new Promise(r => setTimeout(r, 20));
+    }
+}
+
+/**
+ * Ends the containers a test left (a healed or retried execution may leave a spare one polling,
+ * which would take the next test's task) and waits for the healer's invocations: tests stay apart.
+ */
+async function quiesce(stack: LocalStack): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (const t of stack.ecs.tasks()) if (t.lastStatus !== "STOPPED") stack.ecs.testHooks.killTask(t.taskArn, "SIGTERM");
+    while (stack.ecs.tasks().some(t => t.lastStatus !== "STOPPED") || stack.pendingSubscriptions() > 0) {
+        if (Date.now() > deadline) throw new Error("containers or healer invocations still running 30 s after the test");
+        await new Promise(r => setTimeout(r, 50));
+    }
+}
+
 function taskOf(stack: LocalStack, w: Watched, attempt = 1): string {
     const scheduled = w.events.filter(e => e.type === "ActivityScheduled")[attempt - 1] as any;
     return JSON.parse(scheduled.activityScheduledEventDetails.input)._execution.taskArn;
@@ -62,6 +86,8 @@ describe("failures that heal themselves (local runtime)", function () {
     before(async () => {
         stack = await failureStack(3);
     });
+
+    afterEach(() => quiesce(stack));
 
     after(async () => {
         await stack?.close();
@@ -86,6 +112,7 @@ describe("failures that heal themselves (local runtime)", function () {
         const w = watch(stack, { durationMs: 2000 });
         await w.next("ActivityStarted");
         const frozen = taskOf(stack, w);
+        await tagged(stack, frozen);
         assert.ok(stack.ecs.testHooks.killTask(frozen, "SIGSTOP"));
         const done = await w.done;
         assert.strictEqual(done.status, "SUCCEEDED", `${done.error}: ${done.cause}`);
@@ -96,6 +123,7 @@ describe("failures that heal themselves (local runtime)", function () {
     it("2b. a worker killed with SIGKILL mid-job: States.HeartbeatTimeout, retry, success", async () => {
         const w = watch(stack, { durationMs: 2000 });
         await w.next("ActivityStarted");
+        await tagged(stack, taskOf(stack, w));
         assert.ok(stack.ecs.testHooks.killTask(taskOf(stack, w), "SIGKILL"));
         const done = await w.done;
         assert.strictEqual(done.status, "SUCCEEDED", `${done.error}: ${done.cause}`);
