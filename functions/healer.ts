@@ -23,6 +23,7 @@ export interface HistoryEvent {
     previousEventId?: number;
     type: string;
     activityScheduledEventDetails?: { resource?: string; input?: string };
+    lambdaFunctionFailedEventDetails?: { error?: string; cause?: string };
 }
 
 export interface HealerApis {
@@ -71,6 +72,11 @@ export function findAttempt(events: HistoryEvent[], activityArn: string, taskArn
     return events.find(e => e.type === "ActivityScheduled" && e.activityScheduledEventDetails?.resource === activityArn && taskArnOfInput(e.activityScheduledEventDetails?.input) === taskArn);
 }
 
+/** Whether the trigger already failed this attempt because of this task (Trigger.TaskStopped names it). */
+export function reportedByTrigger(events: HistoryEvent[], taskArn: string): boolean {
+    return events.some(e => e.type === "LambdaFunctionFailed" && (e.lambdaFunctionFailedEventDetails?.cause ?? "").includes(taskArn));
+}
+
 /** The execution whose activity task the container took, per the worker's tag; undefined if it took none. */
 export function takenTaskOf(task: EcsTaskDescription): string | undefined {
     return task.tags?.find(t => t.key === TASK_TAKEN_TAG_KEY)?.value;
@@ -109,14 +115,18 @@ export async function healStoppedTask(apis: HealerApis, config: HealerConfig, ev
     const taken = takenTaskOf(task);
     if (taken) return { action: "ignored", reason: `the container took a task (of ${taken}): its heartbeat or timeout covers it` };
 
-    // The trigger returns before the execute state schedules the task: give it a moment.
+    // The trigger returns before the execute state schedules the task: give it a moment, unless
+    // the trigger has already failed the attempt because this task stopped.
     const deadline = clock.now() + (options.scheduleGraceMs ?? 20_000);
-    let attempt = findAttempt(await readHistory(apis, executionArn), config.activityArn, detail.taskArn);
-    for (let wait = 0; !attempt && clock.now() < deadline; wait++) {
+    let attempt: HistoryEvent | undefined;
+    for (let wait = 0; ; wait++) {
+        const events = await readHistory(apis, executionArn);
+        if (reportedByTrigger(events, detail.taskArn)) return { action: "ignored", reason: "the trigger reported this task's stop (Trigger.TaskStopped)" };
+        attempt = findAttempt(events, config.activityArn, detail.taskArn);
+        if (attempt || clock.now() >= deadline) break;
         await clock.sleep(Math.min(500 * 2 ** wait, 4000));
-        attempt = findAttempt(await readHistory(apis, executionArn), config.activityArn, detail.taskArn);
     }
-    if (!attempt) return { action: "ignored", reason: "no activity task was scheduled for this container (the trigger reported its failure)" };
+    if (!attempt) return { action: "ignored", reason: "no activity task was scheduled for this container" };
 
     // Pending tasks of one activity are interchangeable: each waits for some container, and this
     // one is gone. Failing any one pending task balances tasks and containers again.

@@ -81,6 +81,16 @@ describe("healer", () => {
         assert.ok(!calls.some(c => c.startsWith("GetActivityTask")));
     });
 
+    it("stops at once when the trigger already reported the task's stop", async () => {
+        const failed: HistoryEvent = { id: 7, previousEventId: 6, type: "LambdaFunctionFailed", lambdaFunctionFailedEventDetails: { error: "Trigger.TaskStopped", cause: `{"errorMessage":"task ${TASK} stopped before it was RUNNING"}` } };
+        const { apis, calls } = fakes([[failed]], []);
+        const c = clock();
+        const outcome = await healStoppedTask(apis, { activityArn: ACTIVITY, clusterArn: CLUSTER }, stoppedEvent(undefined), { clock: c });
+        assert.deepStrictEqual(outcome, { action: "ignored", reason: "the trigger reported this task's stop (Trigger.TaskStopped)" });
+        assert.strictEqual(c.now(), 0, "no waiting");
+        assert.strictEqual(calls.filter(x => x.startsWith("GetExecutionHistory")).length, 1);
+    });
+
     it("reports nothing pending when a healthy container already took the task", async () => {
         const { apis } = fakes([[scheduled(7, TASK)]], []);
         assert.deepStrictEqual(await healStoppedTask(apis, { activityArn: ACTIVITY, clusterArn: CLUSTER }, stoppedEvent(1), { clock: clock() }), { action: "nothing-pending", taskArn: TASK });

@@ -74,9 +74,12 @@ async function quiesce(stack: LocalStack): Promise<void> {
     }
 }
 
-function taskOf(stack: LocalStack, w: Watched, attempt = 1): string {
-    const scheduled = w.events.filter(e => e.type === "ActivityScheduled")[attempt - 1] as any;
-    return JSON.parse(scheduled.activityScheduledEventDetails.input)._execution.taskArn;
+/** The ECS task whose worker took the execution's activity task (attempt n): tasks go to any poller, so ask ActivityStarted. */
+function takerOf(stack: LocalStack, w: Watched, attempt = 1): string {
+    const started = w.events.filter(e => e.type === "ActivityStarted")[attempt - 1] as any;
+    const task = stack.ecs.task(started.activityStartedEventDetails.workerName);
+    if (!task) throw new Error(`no ECS task ${started.activityStartedEventDetails.workerName}`);
+    return task.taskArn;
 }
 
 describe("failures that heal themselves (local runtime)", function () {
@@ -84,7 +87,7 @@ describe("failures that heal themselves (local runtime)", function () {
     let stack: LocalStack;
 
     before(async () => {
-        stack = await failureStack(3);
+        stack = await failureStack(2);
     });
 
     afterEach(() => quiesce(stack));
@@ -98,20 +101,20 @@ describe("failures that heal themselves (local runtime)", function () {
     it("1. SIGTERM mid-job: Worker.Interrupted, the block retries with a second container, success", async () => {
         const w = watch(stack, { durationMs: 3000, echo: "sigterm" });
         await w.next("ActivityStarted");
-        assert.ok(stack.ecs.testHooks.killTask(taskOf(stack, w), "SIGTERM"));
+        assert.ok(stack.ecs.testHooks.killTask(takerOf(stack, w), "SIGTERM"));
         const done = await w.done;
         assert.strictEqual(done.status, "SUCCEEDED", `${done.error}: ${done.cause}`);
         assert.deepStrictEqual(JSON.parse(done.output!), { result: "ecs done", echo: "sigterm" });
         assert.strictEqual(count(w, "LambdaFunctionScheduled"), 2, "trigger-ecs scheduled twice");
         assert.deepStrictEqual(failures(w), ["Worker.Interrupted"]);
-        const first = stack.ecs.task(taskOf(stack, w, 1))!;
+        const first = stack.ecs.task(takerOf(stack, w, 1))!;
         assert.strictEqual(first.exitCode, 3, "the worker exits 3 after reporting");
     });
 
     it("2a. a worker that hangs (stops heartbeating): States.HeartbeatTimeout, retry, success", async () => {
         const w = watch(stack, { durationMs: 2000 });
         await w.next("ActivityStarted");
-        const frozen = taskOf(stack, w);
+        const frozen = takerOf(stack, w);
         await tagged(stack, frozen);
         assert.ok(stack.ecs.testHooks.killTask(frozen, "SIGSTOP"));
         const done = await w.done;
@@ -123,8 +126,8 @@ describe("failures that heal themselves (local runtime)", function () {
     it("2b. a worker killed with SIGKILL mid-job: States.HeartbeatTimeout, retry, success", async () => {
         const w = watch(stack, { durationMs: 2000 });
         await w.next("ActivityStarted");
-        await tagged(stack, taskOf(stack, w));
-        assert.ok(stack.ecs.testHooks.killTask(taskOf(stack, w), "SIGKILL"));
+        await tagged(stack, takerOf(stack, w));
+        assert.ok(stack.ecs.testHooks.killTask(takerOf(stack, w), "SIGKILL"));
         const done = await w.done;
         assert.strictEqual(done.status, "SUCCEEDED", `${done.error}: ${done.cause}`);
         assert.deepStrictEqual(failures(w), ["States.HeartbeatTimeout"], "the healer leaves a task a worker had taken");
