@@ -2,7 +2,7 @@
 // Docker engine on these machines): only the command line is tested. Host networking lets the
 // container reach the local endpoints on 127.0.0.1.
 import { spawn } from "child_process";
-import { ContainerLaunch, ContainerLauncher, lineSplitter } from "./ecs/container-launcher";
+import { ContainerLaunch, ContainerLauncher, containerOf } from "./ecs/container-launcher";
 
 export const LOCAL_WORKER_IMAGE = "fargate-activity-worker:local";
 export const DOCKER_BUILD_COMMAND = `docker build -f worker-image/Dockerfile -t ${LOCAL_WORKER_IMAGE} .`;
@@ -17,21 +17,5 @@ export function dockerRunArgs(launch: Pick<ContainerLaunch, "taskId" | "environm
 }
 
 export function dockerLauncher(image = LOCAL_WORKER_IMAGE): ContainerLauncher {
-    return launch => {
-        const child = spawn("docker", dockerRunArgs(launch, image), { stdio: ["ignore", "pipe", "pipe"] });
-        const out = lineSplitter(line => launch.onOutput("stdout", line));
-        const err = lineSplitter(line => launch.onOutput("stderr", line));
-        child.stdout.on("data", chunk => out.push(chunk));
-        child.stderr.on("data", chunk => err.push(chunk));
-        const started = new Promise<void>((resolve, reject) => {
-            child.once("spawn", () => resolve());
-            child.once("error", error => reject(new Error(`CannotStartContainerError: docker: ${error.message}`)));
-        });
-        started.catch(() => undefined);
-        const exited = new Promise<{ exitCode?: number | null; signal?: NodeJS.Signals | null }>(resolve => {
-            child.once("close", (exitCode, signal) => (out.end(), err.end(), resolve({ exitCode, signal })));
-            child.once("error", () => resolve({}));
-        });
-        return { started, exited, signal: signal => void (child.exitCode === null && child.kill(signal)) };
-    };
+    return launch => containerOf(spawn("docker", dockerRunArgs(launch, image), { stdio: ["ignore", "pipe", "pipe"] }), launch, "CannotStartContainerError: docker");
 }

@@ -1,6 +1,6 @@
 // How a local "container" runs: by default a Node child process running the worker bundle; in
 // --external-workers mode nothing runs (a worker started by hand plays the container).
-import { spawn } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -82,34 +82,39 @@ export function nodeProcessLauncher(workerBundlePath: string, options: NodeLaunc
             stdio: ["ignore", "pipe", "pipe"],
             cwd: path.dirname(workerBundlePath),
         });
-        const out = lineSplitter(line => launch.onOutput("stdout", line));
-        const err = lineSplitter(line => launch.onOutput("stderr", line));
-        child.stdout.on("data", chunk => out.push(chunk));
-        child.stderr.on("data", chunk => err.push(chunk));
-        const started = new Promise<void>((resolve, reject) => {
-            child.once("spawn", () => resolve());
-            child.once("error", error => reject(new Error(`CannotStartContainerError: ${error.message}`)));
-        });
-        started.catch(() => undefined); // observed by the endpoint; never an unhandled rejection here
-        const exited = new Promise<ContainerExit>(resolve => {
-            let done = false;
-            const finish = (exit: ContainerExit) => {
-                if (done) return;
-                done = true;
-                out.end();
-                err.end();
-                resolve(exit);
-            };
-            child.once("close", (exitCode, signal) => finish({ exitCode, signal }));
-            child.once("error", () => { if (child.pid === undefined) finish({}); });
-        });
-        return {
-            started,
-            exited,
-            signal(signal) {
-                if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-            },
+        return containerOf(child, launch);
+    };
+}
+
+/** A launched child process as a container: its output lines, start, exit and signals. */
+export function containerOf(child: ChildProcess, launch: Pick<ContainerLaunch, "onOutput">, describe = "CannotStartContainerError"): LaunchedContainer {
+    const out = lineSplitter(line => launch.onOutput("stdout", line));
+    const err = lineSplitter(line => launch.onOutput("stderr", line));
+    child.stdout?.on("data", chunk => out.push(chunk));
+    child.stderr?.on("data", chunk => err.push(chunk));
+    const started = new Promise<void>((resolve, reject) => {
+        child.once("spawn", () => resolve());
+        child.once("error", error => reject(new Error(`${describe}: ${error.message}`)));
+    });
+    started.catch(() => undefined); // observed by the endpoint; never an unhandled rejection here
+    const exited = new Promise<ContainerExit>(resolve => {
+        let done = false;
+        const finish = (exit: ContainerExit) => {
+            if (done) return;
+            done = true;
+            out.end();
+            err.end();
+            resolve(exit);
         };
+        child.once("close", (exitCode, signal) => finish({ exitCode, signal }));
+        child.once("error", () => { if (child.pid === undefined) finish({}); });
+    });
+    return {
+        started,
+        exited,
+        signal(signal) {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        },
     };
 }
 

@@ -4,13 +4,13 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { archiveEntries } from "../../local/lambda-archive";
 import { DeclaredResource } from "../../local/mocks";
 
-/** File names and text of a mocked Function's code archive. */
+/** File names and text of a mocked Function's code archive (folders listed too, so none can hide). */
 export async function archiveFiles(fn: DeclaredResource): Promise<Record<string, string>> {
-    const assets = await fn.inputs.code.assets;
     const files: Record<string, string> = {};
-    for (const [name, asset] of Object.entries<any>(assets)) files[name] = asset.text !== undefined ? await asset.text : `<${asset.constructor?.name ?? "non-text asset"}>`;
+    for (const entry of await archiveEntries(fn.inputs.code)) files[entry.name] = entry.kind === "text" ? entry.text : `<${entry.kind}>`;
     return files;
 }
 
