@@ -1,19 +1,18 @@
 // FargateActivityStep: everything one container step of a state machine needs — the activity,
 // the Fargate task definition and its roles and logs, the network and cluster (unless given), the
 // worker image, and the trigger Lambda — plus its ASL block for the state machine definition.
-import * as fs from "fs";
-import * as path from "path";
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { Capacity, TASK_TAKEN_TAG_KEY } from "../functions/trigger";
 import { validateFargateSize } from "./fargate-sizes";
 import { createHealer } from "./healer-function";
 import { assumeRolePolicy, clusterTasksArn, executionHistoryPolicy, executionRolePolicy, executionsArn, healerRolePolicy, secretResources, taskRolePolicy, triggerRolePolicy } from "./iam-policies";
-import { checked, oneOf, wholeNumber } from "./inputs";
+import { checked, isPlain, oneOf, wholeNumber } from "./inputs";
 import { scopedName, validateActivityName } from "./names";
 import { createPublicNetwork } from "./network";
-import { STEP_DEFAULTS, StepBlock, StepRetryArgs, StepStateOptions, validateStepTimes } from "./step-block";
+import { StepBlock, StepRetryArgs, StepStateOptions } from "./step-block";
+import { stepTiming } from "./step-timing";
+import { createWorkerImage } from "./worker-image";
 import { createTriggerFunction } from "./trigger-function";
 
 export const FARGATE_ACTIVITY_STEP_TYPE = "fargate-activity:steps:FargateActivityStep";
@@ -26,29 +25,6 @@ export const FARGATE_PLATFORM_VERSION = "1.4.0";
 /** Lets a stopped worker finish an open 60 s poll before SIGKILL (Fargate's maximum). */
 export const WORKER_STOP_TIMEOUT_SECONDS = 120;
 export const WORKER_CONTAINER_NAME = "worker";
-export const DEFAULT_WAIT_FOR_RUNNING_SECONDS = 300;
-
-/** This package's root (above components/ in the sources, above dist/components/ when built). */
-function packageRoot(): string {
-    for (let dir = __dirname; ; dir = path.dirname(dir)) {
-        if (fs.existsSync(path.join(dir, "package.json"))) return dir;
-        if (path.dirname(dir) === dir) return path.resolve(__dirname, "..");
-    }
-}
-
-/**
- * The default image build: this repository's worker, with the repository root as context (the
- * worker's dependencies are in the root lockfile). An installed copy of the library ships no
- * worker sources, so there a step needs `image` or `imageBuild`.
- */
-export function defaultImageBuild(): { context: string; dockerfile: string } {
-    const root = packageRoot();
-    const dockerfile = path.join(root, "worker-image", "Dockerfile");
-    if (!fs.existsSync(dockerfile)) {
-        throw new Error(`no default worker image here (${dockerfile} does not exist): give the step an image URI (image) or your own build (imageBuild: { context, dockerfile })`);
-    }
-    return { context: root, dockerfile };
-}
 
 export interface FargateActivityStepArgs {
     /** Activity name. Default `<project>-<stack>-<component name>` (unique per stack: activities are global per account and region by name). 1–80 characters. */
@@ -151,26 +127,24 @@ export class FargateActivityStep extends pulumi.ComponentResource {
         this.retry = args.retry;
 
         // Fail at program time, before any resource, on what we can check.
-        this.timeoutSeconds = args.timeoutSeconds ?? STEP_DEFAULTS.timeoutSeconds;
-        this.heartbeatSeconds = args.heartbeatSeconds ?? STEP_DEFAULTS.heartbeatSeconds;
-        this.waitForRunningSeconds = args.waitForRunning === false ? 0 : args.waitForRunningSeconds ?? DEFAULT_WAIT_FOR_RUNNING_SECONDS;
-        if (this.waitForRunningSeconds !== 0) wholeNumber("waitForRunningSeconds", 1, 840)(this.waitForRunningSeconds);
-        this.triggerLambdaTimeoutSeconds = args.triggerTimeoutSeconds ?? (this.waitForRunningSeconds > 0 ? this.waitForRunningSeconds + 60 : STEP_DEFAULTS.triggerTimeoutSeconds);
-        wholeNumber("triggerTimeoutSeconds", 1, 900)(this.triggerLambdaTimeoutSeconds);
-        if (this.triggerLambdaTimeoutSeconds < this.waitForRunningSeconds + 30) {
-            throw new Error(`FargateActivityStep "${name}": triggerTimeoutSeconds (${this.triggerLambdaTimeoutSeconds}) must leave 30 s beyond waitForRunningSeconds (${this.waitForRunningSeconds})`);
-        }
-        // The state waits a little longer than the Lambda, so a Lambda timeout is reported as such.
-        this.triggerTimeoutSeconds = this.triggerLambdaTimeoutSeconds + 15;
-        validateStepTimes(this.timeoutSeconds, this.heartbeatSeconds);
+        const timing = stepTiming(name, args);
+        this.timeoutSeconds = timing.timeoutSeconds;
+        this.heartbeatSeconds = timing.heartbeatSeconds;
+        this.waitForRunningSeconds = timing.waitForRunningSeconds;
+        this.triggerLambdaTimeoutSeconds = timing.triggerLambdaTimeoutSeconds;
+        this.triggerTimeoutSeconds = timing.triggerTimeoutSeconds;
         if (args.subnetIds !== undefined && args.assignPublicIp === undefined) {
             throw new Error(`FargateActivityStep "${name}": with your own subnetIds, set assignPublicIp explicitly (true for public subnets without NAT, false behind NAT or VPC endpoints)`);
         }
         if (args.subnetIds === undefined && args.securityGroupIds !== undefined) {
             throw new Error(`FargateActivityStep "${name}": securityGroupIds need subnetIds in the same VPC`);
         }
-        const cpuAndMemory = { cpu: args.cpu ?? 256, memory: args.memory ?? 512 };
-        const size = checked(pulumi.Output.isInstance(cpuAndMemory.cpu) || pulumi.Output.isInstance(cpuAndMemory.memory) ? pulumi.all(cpuAndMemory) : (cpuAndMemory as { cpu: number; memory: number }), { cpu: 256, memory: 512 }, s => validateFargateSize(s.cpu, s.memory)).apply(s => ({ cpu: String(s.cpu), memory: String(s.memory) }));
+        // Known sizes are checked now; sizes that are outputs when they resolve.
+        if (isPlain(args.cpu) && isPlain(args.memory)) validateFargateSize(args.cpu ?? 256, args.memory ?? 512);
+        const size = pulumi.all([args.cpu ?? 256, args.memory ?? 512]).apply(([cpu, memory]) => {
+            validateFargateSize(cpu, memory);
+            return { cpu: String(cpu), memory: String(memory) };
+        });
         const architecture = checked(args.architecture, "X86_64", oneOf("architecture", ARCHITECTURES));
         const capacity = checked(args.capacity, "FARGATE", oneOf("capacity", CAPACITIES));
         const retentionInDays = checked(args.logRetentionDays, 30, v => {
@@ -211,26 +185,9 @@ export class FargateActivityStep extends pulumi.ComponentResource {
             this.clusterArn = cluster.arn;
         }
 
-        // Image: given, or built into a repository of this stack.
-        let repositoryArn: pulumi.Input<string> | undefined = args.imageRepositoryArn;
-        if (args.image !== undefined) {
-            this.imageUri = pulumi.output(args.image);
-        } else {
-            const repository = new aws.ecr.Repository(`${name}-worker`, { imageTagMutability: "MUTABLE", imageScanningConfiguration: { scanOnPush: true }, forceDelete: true }, parent);
-            new aws.ecr.LifecyclePolicy(`${name}-worker`, {
-                repository: repository.name,
-                policy: JSON.stringify({ rules: [{ rulePriority: 1, description: "Keep the last 10 images", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 10 }, action: { type: "expire" } }] }),
-            }, parent);
-            const build = args.imageBuild?.context && args.imageBuild.dockerfile ? args.imageBuild : { ...defaultImageBuild(), ...args.imageBuild };
-            const image = new awsx.ecr.Image(`${name}-worker`, {
-                repositoryUrl: repository.repositoryUrl,
-                context: build.context,
-                dockerfile: build.dockerfile,
-                platform: architecture.apply(a => (a === "ARM64" ? "linux/arm64" : "linux/amd64")),
-            }, parent);
-            this.imageUri = image.imageUri;
-            repositoryArn = repository.arn;
-        }
+        const image = createWorkerImage(name, { image: args.image, imageRepositoryArn: args.imageRepositoryArn, imageBuild: args.imageBuild, architecture }, this);
+        this.imageUri = image.imageUri;
+        const repositoryArn = image.repositoryArn;
 
         this.logGroup = new aws.cloudwatch.LogGroup(`${name}-worker`, { namePrefix: `/fargate-activity/${family}/worker-`, retentionInDays }, parent);
         const triggerLogGroup = new aws.cloudwatch.LogGroup(`${name}-trigger`, { namePrefix: `/fargate-activity/${family}/trigger-`, retentionInDays }, parent);

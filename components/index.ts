@@ -6,6 +6,8 @@ export * from "./iam-policies";
 export * from "./names";
 export * from "./step-block";
 export * from "./step-map";
+export * from "./step-timing";
+export { defaultImageBuild } from "./worker-image";
 export * from "./step-state-machine";
 export * from "./stack-settings";
 export { RETRYABLE_STEP_ERRORS } from "./step-block";

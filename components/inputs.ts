@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
  */
 export function checked<T>(value: pulumi.Input<T> | undefined, fallback: T, check: (v: T) => void): pulumi.Output<T> {
     const given = value ?? fallback;
-    if (!pulumi.Output.isInstance(given) && !(given instanceof Promise)) {
+    if (isPlain(given)) {
         check(given as T);
         return pulumi.output(given as T) as pulumi.Output<T>;
     }
@@ -15,6 +15,11 @@ export function checked<T>(value: pulumi.Input<T> | undefined, fallback: T, chec
         check(v as T);
         return v;
     }) as pulumi.Output<T>;
+}
+
+/** A value known at program time (not an output or promise). */
+export function isPlain<T>(value: pulumi.Input<T> | undefined): value is T | undefined {
+    return !pulumi.Output.isInstance(value) && !(value instanceof Promise);
 }
 
 export function oneOf<T extends string>(what: string, allowed: readonly T[]): (v: T) => void {

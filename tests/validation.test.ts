@@ -85,3 +85,18 @@ describe("default network ranges", () => {
         assert.throws(() => subnetCidr("10.0.0.0/24", 0), /needs a \/16/);
     });
 });
+
+describe("step timing", () => {
+    const { stepTiming } = require("../components/step-timing") as typeof import("../components/step-timing");
+
+    it("gives the trigger the wait for RUNNING plus a minute, and its state 15 s more", () => {
+        assert.deepStrictEqual(stepTiming("s", {}), { timeoutSeconds: 3600, heartbeatSeconds: 60, waitForRunningSeconds: 300, triggerLambdaTimeoutSeconds: 360, triggerTimeoutSeconds: 375 });
+        assert.deepStrictEqual(stepTiming("s", { waitForRunning: false }), { timeoutSeconds: 3600, heartbeatSeconds: 60, waitForRunningSeconds: 0, triggerLambdaTimeoutSeconds: 60, triggerTimeoutSeconds: 75 });
+    });
+
+    it("refuses a wait a Lambda cannot hold and a trigger timeout too short for the wait", () => {
+        assert.throws(() => stepTiming("s", { waitForRunningSeconds: 900 }), /waitForRunningSeconds must be a whole number from 1 to 840/);
+        assert.throws(() => stepTiming("s", { waitForRunningSeconds: 300, triggerTimeoutSeconds: 310 }), /must leave 30 s beyond waitForRunningSeconds \(300\)/);
+        assert.throws(() => stepTiming("s", { timeoutSeconds: 60, heartbeatSeconds: 60 }), /heartbeatSeconds \(60\) must be below timeoutSeconds \(60\)/);
+    });
+});
