@@ -1,6 +1,6 @@
 // What a consumer composes beyond one step: Maps over steps, secrets for the job, throttling.
 import * as assert from "assert";
-import { Chain, checkDefinition, Fail, renderDefinition, Succeed } from "../components/asl";
+import { Chain, checkDefinition, Fail, Parallel, renderDefinition, Succeed } from "../components/asl";
 import { executionRolePolicy, secretResources } from "../components/iam-policies";
 import { DEFAULT_STEP_MAP_CONCURRENCY, stepMap } from "../components/step-map";
 import { StepBlock } from "../components/step-block";
@@ -22,6 +22,19 @@ describe("composing steps", () => {
         assert.deepStrictEqual(map.ItemSelector, { "file.$": "$$.Map.Item.Value" });
         assert.deepStrictEqual(Object.keys(map.ItemProcessor.States), ["run-load"]);
         assert.ok(map.ItemProcessor.States["run-load"].Retry[0].ErrorEquals.includes("Trigger.Throttled"));
+        assert.deepStrictEqual(checkDefinition(def), []);
+        assert.deepStrictEqual(await thirdPartyAslErrors(def), []);
+    });
+
+    it("puts two steps side by side in Parallel branches, with the consumer's own Retry and Catch", async () => {
+        const failed = new Fail("failed", { errorPath: "$.Error", causePath: "$.Cause" });
+        const both = new Parallel("both", { resultPath: "$.both" })
+            .branch(step("left"), Chain.start(step("right-1")).next(step("right-2")))
+            .addRetry({ errors: ["States.Timeout"], maxAttempts: 1 })
+            .addCatch(failed);
+        const def = renderDefinition(Chain.start(both).next(new Succeed("done")));
+        const branches = (def.States.both as any).Branches.map((b: any) => Object.keys(b.States));
+        assert.deepStrictEqual(branches, [["run-left"], ["run-right-1", "run-right-2"]]);
         assert.deepStrictEqual(checkDefinition(def), []);
         assert.deepStrictEqual(await thirdPartyAslErrors(def), []);
     });

@@ -63,6 +63,8 @@ describe("npm start arguments", () => {
         assert.throws(() => parseStartArgs(["--port", "70000"]), /--port must be a whole number from 0 to 65534/);
         assert.throws(() => parseStartArgs(["--serve", "--json"]), /do not go together/);
         assert.throws(() => parseStartArgs(["extra"]), UsageError);
+        assert.throws(() => parseStartArgs(["--input", "[1]"]), /--input must be a JSON object/);
+        assert.throws(() => parseStartArgs(["--frobnicate"]), /Unknown option '--frobnicate'/);
     });
 });
 

@@ -67,12 +67,9 @@ describe("npm start", function () {
         assert.match(r.stdout, /^error\s+Job\.Broken$/m);
     });
 
-    it("exits 2 with a message for bad usage", async () => {
+    it("exits 2 with a message for bad usage (the parser's cases are unit-tested)", async () => {
         for (const [args, message] of [
             [["--input", "{nope"], /--input is not valid JSON/],
-            [["--input", "[1]"], /--input must be a JSON object/],
-            [["--port", "x"], /--port must be a whole number/],
-            [["--frobnicate"], /Unknown option '--frobnicate'/],
             [["--project", "/nonexistent"], /no Pulumi\.yaml/],
         ] as const) {
             const r = await run([...args]);
