@@ -1,0 +1,251 @@
+// Scale: 100 concurrent executions of 1 s jobs ({"durationMs":1000}) on one warm local dev stack,
+// all of which must succeed; wall time from the first StartExecution to the last success, next to
+// the floor measured in the same run: starting 100 worker bundles at once against a separate local
+// endpoint until each has sent its first GetActivityTask, plus the 1 s of work. Rounds interleave
+// floor and stack. Peak resident memory: this process's maxRSS, and the sum over its child
+// processes (workers, Lambda hosts) sampled during each run: RSS from `ps -o rss` (counts the pages
+// every node process shares once per process) and PSS from /proc/<pid>/smaps_rollup (counts them
+// once). CPU seconds (this process and its ended children, /proc/self/stat) say where the 2 cores went.
+import { ChildProcess, execFile, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { LocalStack } from "../local/runtime/local-stack";
+import { exited, FloorEndpoint, median, privateWorkerBundle, startBenchStack, startFloorEndpoint, withTimeout } from "./orchestration.bench";
+import type { BenchRow } from "./run";
+
+const CONCURRENCY = Number(process.env.BENCH_SCALE_CONCURRENCY ?? 100);
+const ROUNDS = Math.max(1, Math.min(5, Number(process.env.BENCH_SCALE_ROUNDS ?? 3)));
+const JOB_MS = 1000;
+const RUN_TIMEOUT_MS = 180_000;
+const SAMPLE_EVERY_MS = 250;
+
+/** Proportional set size (KiB) of a process: shared pages (the node binary) counted once overall. */
+function pssKiB(pid: number): number {
+    try {
+        const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+        return m ? Number(m[1]) : 0;
+    } catch {
+        return 0; // gone already, or no /proc
+    }
+}
+
+/** CPU seconds of this process plus its children that have exited and been waited for (/proc/self/stat). */
+export function cpuSeconds(): number {
+    try {
+        const stat = fs.readFileSync("/proc/self/stat", "utf8");
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        // fields 14..17 of the stat line (utime, stime, cutime, cstime) are f[11..14]; clock ticks of 1/100 s
+        return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+    } catch {
+        const u = process.resourceUsage();
+        return (u.userCPUTime + u.systemCPUTime) / 1e6;
+    }
+}
+
+/** Sum of the resident memory (KiB; RSS and PSS) of every descendant of this process, from one `ps` call. */
+function descendantsRssKiB(): Promise<{ kib: number; pss: number; count: number }> {
+    return new Promise(resolve => {
+        const ps = execFile("ps", ["-eo", "pid=,ppid=,rss="], { timeout: 5000 }, (err, stdout) => {
+            if (err) return resolve({ kib: 0, pss: 0, count: 0 });
+            const children = new Map<number, Array<{ pid: number; rss: number }>>();
+            for (const line of stdout.split("\n")) {
+                const [pid, ppid, rss] = line.trim().split(/\s+/).map(Number);
+                if (!Number.isFinite(pid)) continue;
+                (children.get(ppid) ?? children.set(ppid, []).get(ppid)!).push({ pid, rss });
+            }
+            let kib = 0;
+            let pss = 0;
+            let count = 0;
+            const stack = [process.pid];
+            while (stack.length > 0) {
+                for (const child of children.get(stack.pop()!) ?? []) {
+                    if (child.pid === ps.pid) continue; // the ps we just ran is our child too
+                    kib += child.rss;
+                    pss += pssKiB(child.pid);
+                    count++;
+                    stack.push(child.pid);
+                }
+            }
+            resolve({ kib, pss, count });
+        });
+    });
+}
+
+interface MemoryPeak {
+    peakKiB: number;
+    peakPssKiB: number;
+    peakProcesses: number;
+}
+
+/** Samples descendants' memory until stopped; resolves with the peak sums and the most processes seen. */
+function sampleChildren(): { stop(): Promise<MemoryPeak> } {
+    let peakKiB = 0;
+    let peakPssKiB = 0;
+    let peakProcesses = 0;
+    let running = true;
+    const loop = (async () => {
+        while (running) {
+            const { kib, pss, count } = await descendantsRssKiB();
+            peakKiB = Math.max(peakKiB, kib);
+            peakPssKiB = Math.max(peakPssKiB, pss);
+            peakProcesses = Math.max(peakProcesses, count);
+            await new Promise(r => setTimeout(r, SAMPLE_EVERY_MS));
+        }
+    })();
+    return {
+        async stop() {
+            running = false;
+            await loop;
+            return { peakKiB, peakPssKiB, peakProcesses };
+        },
+    };
+}
+
+interface Measured extends MemoryPeak {
+    ms: number;
+    /** CPU seconds used meanwhile by this process and the children that ended. */
+    cpu: number;
+}
+
+/** Starts `n` workers at once; ms from the first spawn until every one of them has polled. */
+async function startManyWorkers(floor: FloorEndpoint, n: number): Promise<Measured> {
+    const tag = `scale-${Date.now()}-`;
+    const polled = new Set<string>();
+    let last = 0;
+    let resolveAll!: () => void;
+    const all = new Promise<void>(resolve => (resolveAll = resolve));
+    // The endpoint has no event API: scan its request log (a few hundred records).
+    let scanned = floor.ep.requests.length;
+    const scan = setInterval(() => {
+        const requests = floor.ep.requests;
+        for (; scanned < requests.length; scanned++) {
+            const { operation, body, time } = requests[scanned];
+            const name = (body as any)?.workerName;
+            if (operation !== "GetActivityTask" || typeof name !== "string" || !name.startsWith(tag) || polled.has(name)) continue;
+            polled.add(name);
+            last = Math.max(last, time);
+            if (polled.size === n) resolveAll();
+        }
+    }, 5);
+    const sampler = sampleChildren();
+    const children: ChildProcess[] = [];
+    const cpu0 = cpuSeconds();
+    const t0 = Date.now();
+    try {
+        for (let i = 0; i < n; i++) {
+            children.push(spawn(process.execPath, [floor.bundle], { env: { ...floor.env, WORKER_NAME: `${tag}${i}` }, cwd: path.dirname(floor.bundle), stdio: "ignore" }));
+        }
+        await withTimeout(all, RUN_TIMEOUT_MS, `${n} workers' first polls`);
+        const ms = last - t0;
+        const memory = await sampler.stop();
+        for (const child of children) child.kill("SIGKILL");
+        await Promise.all(children.map(exited));
+        return { ms, cpu: cpuSeconds() - cpu0, ...memory };
+    } finally {
+        clearInterval(scan);
+        await sampler.stop();
+        for (const child of children) child.kill("SIGKILL");
+        await Promise.all(children.map(exited));
+    }
+}
+
+/** Every worker and subscribed function of earlier executions done, so rounds do not overlap. */
+async function quiesce(stack: LocalStack): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+        if (stack.ecs.tasks().every(t => t.lastStatus === "STOPPED") && stack.pendingSubscriptions() === 0) return;
+        await new Promise(r => setTimeout(r, 100));
+    }
+    throw new Error("the stack did not quiesce within 60 s (tasks still running or subscribed functions pending)");
+}
+
+interface StackRun extends Measured {
+    /** ms from the start until the last trigger Lambda succeeded / the last worker took its task. */
+    lastTrigger: number;
+    lastTaken: number;
+}
+
+async function concurrentExecutions(stack: LocalStack, n: number): Promise<StackRun> {
+    await quiesce(stack);
+    const sampler = sampleChildren();
+    try {
+        const cpu0 = cpuSeconds();
+        const t0 = Date.now();
+        const arns = Array.from({ length: n }, () => stack.engine.startExecution({ stateMachineArn: stack.stateMachineArn, input: JSON.stringify({ durationMs: JOB_MS }) }).executionArn);
+        const results = await withTimeout(Promise.all(arns.map(arn => stack.engine.waitForExecution(arn))), RUN_TIMEOUT_MS, `${n} executions`);
+        const ms = Date.now() - t0;
+        const bad = results.filter(r => r.status !== "SUCCEEDED");
+        if (bad.length > 0) throw new Error(`${bad.length} of ${n} executions did not succeed; first: ${bad[0].status} ${bad[0].error ?? ""} ${bad[0].cause ?? ""}`);
+        const memory = await sampler.stop();
+        await quiesce(stack); // the workers have exited and been reaped: their CPU time is counted
+        const cpu = cpuSeconds() - cpu0;
+        let lastTrigger = 0;
+        let lastTaken = 0;
+        for (const arn of arns) {
+            for (const e of stack.engine.getExecutionHistory(arn, { maxResults: 1000 }).events) {
+                const at = e.timestamp!.getTime() - t0;
+                if (e.type === "LambdaFunctionSucceeded") lastTrigger = Math.max(lastTrigger, at);
+                if (e.type === "ActivityStarted") lastTaken = Math.max(lastTaken, at);
+            }
+        }
+        return { ms, cpu, lastTrigger, lastTaken, ...memory };
+    } finally {
+        await sampler.stop();
+    }
+}
+
+const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+export async function run(): Promise<BenchRow[]> {
+    const bundle = await privateWorkerBundle();
+    // Long polls: each floor worker sends exactly one GetActivityTask before it is killed.
+    const floor = await startFloorEndpoint(bundle.path, 20);
+    let stack: LocalStack | undefined;
+    try {
+        stack = await startBenchStack(bundle.path);
+        // Warm up: the trigger's first Lambda environment, the OS file cache.
+        const warm = stack.engine.startExecution({ stateMachineArn: stack.stateMachineArn, input: JSON.stringify({ durationMs: 0 }) }).executionArn;
+        const warmDone = await withTimeout(stack.engine.waitForExecution(warm), 60_000, "warm-up execution");
+        if (warmDone.status !== "SUCCEEDED") throw new Error(`warm-up execution ended ${warmDone.status}: ${warmDone.error} ${warmDone.cause}`);
+
+        const floors: Measured[] = [];
+        const runs: StackRun[] = [];
+        for (let i = 0; i < ROUNDS; i++) {
+            floors.push(await startManyWorkers(floor, CONCURRENCY));
+            runs.push(await concurrentExecutions(stack, CONCURRENCY));
+        }
+        const start = median(floors.map(f => f.ms));
+        const target = start + JOB_MS;
+        const wall = median(runs.map(r => r.ms));
+        const list = (xs: number[], unit: (x: number) => string = sec) => xs.map(unit).join(", ");
+        const cpuOf = (x: number) => `${x.toFixed(1)} s`;
+        const peak = (xs: MemoryPeak[], key: keyof MemoryPeak) => Math.max(...xs.map(x => x[key]));
+        return [
+            {
+                name: `floor: ${CONCURRENCY} worker bundles started at once → each polled`,
+                value: sec(start),
+                note: `rounds: ${list(floors.map(f => f.ms))}; + ${JOB_MS} ms of work = ${sec(target)}; CPU ${list(floors.map(f => f.cpu), cpuOf)}; workers' peak RSS sum ${mib(peak(floors, "peakKiB"))} (PSS ${mib(peak(floors, "peakPssKiB"))})`,
+            },
+            {
+                name: `${CONCURRENCY} concurrent executions of ${JOB_MS} ms jobs, all SUCCEEDED`,
+                value: `${(wall / target).toFixed(2)}× floor`,
+                target: "≤ 1.3×",
+                note: `wall ${sec(wall)} (rounds: ${list(runs.map(r => r.ms))}) vs floor ${sec(target)}; ${ROUNDS} round(s) interleaved with the floor; ` +
+                    `last trigger Lambda done at ${list(runs.map(r => r.lastTrigger))}, last worker took its task at ${list(runs.map(r => r.lastTaken))}; ` +
+                    `CPU (this process + ended children) ${list(runs.map(r => r.cpu), cpuOf)} on ${os.cpus().length} cores`,
+            },
+            {
+                name: "peak memory: child processes (sum, sampled)",
+                value: `${mib(peak(runs, "peakKiB"))} RSS`,
+                note: `PSS ${mib(peak(runs, "peakPssKiB"))} (shared pages counted once); up to ${peak(runs, "peakProcesses")} child processes at once (workers, Lambda hosts); ps -o rss every ${SAMPLE_EVERY_MS} ms`,
+            },
+            { name: "peak memory: this process (maxRSS)", value: mib(process.resourceUsage().maxRSS), note: "the bench runner: engine, endpoints, the planned program (whole run so far)" },
+        ];
+    } finally {
+        await stack?.close();
+        await floor.close();
+        bundle.remove();
+    }
+}
