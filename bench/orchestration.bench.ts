@@ -195,7 +195,7 @@ export async function run(): Promise<BenchRow[]> {
                 name: "  where the time goes (medians)",
                 value: `${seg(segments.toRunTask)} + ${seg(segments.toTaken)} + ${seg(segments.toReported)} + ${seg(segments.toSucceeded)}`,
                 note: `ExecutionStarted → RunTask ${seg(segments.toRunTask)}; RunTask → the worker took the task ${seg(segments.toTaken)} (its start-up, with the container metadata lookup that names it); ` +
-                    `task taken → SendTaskSuccess arrives ${seg(segments.toReported)} (the job, the task-taken tag whose ECS client loads right then when the task comes before the worker's idle-time preload, the report); ` +
+                    `task taken → SendTaskSuccess arrives ${seg(segments.toReported)} (the job, the task-taken tag (one signed ECS request), the report); ` +
                     `→ ExecutionSucceeded ${seg(segments.toSucceeded)}. The trigger Lambda (RunTask + wait for RUNNING) takes ${seg(segments.trigger)}, overlapping the worker's start; ` +
                     `in ${segments.trigger.filter(t => t >= 200).length} of ${segments.trigger.length} runs it took ≥ 200 ms (its first DescribeTasks saw the task not yet RUNNING and it slept its first 250 ms poll interval): those are the slow runs (slowest ${fmt(Math.max(...runs))})`,
             },

@@ -2,6 +2,7 @@
 // (functions/healer.ts) that this container took a task, so when it stops without reporting, its
 // heartbeat or timeout covers that task and the healer must not fail another pending one for it.
 // The task role may put only this tag, only on its cluster's tasks.
+import * as crypto from "crypto";
 import { namedError } from "./errors";
 
 /** Must equal TASK_TAKEN_TAG_KEY in functions/trigger.ts (a test checks). */
@@ -25,31 +26,99 @@ export function regionOfTaskArn(taskArn: string): string | undefined {
     return /^arn:[^:]+:ecs:([a-z0-9-]+):/.exec(taskArn)?.[1];
 }
 
-/** A marker over the ECS API (AWS_ENDPOINT_URL_ECS is honoured). The ECS client loads on first use. */
-export function ecsTaskMarker(ecsTaskArn: string, region: string): TaskMarker {
-    let client: { send(c: unknown, o?: unknown): Promise<unknown>; destroy(): void } | undefined;
-    let TagResource: new (input: unknown) => unknown;
+export interface Credentials {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken?: string;
+}
+
+/** SHA-256 (and HMAC) for the SigV4 signer, from Node's crypto. */
+class NodeSha256 {
+    private hash: crypto.Hash | crypto.Hmac;
+    constructor(secret?: string | Uint8Array) {
+        this.hash = secret === undefined ? crypto.createHash("sha256") : crypto.createHmac("sha256", typeof secret === "string" ? Buffer.from(secret) : secret);
+    }
+    update(data: string | Uint8Array): void {
+        this.hash.update(typeof data === "string" ? Buffer.from(data) : data);
+    }
+    async digest(): Promise<Uint8Array> {
+        return new Uint8Array(this.hash.digest());
+    }
+    reset(): void {
+        // Each signature makes its own hash.
+    }
+}
+
+/** Where ECS is: AWS_ENDPOINT_URL_ECS (as the SDK honours it), else the regional endpoint. */
+export function ecsEndpoint(region: string, env: Record<string, string | undefined> = process.env): URL {
+    return new URL(env.AWS_ENDPOINT_URL_ECS ?? env.AWS_ENDPOINT_URL ?? `https://ecs.${region}.amazonaws.com`);
+}
+
+/**
+ * A marker that sends ECS TagResource as one SigV4-signed request. The ECS SDK client would cost
+ * about 12 ms of module loading on the path between taking a task and running its job; the signer
+ * is already loaded by the Step Functions client, and so are the credentials (`credentials`, the
+ * SFN client's provider, so the task role is fetched once).
+ */
+export function ecsTaskMarker(ecsTaskArn: string, region: string, credentials: () => Promise<Credentials>): TaskMarker {
+    let signer: { sign(request: unknown): Promise<any> } | undefined;
     const prepare = () => {
-        if (client) return;
-        // Loaded after the first poll went out, so it costs nothing before it.
-        const ecs = require("@aws-sdk/client-ecs") as typeof import("@aws-sdk/client-ecs");
-        const { NodeHttpHandler } = require("@smithy/node-http-handler") as typeof import("@smithy/node-http-handler");
-        client = new ecs.ECSClient({ region, maxAttempts: 1, requestHandler: new NodeHttpHandler({ connectionTimeout: 5000, requestTimeout: 10_000 }) }) as unknown as typeof client;
-        TagResource = ecs.TagResourceCommand as unknown as typeof TagResource;
+        if (signer) return;
+        const { SignatureV4 } = require("@smithy/signature-v4") as typeof import("@smithy/signature-v4");
+        signer = new SignatureV4({ service: "ecs", region, credentials, sha256: NodeSha256 as any });
     };
     return {
         prepare,
         markTaken: async (executionArn, options = {}) => {
             prepare();
-            const command = new TagResource({ resourceArn: ecsTaskArn, tags: [{ key: TASK_TAKEN_TAG_KEY, value: takenTagValue(executionArn) }] });
-            const signal = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
-            try {
-                await client!.send(command, signal ? { abortSignal: signal } : undefined);
-            } catch (err) {
-                if (signal?.aborted) throw namedError("TimeoutError", `no answer within ${options.timeoutMs} ms`, err);
-                throw err;
-            }
+            const endpoint = ecsEndpoint(region);
+            const body = JSON.stringify({ resourceArn: ecsTaskArn, tags: [{ key: TASK_TAKEN_TAG_KEY, value: takenTagValue(executionArn) }] });
+            const signed = await signer!.sign({
+                method: "POST",
+                protocol: endpoint.protocol,
+                hostname: endpoint.hostname,
+                port: endpoint.port ? Number(endpoint.port) : undefined,
+                path: endpoint.pathname || "/",
+                query: {},
+                headers: {
+                    host: endpoint.host,
+                    "content-type": "application/x-amz-json-1.1",
+                    "x-amz-target": "AmazonEC2ContainerServiceV20141113.TagResource",
+                },
+                body,
+            });
+            await postSigned(endpoint, signed.headers, body, options.timeoutMs);
         },
-        destroy: () => client?.destroy(),
+        destroy: () => undefined,
     };
+}
+
+/** Sends the signed request; resolves on 200, rejects with ECS's error name otherwise. */
+function postSigned(endpoint: URL, headers: Record<string, string>, body: string, timeoutMs?: number): Promise<void> {
+    const transport = endpoint.protocol === "https:" ? (require("https") as typeof import("https")) : (require("http") as typeof import("http"));
+    return new Promise((resolve, reject) => {
+        const request = transport.request(endpoint, { method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) }, timeout: timeoutMs }, response => {
+            const chunks: Buffer[] = [];
+            response.on("data", chunk => chunks.push(chunk));
+            response.on("end", () => {
+                if (response.statusCode === 200) return resolve();
+                const text = Buffer.concat(chunks).toString("utf8");
+                let name = `HTTP${response.statusCode}`;
+                let message = text;
+                try {
+                    const parsed = JSON.parse(text);
+                    name = String(parsed.__type ?? name).split("#").pop()!;
+                    message = parsed.message ?? parsed.Message ?? text;
+                } catch {
+                    // not JSON: keep the text
+                }
+                const error = namedError(name, message) as Error & { $metadata?: { httpStatusCode?: number } };
+                error.$metadata = { httpStatusCode: response.statusCode };
+                reject(error);
+            });
+        });
+        request.on("timeout", () => request.destroy(namedError("TimeoutError", `no answer within ${timeoutMs} ms`)));
+        request.on("error", reject);
+        request.end(body);
+    });
 }

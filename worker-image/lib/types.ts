@@ -48,8 +48,9 @@ export interface ActivityWorkerOptions {
     /** Default: an SFNClient (see createSfnClient). */
     api?: ActivityApi;
     /**
-     * Tags this container's ECS task when it takes a task (for the healer). Default: an ECS tagger
-     * when the container metadata endpoint gives the task ARN, else none. `false`: never.
+     * Tags this container's ECS task when it takes a task (for the healer). Default: a signed ECS
+     * TagResource request when the container metadata endpoint gives the task ARN and the worker
+     * made its own SDK client (its credentials sign the request), else none. `false`: never.
      */
     taskMarker?: TaskMarker | false;
     /** Environment for the worker-name lookup. Default process.env. */

@@ -12,7 +12,7 @@ import { sleep as defaultSleep } from "./sleep";
 import type { ActivityApi } from "./sfn-api";
 import type { ActivityWorkerOptions, HandlerContext, WorkerRunResult, WorkerStopReason } from "./types";
 import { resolveWorkerIdentity } from "./worker-name";
-import { ecsTaskMarker, regionOfTaskArn, TaskMarker } from "./task-marker";
+import { Credentials, ecsTaskMarker, regionOfTaskArn, TaskMarker } from "./task-marker";
 
 const DEFAULTS = { maxTasks: 1, idleTimeoutSeconds: 300, stopReportMs: 4000, reportTimeoutMs: 10_000 };
 /** Tagging the ECS task: a few quick attempts; the job does not wait for them. */
@@ -23,11 +23,13 @@ const MARKER_PREPARE_DELAY_MS = 100;
 /** sent; taskGone: Step Functions closed the task; refused: a non-retryable error; failed: retries ran out. */
 type ReportResult = "sent" | "taskGone" | "refused" | "failed";
 
-function sdkApi(region: string): ActivityApi {
+function sdkApi(region: string): { api: ActivityApi; credentials: () => Promise<Credentials> } {
     // Loaded here so a caller that passes its own `api` never initialises the SDK.
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { createSfnClient, sfnActivityApi } = require("./sfn-api") as typeof import("./sfn-api");
-    return sfnActivityApi(createSfnClient({ region }));
+    const client = createSfnClient({ region });
+    // The task marker signs with the same credentials (one fetch of the task role).
+    return { api: sfnActivityApi(client), credentials: () => (client.config.credentials as () => Promise<Credentials>)() };
 }
 
 function exitCodeFor(reason: WorkerStopReason, unreported: number): WorkerRunResult["exitCode"] {
@@ -54,9 +56,11 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
 
     const identity = await resolveWorkerIdentity({ env: options.env ?? process.env, hostname: os.hostname(), pid: process.pid, workerName: options.workerName });
     const workerName = identity.workerName;
-    const api = options.api ?? sdkApi(options.region ?? arn.parts.region);
+    const sdk = options.api ? undefined : sdkApi(options.region ?? arn.parts.region);
+    const api = options.api ?? sdk!.api;
+    // By default only a worker with its own SDK client marks its task: it signs with that client's credentials.
     const marker: TaskMarker | undefined =
-        options.taskMarker === false ? undefined : options.taskMarker ?? (identity.ecsTaskArn ? ecsTaskMarker(identity.ecsTaskArn, regionOfTaskArn(identity.ecsTaskArn) ?? options.region ?? arn.parts.region) : undefined);
+        options.taskMarker === false ? undefined : options.taskMarker ?? (identity.ecsTaskArn && sdk ? ecsTaskMarker(identity.ecsTaskArn, regionOfTaskArn(identity.ecsTaskArn) ?? options.region ?? arn.parts.region, sdk.credentials) : undefined);
     const startedAt = now();
     let stopRequestedAt: number | undefined;
     const onStop = () => {
