@@ -8,6 +8,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { benchWorkerEnv } from "./worker-env";
 import { ActivityStore } from "../local/activity-store";
 import { nodeProcessLauncher } from "../local/ecs-endpoint";
 import { StepFunctionsEndpoint, startStepFunctionsEndpoint } from "../local/sfn-endpoint";
@@ -85,19 +86,7 @@ export async function startFloorEndpoint(bundle: string, maxPollSeconds = 1): Pr
     const ep = await startStepFunctionsEndpoint({ store });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-floor-"));
     const { activityArn } = store.createActivity("bench-floor");
-    const env: NodeJS.ProcessEnv = {
-        PATH: process.env.PATH,
-        HOME: os.tmpdir(),
-        ACTIVITY_ARN: activityArn,
-        AWS_REGION: "us-east-1",
-        AWS_ACCESS_KEY_ID: "bench",
-        AWS_SECRET_ACCESS_KEY: "bench",
-        AWS_ENDPOINT_URL_SFN: ep.url,
-        AWS_CONFIG_FILE: path.join(dir, "no-config"),
-        AWS_SHARED_CREDENTIALS_FILE: path.join(dir, "no-credentials"),
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-        WORKER_NAME: "bench-floor",
-    };
+    const env = benchWorkerEnv(activityArn, ep.url, dir, "bench-floor");
     return {
         ep,
         bundle,

@@ -7,6 +7,7 @@ import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { benchWorkerEnv } from "./worker-env";
 import { ActivityStore } from "../local/activity-store";
 import { StepFunctionsEndpoint, startStepFunctionsEndpoint } from "../local/sfn-endpoint";
 import { ensureWorkerBundle, WORKER_ENTRY } from "../worker-image/build";
@@ -95,19 +96,8 @@ export async function run(): Promise<BenchRow[]> {
     const cacheRoot = fs.mkdtempSync(path.join(os.tmpdir(), "worker-compile-cache-"));
     try {
         const { activityArn } = store.createActivity("bench-startup");
-        const env: NodeJS.ProcessEnv = {
-            PATH: process.env.PATH,
-            HOME: os.tmpdir(),
-            ACTIVITY_ARN: activityArn,
-            AWS_REGION: "us-east-1",
-            AWS_ACCESS_KEY_ID: "bench",
-            AWS_SECRET_ACCESS_KEY: "bench",
-            AWS_ENDPOINT_URL_SFN: ep.url,
-            // Keep the machine's ~/.aws out of the measurement.
-            AWS_CONFIG_FILE: path.join(cacheRoot, "no-config"),
-            AWS_SHARED_CREDENTIALS_FILE: path.join(cacheRoot, "no-credentials"),
-            WORKER_NAME: "bench",
-        };
+        // Keep the machine's ~/.aws out of the measurement.
+        const env = benchWorkerEnv(activityArn, ep.url, cacheRoot, "bench");
         for (const rt of runtimes) {
             const withCache = rt.major > 22 || (rt.major === 22 && rt.minor >= 1);
             const cacheEnv = { ...env, NODE_COMPILE_CACHE: path.join(cacheRoot, rt.label.replace(/\W+/g, "-")) };
