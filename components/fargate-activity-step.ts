@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Capacity, TASK_TAKEN_TAG_KEY } from "../functions/trigger";
 import { validateFargateSize } from "./fargate-sizes";
 import { createHealer } from "./healer-function";
+import { createLambdaIdentity } from "./lambda-identity";
 import { assumeRolePolicy, clusterTasksArn, executionHistoryPolicy, executionRolePolicy, executionsArn, healerRolePolicy, secretResources, taskRolePolicy, triggerRolePolicy } from "./iam-policies";
 import { checked, isPlain, oneOf, wholeNumber } from "./inputs";
 import { scopedName, validateActivityName } from "./names";
@@ -91,7 +92,8 @@ export interface FargateActivityStepArgs {
     clusterArn?: pulumi.Input<string>;
 }
 
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+/** The retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 export class FargateActivityStep extends pulumi.ComponentResource {
     readonly activity: aws.sfn.Activity;
@@ -185,12 +187,13 @@ export class FargateActivityStep extends pulumi.ComponentResource {
             this.clusterArn = cluster.arn;
         }
 
+        const clusterTasks = this.clusterArn.apply(clusterTasksArn);
+
         const image = createWorkerImage(name, { image: args.image, imageRepositoryArn: args.imageRepositoryArn, imageBuild: args.imageBuild, architecture }, this);
         this.imageUri = image.imageUri;
         const repositoryArn = image.repositoryArn;
 
         this.logGroup = new aws.cloudwatch.LogGroup(`${name}-worker`, { namePrefix: `/fargate-activity/${family}/worker-`, retentionInDays }, parent);
-        const triggerLogGroup = new aws.cloudwatch.LogGroup(`${name}-trigger`, { namePrefix: `/fargate-activity/${family}/trigger-`, retentionInDays }, parent);
 
         this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: pulumi.jsonStringify(assumeRolePolicy("ecs-tasks.amazonaws.com", account)), description: "ECS: pull the worker image, write its logs" }, parent);
         const secretEntries = Object.entries(args.secrets ?? {});
@@ -205,7 +208,7 @@ export class FargateActivityStep extends pulumi.ComponentResource {
             policy: secretValueFroms.apply(froms => pulumi.jsonStringify(executionRolePolicy({ logGroupArn: pulumi.interpolate`${this.logGroup.arn}:*`, repositoryArn, secretValueFroms: froms }))),
         }, parent);
         this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: pulumi.jsonStringify(assumeRolePolicy("ecs-tasks.amazonaws.com", account)), description: "Worker: poll and report on its activity" }, parent);
-        new aws.iam.RolePolicy(`${name}-task`, { role: this.taskRole.id, policy: pulumi.jsonStringify(taskRolePolicy({ activityArn: this.activityArn, clusterTasksArn: this.clusterArn.apply(clusterTasksArn), takenTagKey: TASK_TAKEN_TAG_KEY })) }, parent);
+        new aws.iam.RolePolicy(`${name}-task`, { role: this.taskRole.id, policy: pulumi.jsonStringify(taskRolePolicy({ activityArn: this.activityArn, clusterTasksArn: clusterTasks, takenTagKey: TASK_TAKEN_TAG_KEY })) }, parent);
 
         const environment: Record<string, pulumi.Input<string>> = {
             ...(args.environment ?? {}),
@@ -236,22 +239,24 @@ export class FargateActivityStep extends pulumi.ComponentResource {
             ]),
         }, parent);
 
-        this.triggerRole = new aws.iam.Role(`${name}-trigger`, { assumeRolePolicy: pulumi.jsonStringify(assumeRolePolicy("lambda.amazonaws.com")), description: "Trigger Lambda: RunTask this step's task family" }, parent);
-        new aws.iam.RolePolicy(`${name}-trigger`, {
-            role: this.triggerRole.id,
-            policy: pulumi.jsonStringify(triggerRolePolicy({
+        const trigger = createLambdaIdentity(`${name}-trigger`, {
+            logGroupPrefix: `/fargate-activity/${family}/trigger-`,
+            retentionInDays,
+            description: "Trigger Lambda: RunTask this step's task family",
+            policy: logGroupArn => triggerRolePolicy({
                 taskDefinitionFamilyArn: pulumi.interpolate`${this.taskDefinition.arnWithoutRevision}:*`,
                 clusterArn: this.clusterArn,
-                clusterTasksArn: this.clusterArn.apply(clusterTasksArn),
+                clusterTasksArn: clusterTasks,
                 taskRoleArn: this.taskRole.arn,
                 executionRoleArn: this.executionRole.arn,
-                logGroupArn: pulumi.interpolate`${triggerLogGroup.arn}:*`,
-            })),
-        }, parent);
+                logGroupArn,
+            }),
+        }, this);
+        this.triggerRole = trigger.role;
 
         this.triggerFunction = createTriggerFunction(name, {
             role: this.triggerRole,
-            logGroupName: triggerLogGroup.name,
+            logGroupName: trigger.logGroup.name,
             timeoutSeconds: this.triggerLambdaTimeoutSeconds,
             environment: {
                 cluster: this.clusterArn,
@@ -266,20 +271,16 @@ export class FargateActivityStep extends pulumi.ComponentResource {
         }, this);
 
         if (args.healLostWorkers !== false) {
-            const healerLogGroup = new aws.cloudwatch.LogGroup(`${name}-healer`, { namePrefix: `/fargate-activity/${family}/healer-`, retentionInDays }, parent);
-            this.healerRole = new aws.iam.Role(`${name}-healer`, { assumeRolePolicy: pulumi.jsonStringify(assumeRolePolicy("lambda.amazonaws.com")), description: "Healer Lambda: fail the task of a container that stopped before taking it" }, parent);
-            new aws.iam.RolePolicy(`${name}-healer`, {
-                role: this.healerRole.id,
-                policy: pulumi.jsonStringify(healerRolePolicy({
-                    activityArn: this.activityArn,
-                    clusterArn: this.clusterArn,
-                    clusterTasksArn: this.clusterArn.apply(clusterTasksArn),
-                    logGroupArn: pulumi.interpolate`${healerLogGroup.arn}:*`,
-                })),
-            }, parent);
+            const healer = createLambdaIdentity(`${name}-healer`, {
+                logGroupPrefix: `/fargate-activity/${family}/healer-`,
+                retentionInDays,
+                description: "Healer Lambda: fail the task of a container that stopped before taking it",
+                policy: logGroupArn => healerRolePolicy({ activityArn: this.activityArn, clusterArn: this.clusterArn, clusterTasksArn: clusterTasks, logGroupArn }),
+            }, this);
+            this.healerRole = healer.role;
             this.healerFunction = createHealer(name, {
                 role: this.healerRole,
-                logGroupName: healerLogGroup.name,
+                logGroupName: healer.logGroup.name,
                 activityArn: this.activityArn,
                 clusterArn: this.clusterArn,
                 taskFamilyArn: this.taskDefinition.arnWithoutRevision,

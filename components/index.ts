@@ -10,5 +10,4 @@ export * from "./step-timing";
 export { defaultImageBuild } from "./worker-image";
 export * from "./step-state-machine";
 export * from "./stack-settings";
-export { RETRYABLE_STEP_ERRORS } from "./step-block";
 export type { Capacity } from "../functions/trigger";

@@ -1,7 +1,7 @@
 // The program's stack configuration: one table of keys with defaults and checks, so bad config
 // fails at program time with the key and its valid values. `Pulumi.yaml` holds the same defaults.
 import { Capacity } from "../functions/trigger";
-import { Architecture, ARCHITECTURES, CAPACITIES } from "./fargate-activity-step";
+import { Architecture, ARCHITECTURES, CAPACITIES, LOG_RETENTION_DAYS } from "./fargate-activity-step";
 import { LOG_LEVELS, LogLevel } from "./step-state-machine";
 import { STEP_DEFAULTS, StepRetryArgs } from "./step-block";
 
@@ -35,6 +35,12 @@ function integer(get: ConfigGetter, key: string, fallback: number | undefined, m
     return value;
 }
 
+function retention(get: ConfigGetter, key: string, fallback: number): number {
+    const value = integer(get, key, fallback, 1, 3653)!;
+    if (!LOG_RETENTION_DAYS.includes(value)) throw new Error(`config ${key}: must be one of ${LOG_RETENTION_DAYS.join(", ")}; got ${value}`);
+    return value;
+}
+
 function choice<T extends string>(get: ConfigGetter, key: string, fallback: T, allowed: readonly T[]): T {
     const raw = get(key) ?? fallback;
     if (!allowed.includes(raw as T)) throw new Error(`config ${key}: must be one of ${allowed.join(", ")}; got ${JSON.stringify(raw)}`);
@@ -64,7 +70,7 @@ export function readStackSettings(get: ConfigGetter): StackSettings {
         taskTimeoutSeconds: integer(get, "taskTimeoutSeconds", STEP_DEFAULTS.timeoutSeconds, 1, 99999999)!,
         heartbeatSeconds: integer(get, "heartbeatSeconds", STEP_DEFAULTS.heartbeatSeconds, 1, 99999999)!,
         stateMachineTimeoutSeconds: integer(get, "stateMachineTimeoutSeconds", undefined, 1, 31_536_000),
-        logRetentionDays: integer(get, "logRetentionDays", 30, 1, 3653)!,
+        logRetentionDays: retention(get, "logRetentionDays", 30),
         logLevel: choice(get, "logLevel", "ERROR", LOG_LEVELS),
         includeExecutionData: boolean(get, "includeExecutionData", false),
         jobDurationMs: integer(get, "jobDurationMs", 10000, 0, 86_400_000)!,

@@ -174,7 +174,7 @@ export function describeStoppedTask(task: EcsTaskDescription): string {
     const container = task.containers?.[0];
     const parts = [task.stoppedReason ?? "no reason given"];
     if (task.stopCode) parts.push(`stop code ${task.stopCode}`);
-    if (container?.exitCode !== undefined) parts.push(`container ${container.name ?? ""} exit code ${container.exitCode}`.replace("  ", " "));
+    if (container?.exitCode !== undefined) parts.push(`${container.name ? `container ${container.name}` : "container"} exit code ${container.exitCode}`);
     if (container?.reason) parts.push(`container reason: ${container.reason}`);
     return parts.join("; ");
 }

@@ -4,7 +4,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { definitionToMermaid } from "./diagram";
-import { PlanUsageError, ProjectPlan, evaluateProject, toPlain } from "./plan";
+import { PlanUsageError, ProjectPlan, evaluateProject, pickStateMachines, toPlain } from "./plan";
+import { holdStdout } from "./cli-stdout";
 
 const HELP = `Usage: npm run diagram [-- --project <dir>] [--stack <name>] [--markdown] [--update-readme]
 
@@ -69,12 +70,6 @@ export function replaceEmbeddedDiagram(readme: string, block: string): string {
     return readme.slice(0, start + DIAGRAM_START.length) + "\n" + block + readme.slice(end);
 }
 
-/** Which machines to draw: the exported one, else the only one, else all of them (see --help). */
-export function pickStateMachines<T extends { name: string; state: Record<string, any> }>(machines: T[], exportedArn: unknown): T[] {
-    const exported = machines.find(m => typeof exportedArn === "string" && m.state.arn === exportedArn);
-    return exported ? [exported] : machines;
-}
-
 /** The text the CLI prints: one flowchart, or each with a `%%` heading comment. */
 export async function renderProjectDiagram(plan: Pick<ProjectPlan, "project" | "stack" | "resources" | "outputs">, markdown: boolean): Promise<string> {
     const machines = plan.resources.filter(r => r.type === STATE_MACHINE);
@@ -91,14 +86,12 @@ export async function renderProjectDiagram(plan: Pick<ProjectPlan, "project" | "
     return parts.join("\n");
 }
 
-const realStdoutWrite = process.stdout.write.bind(process.stdout) as (text: string, done: () => void) => boolean;
 
-function finish(code: number, text?: string): void {
-    if (text === undefined) process.exit(code);
-    else realStdoutWrite(text, () => process.exit(code));
-}
 
 async function main(): Promise<void> {
+    // Whatever the program prints goes to standard error: standard output holds the diagram alone.
+    const stdout = holdStdout();
+    const finish = stdout.exit;
     let options: DiagramOptions;
     try {
         options = parseDiagramArgs(process.argv.slice(2));
@@ -107,8 +100,6 @@ async function main(): Promise<void> {
         return finish(2);
     }
     if (options.help) return finish(0, HELP);
-    // Whatever the program prints goes to standard error: standard output holds the diagram alone.
-    (process.stdout as any).write = process.stderr.write.bind(process.stderr);
     try {
         const plan = await evaluateProject(options.project, options.stack);
         const text = await renderProjectDiagram(plan, options.markdown || options.updateReadme);

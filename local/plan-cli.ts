@@ -3,6 +3,7 @@
 // project or stack file). With --json standard output carries exactly one JSON document.
 import * as path from "path";
 import { PlanUsageError, evaluateProject, planDocument, renderOutputs, renderResourceTree } from "./plan";
+import { holdStdout } from "./cli-stdout";
 
 const HELP = `Usage: npm run plan [-- --project <dir>] [--stack <name>] [--json]
 
@@ -40,14 +41,12 @@ export function parsePlanArgs(argv: string[]): CliOptions {
     return options;
 }
 
-function finish(code: number, text?: string): void {
-    if (text === undefined) process.exit(code);
-    else realStdoutWrite(text, () => process.exit(code));
-}
 
-const realStdoutWrite = process.stdout.write.bind(process.stdout) as (text: string, done: () => void) => boolean;
 
 async function main(): Promise<void> {
+    // Whatever the program prints goes to standard error: standard output holds the plan alone.
+    const stdout = holdStdout();
+    const finish = stdout.exit;
     let options: CliOptions;
     try {
         options = parsePlanArgs(process.argv.slice(2));
@@ -56,8 +55,6 @@ async function main(): Promise<void> {
         return finish(2);
     }
     if (options.help) return finish(0, HELP);
-    // Whatever the program prints goes to standard error: standard output holds the plan alone.
-    (process.stdout as any).write = process.stderr.write.bind(process.stderr);
     try {
         const plan = await evaluateProject(options.project, options.stack);
         if (options.json) return finish(0, JSON.stringify(await planDocument(plan), null, 2) + "\n");

@@ -22,6 +22,8 @@ export interface ProjectPlan {
     resources: DeclaredResource[];
     /** The program's exports, unwrapped and made plain (see `toPlain`). */
     outputs: Record<string, unknown>;
+    /** The config it ran with (`namespace:key` → value), overrides included. */
+    config: Record<string, string>;
 }
 
 export interface EvaluateOptions {
@@ -174,11 +176,17 @@ export async function evaluateProject(projectDir: string, stack: string, options
             outputs[key] = await guard(withTimeout(toPlain(value), Math.max(1, deadline - Date.now()), `stack output ${key}`));
         }
         await guard(settle(engine.resources, deadline));
-        return { project: loaded.project, stack, resources: engine.resources, outputs };
+        return { project: loaded.project, stack, resources: engine.resources, outputs, config: loaded.config };
     } finally {
         process.chdir(cwd);
         process.off("unhandledRejection", onRejection);
     }
+}
+
+/** The state machine the program exports as `stateMachineArn`, else every one it declares. */
+export function pickStateMachines<T extends { state: Record<string, any> }>(machines: T[], exportedArn: unknown): T[] {
+    const exported = machines.find(m => typeof exportedArn === "string" && m.state.arn === exportedArn);
+    return exported ? [exported] : machines;
 }
 
 export interface PlanDocument {

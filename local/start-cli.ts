@@ -2,6 +2,7 @@
 // history live. See `npm start -- --help`.
 import { parseArgs } from "util";
 import * as path from "path";
+import { HeldStdout, holdStdout } from "./cli-stdout";
 import { HistoryEvent } from "./engine";
 import { DOCKER_BUILD_COMMAND, dockerLauncher, LOCAL_WORKER_IMAGE } from "./docker-launcher";
 import { formatHeader, formatRow, HistoryTable } from "./runtime/history-table";
@@ -113,7 +114,7 @@ async function allHistory(stack: LocalStack, executionArn: string): Promise<Hist
     return events;
 }
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], stdout: HeldStdout): Promise<number> {
     let options: StartOptions;
     try {
         options = parseStartArgs(argv);
@@ -125,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
         throw err;
     }
     if (options.help) {
-        process.stdout.write(HELP + "\n");
+        stdout.write(HELP + "\n");
         return 0;
     }
     const toStderr = (line: string) => process.stderr.write(line + "\n");
@@ -148,40 +149,37 @@ async function main(argv: string[]): Promise<number> {
         return err?.name === "PlanUsageError" ? 2 : 1;
     }
     let interrupted = false;
-    const stop = (resolveWait?: () => void) => () => {
-        interrupted = true;
-        resolveWait?.();
+    /** Ctrl-C or SIGTERM: note it, then do what the mode needs (end serving, stop the execution). */
+    const onStopSignal = (then: () => void) => {
+        const handler = () => {
+            interrupted = true;
+            then();
+        };
+        process.once("SIGINT", handler);
+        process.once("SIGTERM", handler);
     };
     try {
         if (options.serve) {
-            for (const [name, value] of Object.entries(stack.clientEnvironment())) process.stdout.write(`export ${name}=${value}\n`);
+            for (const [name, value] of Object.entries(stack.clientEnvironment())) stdout.write(`export ${name}=${value}\n`);
             toStderr("Serving until Ctrl-C. Start an execution with, for example:\n  aws stepfunctions start-execution --endpoint-url $AWS_ENDPOINT_URL_SFN --state-machine-arn $STATE_MACHINE_ARN --input '{}'");
-            await new Promise<void>(resolve => {
-                process.once("SIGINT", stop(resolve));
-                process.once("SIGTERM", stop(resolve));
-            });
+            await new Promise<void>(resolve => onStopSignal(resolve));
             return 0;
         }
         const { executionArn } = stack.engine.startExecution({ stateMachineArn: stack.stateMachineArn, input: options.input });
-        const onSignal = () => {
-            interrupted = true;
-            stack.engine.stopExecution(executionArn, "Local.Interrupted", "npm start was interrupted (Ctrl-C)");
-        };
-        process.once("SIGINT", onSignal);
-        process.once("SIGTERM", onSignal);
+        onStopSignal(() => stack.engine.stopExecution(executionArn, "Local.Interrupted", "npm start was interrupted (Ctrl-C)"));
         if (!options.json) {
             const table = new HistoryTable();
-            process.stdout.write(`execution ${executionArn}\n${formatHeader()}\n`);
-            stack.engine.subscribe(executionArn, event => process.stdout.write(formatRow(table.row(event)) + "\n"));
+            stdout.write(`execution ${executionArn}\n${formatHeader()}\n`);
+            stack.engine.subscribe(executionArn, event => stdout.write(formatRow(table.row(event)) + "\n"));
         }
         const result = await stack.engine.waitForExecution(executionArn);
         if (options.json) {
             const history = await allHistory(stack, executionArn);
-            process.stdout.write(JSON.stringify({ status: result.status, output: result.output ?? null, error: result.error ?? null, cause: result.cause ?? null, history }) + "\n");
+            stdout.write(JSON.stringify({ status: result.status, output: result.output ?? null, error: result.error ?? null, cause: result.cause ?? null, history }) + "\n");
         } else {
-            process.stdout.write(`\nstatus  ${result.status}\n`);
-            if (result.output !== undefined) process.stdout.write(`output  ${result.output}\n`);
-            if (result.error !== undefined || result.cause !== undefined) process.stdout.write(`error   ${result.error ?? ""}\ncause   ${result.cause ?? ""}\n`);
+            stdout.write(`\nstatus  ${result.status}\n`);
+            if (result.output !== undefined) stdout.write(`output  ${result.output}\n`);
+            if (result.error !== undefined || result.cause !== undefined) stdout.write(`error   ${result.error ?? ""}\ncause   ${result.cause ?? ""}\n`);
         }
         return result.status === "SUCCEEDED" ? 0 : 1;
     } finally {
@@ -191,8 +189,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then(
-        code => process.exit(code),
+    // With --json standard output carries one document: the program's own prints go to standard error.
+    const stdout = holdStdout();
+    main(process.argv.slice(2), stdout).then(
+        code => stdout.exit(code),
         err => {
             process.stderr.write(`npm start: ${err?.stack ?? err}\n`);
             process.exit(1);

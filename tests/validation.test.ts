@@ -62,6 +62,7 @@ describe("stack settings", () => {
         assert.throws(() => readStackSettings(from({ cpu: "1.5" })), /config cpu: must be a whole number from 256 to 16384; got "1.5"/);
         assert.throws(() => readStackSettings(from({ logLevel: "DEBUG" })), /config logLevel: must be one of ALL, ERROR, FATAL, OFF/);
         assert.throws(() => readStackSettings(from({ includeExecutionData: "yes" })), /config includeExecutionData: must be true or false/);
+        assert.throws(() => readStackSettings(from({ logRetentionDays: "10" })), /config logRetentionDays: must be one of 1, 3, 5, 7, 14, 30/);
         assert.throws(() => readStackSettings(from({ alarmTopicArn: "my-topic" })), /config alarmTopicArn: must be an SNS topic ARN/);
         assert.strictEqual(readStackSettings(from({ alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:ops" })).alarmTopicArn, "arn:aws:sns:us-east-1:123456789012:ops");
     });

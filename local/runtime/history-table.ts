@@ -82,10 +82,10 @@ export class HistoryTable {
 
 export const COLUMNS = { id: 4, elapsed: 9, type: 26, state: 16 };
 
-export function formatRow(r: HistoryRow): string {
+export function formatRow(r: Omit<HistoryRow, "id"> & { id: number | string }): string {
     return [String(r.id).padStart(COLUMNS.id), r.elapsed.padStart(COLUMNS.elapsed), r.type.padEnd(COLUMNS.type), r.state.padEnd(COLUMNS.state), r.detail].join("  ").trimEnd();
 }
 
 export function formatHeader(): string {
-    return formatRow({ id: "ID" as any, elapsed: "ELAPSED", type: "TYPE", state: "STATE", detail: "DETAIL" });
+    return formatRow({ id: "ID", elapsed: "ELAPSED", type: "TYPE", state: "STATE", detail: "DETAIL" });
 }

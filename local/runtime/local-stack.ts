@@ -9,8 +9,7 @@ import { HistoryEvent, LocalStepFunctions } from "../engine";
 import { archiveFiles } from "../lambda-archive";
 import { createLambdaRunner, LambdaFunctionConfig, LambdaOutputLine, LambdaRunner, stepFunctionsErrorOf } from "../lambda-runner";
 import { LOCAL_ACCOUNT } from "../mocks";
-import { evaluateProject, ProjectPlan } from "../plan";
-import { loadProjectConfig } from "../pulumi-config";
+import { evaluateProject, pickStateMachines, ProjectPlan } from "../plan";
 import { startStepFunctionsEndpoint, StepFunctionsEndpoint } from "../sfn-endpoint";
 import { createExecutionOperations } from "../sfn-execution-operations";
 import { ensureWorkerBundle } from "../../worker-image/build";
@@ -68,12 +67,11 @@ export interface LocalStack {
     close(): Promise<void>;
 }
 
-function pickStateMachine(world: DeclaredWorld, outputs: Record<string, unknown>): string {
-    if (world.stateMachines.length === 0) throw new Error("the program declares no state machine");
-    const exported = outputs.stateMachineArn;
-    if (typeof exported === "string" && world.stateMachines.some(s => s.arn === exported)) return exported;
-    if (world.stateMachines.length > 1) throw new Error(`the program declares ${world.stateMachines.length} state machines; export the one to run as stateMachineArn`);
-    return world.stateMachines[0].arn;
+function pickStateMachine(plan: ProjectPlan): string {
+    const chosen = pickStateMachines(plan.resources.filter(r => r.type === "aws:sfn/stateMachine:StateMachine"), plan.outputs.stateMachineArn);
+    if (chosen.length === 0) throw new Error("the program declares no state machine");
+    if (chosen.length > 1) throw new Error(`the program declares ${chosen.length} state machines; export the one to run as stateMachineArn`);
+    return chosen[0].state.arn;
 }
 
 function qualifiedless(arn: string): string {
@@ -85,9 +83,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const progress = options.progress ?? (() => undefined);
     progress("planning the stack under the local engine");
     const plan = await evaluateProject(options.projectDir, options.stack, { configOverrides: options.configOverrides });
-    const region = options.configOverrides?.["aws:region"] ?? loadProjectConfig(options.projectDir, options.stack).config["aws:region"] ?? "us-east-1";
+    const region = plan.config["aws:region"] ?? "us-east-1";
     const world = readDeclaredWorld(plan.resources);
-    const stateMachineArn = pickStateMachine(world, plan.outputs);
+    const stateMachineArn = pickStateMachine(plan);
 
     const functions = new Map<string, LambdaFunctionConfig>();
     for (const fn of world.functions) {

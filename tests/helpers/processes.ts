@@ -17,3 +17,13 @@ export async function waitUntilNoProcess(fragment: string, timeoutMs = 10_000): 
     }
     return left;
 }
+
+/** Whether a process with this pid still exists (signal 0 only checks). */
+export function isAlive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch {
+        return false;
+    }
+}

@@ -16,6 +16,7 @@ import { exitCodeOf, lineSplitter } from "../../local/ecs/container-launcher";
 import { planRunTask } from "../../local/ecs/run-task-request";
 import { newTaskRecord, nextTaskState, toTaskStateChangeEvent, toWireTask } from "../../local/ecs/task-record";
 import { DeclaredTaskDefinition, EcsWorld, TaskLaunchPlan } from "../../local/ecs/types";
+import { isAlive } from "../helpers/processes";
 
 const REGION = "eu-west-1";
 const ACCOUNT = "000000000000";
@@ -241,14 +242,6 @@ describe("local ECS endpoint through the real SDK", function () {
         return events.filter(e => e.detail.taskArn === arn).map(e => `${e.detail.lastStatus}/${e.detail.desiredStatus}`);
     }
 
-    function isAlive(pid: number): boolean {
-        try {
-            process.kill(pid, 0);
-            return true;
-        } catch {
-            return false;
-        }
-    }
 
     before(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecs-endpoint-test-"));

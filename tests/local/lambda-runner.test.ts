@@ -2,16 +2,9 @@
 // isolation, module resolution (only the SDK the runtime provides), reuse and cleanup.
 import * as assert from "assert";
 import { EcsEndpoint, startEcsEndpoint } from "../../local/ecs-endpoint";
+import { isAlive } from "../helpers/processes";
 import { InvokeFailure, InvokeResult, LambdaOutputLine, LambdaRunner, createLambdaRunner, exitMessage, stepFunctionsErrorOf, timeoutMessage } from "../../local/lambda-runner";
 
-function isAlive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch {
-        return false;
-    }
-}
 
 function failed(result: InvokeResult): InvokeFailure {
     assert.strictEqual(result.ok, false, `expected a failure, got ${JSON.stringify(result)}`);
