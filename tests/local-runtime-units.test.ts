@@ -74,3 +74,15 @@ describe("--docker command line (the path itself is untested: no Docker engine h
         assert.deepStrictEqual(args, ["run", "--rm", "--init", "--network", "host", "--name", "local-task-abc", "--env", "ACTIVITY_ARN=arn:x", "--env", "AWS_ENDPOINT_URL_SFN=http://127.0.0.1:5000", "fargate-activity-worker:local"]);
     });
 });
+
+describe("CLI standard output guard", () => {
+    it("sends everything but the CLI's own result to standard error", () => {
+        const { spawnSync } = require("child_process") as typeof import("child_process");
+        const script = `const { holdStdout } = require(${JSON.stringify(require.resolve("../local/cli-stdout"))});
+const out = holdStdout(); console.log("a program's own print"); process.stdout.write("a library's write\\n"); out.exit(0, "RESULT\\n");`;
+        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { encoding: "utf8", cwd: require("path").resolve(__dirname, "..") });
+        assert.strictEqual(run.status, 0, run.stderr);
+        assert.strictEqual(run.stdout, "RESULT\n");
+        assert.match(run.stderr, /a program's own print\na library's write/);
+    });
+});
