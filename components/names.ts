@@ -2,7 +2,8 @@
 import * as crypto from "crypto";
 
 // Whitespace, brackets, wildcards, quotes and the other characters AWS forbids in activity names.
-const FORBIDDEN_IN_ACTIVITY_NAME = /[\s<>{}\[\]?*"#%\\^|~`$&,;:\/\u0000-\u001f\u007f-\u009f]/;
+// eslint-disable-next-line no-control-regex -- control characters are among the forbidden ones
+const FORBIDDEN_IN_ACTIVITY_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 
 export function validateActivityName(name: string): void {
     if (name.length < 1 || name.length > 80) throw new Error(`activity name "${name}" must be 1 to 80 characters (it has ${name.length})`);

@@ -1,5 +1,5 @@
 // The healer Lambda's entry point (see trigger-handler.ts for why it is shaped like this).
-import { HealerApis, HealOutcome, healStoppedTask, readHealerConfig } from "./healer";
+import { HealerApis, HealOutcome, healStoppedTask, readHealerConfig, TaskStateChangeEvent } from "./healer";
 
 export async function healerHandler(event: unknown): Promise<HealOutcome> {
     const g = globalThis as { __healerApis?: HealerApis };
@@ -19,7 +19,7 @@ export async function healerHandler(event: unknown): Promise<HealOutcome> {
             sendTaskFailure: async (taskToken, error, cause) => void (await sfn.send(new SendTaskFailureCommand({ taskToken, error, cause }))),
         };
     }
-    const outcome = await healStoppedTask(g.__healerApis, readHealerConfig(process.env), event as any);
+    const outcome = await healStoppedTask(g.__healerApis, readHealerConfig(process.env), event as TaskStateChangeEvent);
     console.log(JSON.stringify({ event: "heal", ...outcome }));
     return outcome;
 }

@@ -112,7 +112,7 @@ export function readTriggerConfig(env: Record<string, string | undefined>): Trig
 /** `startedBy` takes letters, digits, `-`, `/` and `_` only (36 characters is the safe length). */
 export function startedByFor(executionName: string | undefined): string | undefined {
     if (!executionName) return undefined;
-    const cleaned = executionName.replace(/[^A-Za-z0-9_\/-]/g, "_").slice(0, 36);
+    const cleaned = executionName.replace(/[^A-Za-z0-9_/-]/g, "_").slice(0, 36);
     return cleaned.length > 0 ? cleaned : undefined;
 }
 

@@ -24,6 +24,7 @@ export function escapeLabel(text: string): string {
         "[": "#91;", "]": "#93;", "{": "#123;", "}": "#125;", "(": "#40;", ")": "#41;", "`": "#96;",
     };
     // Control characters (a newline in a name) would end the statement.
+    // eslint-disable-next-line no-control-regex -- replacing them is the point
     return text.replace(/[\u0000-\u001f\u007f]/g, " ").replace(/[#"&<>|[\]{}()`]/g, ch => codes[ch]);
 }
 

@@ -80,7 +80,7 @@ async function settle(resources: DeclaredResource[], deadline: number): Promise<
  */
 export async function toPlain(value: unknown, depth = 0): Promise<unknown> {
     if (depth > 40) return "[too deep]";
-    if (value === null || value === undefined || typeof value !== "object") return typeof value === "function" ? `[function ${(value as Function).name}]` : value;
+    if (value === null || value === undefined || typeof value !== "object") return typeof value === "function" ? `[function ${(value as (...args: unknown[]) => unknown).name}]` : value;
     if (typeof (value as any).then === "function") return toPlain(await (value as Promise<unknown>), depth + 1);
     if (pulumi.Output.isInstance(value)) return toPlain(await unwrap(value), depth + 1);
     if (pulumi.Resource.isInstance(value)) return { resource: await unwrap(value.urn) };

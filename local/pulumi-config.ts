@@ -18,7 +18,7 @@ function readYaml(file: string): any {
     try {
         return parse(fs.readFileSync(file, "utf8")) ?? {};
     } catch (err: any) {
-        throw new Error(`cannot read ${file}: ${err.message}`);
+        throw new Error(`cannot read ${file}: ${err.message}`, { cause: err });
     }
 }
 

@@ -115,7 +115,7 @@ function assertWellFormed(text: string): void {
             assert.fail(`not a statement the renderer emits: ${raw}`);
         }
         for (const [, content] of line.matchAll(LABEL)) {
-            assert.doesNotMatch(content.replace(/<br\/>/g, ""), /[\[\]{}()|<>`]|#(?!\w+;)/, `raw special character in label ${content}`);
+            assert.doesNotMatch(content.replace(/<br\/>/g, ""), /[[\]{}()|<>`]|#(?!\w+;)/, `raw special character in label ${content}`);
         }
     }
     assert.deepStrictEqual(open, [], "every subgraph is closed");

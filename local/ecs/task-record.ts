@@ -91,7 +91,7 @@ export function nextTaskState(task: TaskRecord, event: TaskEvent, now: number): 
 const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 
-function containerView(task: TaskRecord, time: (ms: number | undefined) => unknown) {
+function containerView(task: TaskRecord) {
     return {
         containerArn: task.containerArn,
         taskArn: task.taskArn,
@@ -129,7 +129,7 @@ export function toWireTask(task: TaskRecord, options: { includeTags?: boolean } 
         connectivity: task.lastStatus === "PROVISIONING" ? undefined : "CONNECTED",
         availabilityZone: task.availabilityZone,
         overrides: task.overrides,
-        containers: [containerView(task, seconds)],
+        containers: [containerView(task)],
         attachments: task.subnetId
             ? [{ id: `attachment-${task.taskId.slice(0, 8)}`, type: "ElasticNetworkInterface", status: task.lastStatus === "STOPPED" ? "DELETED" : "ATTACHED", details: [{ name: "subnetId", value: task.subnetId }, { name: "privateIPv4Address", value: privateIp(task.taskId) }] }]
             : [],
@@ -165,7 +165,7 @@ export function toTaskStateChangeDetail(task: TaskRecord, now: number) {
         version: task.version,
         availabilityZone: task.availabilityZone,
         overrides: task.overrides,
-        containers: [containerView(task, iso)],
+        containers: [containerView(task)],
         createdAt: iso(task.createdAt),
         pullStartedAt: iso(task.pullStartedAt),
         pullStoppedAt: iso(task.pullStoppedAt),

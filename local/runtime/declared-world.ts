@@ -46,7 +46,7 @@ function parseJson(text: unknown, what: string): any {
     try {
         return JSON.parse(text);
     } catch (err: any) {
-        throw new Error(`${what} is not valid JSON: ${err.message}`);
+        throw new Error(`${what} is not valid JSON: ${err.message}`, { cause: err });
     }
 }
 

@@ -91,7 +91,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const fn of world.functions) {
         functions.set(fn.arn, { functionName: fn.name, functionArn: fn.arn, code: await archiveFiles(fn.code), environment: fn.environment, timeoutSeconds: fn.timeoutSeconds, handler: fn.handler });
     }
-    let launcher = options.launcher;
+    const launcher = options.launcher;
     let workerBundlePath: string | undefined;
     if (!launcher && !options.externalWorkers) {
         progress("building the worker bundle");

@@ -2,7 +2,6 @@
 // they get their own copy.
 import { getLanguageService, TextDocument } from "amazon-states-language-service";
 // asl-validator ships no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const aslValidator: (definition: unknown, options?: Record<string, unknown>) => { isValid: boolean; errorsText(separator?: string): string } = require("asl-validator");
 
 export function aslValidatorErrors(definition: unknown): string[] {

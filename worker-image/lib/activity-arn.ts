@@ -8,6 +8,7 @@ export interface ActivityArnParts {
     name: string;
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are among the forbidden ones
 const FORBIDDEN = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-eusc):states:([^:]+):(\d{12}):activity:(.+)$/;

@@ -33,13 +33,19 @@ export interface Credentials {
 }
 
 /** SHA-256 (and HMAC) for the SigV4 signer, from Node's crypto. */
+function bytes(data: string | ArrayBuffer | ArrayBufferView): Uint8Array {
+    if (typeof data === "string") return Buffer.from(data);
+    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    return new Uint8Array(data);
+}
+
 class NodeSha256 {
     private hash: crypto.Hash | crypto.Hmac;
-    constructor(secret?: string | Uint8Array) {
-        this.hash = secret === undefined ? crypto.createHash("sha256") : crypto.createHmac("sha256", typeof secret === "string" ? Buffer.from(secret) : secret);
+    constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+        this.hash = secret === undefined ? crypto.createHash("sha256") : crypto.createHmac("sha256", bytes(secret));
     }
-    update(data: string | Uint8Array): void {
-        this.hash.update(typeof data === "string" ? Buffer.from(data) : data);
+    update(data: string | ArrayBuffer | ArrayBufferView): void {
+        this.hash.update(bytes(data));
     }
     async digest(): Promise<Uint8Array> {
         return new Uint8Array(this.hash.digest());
@@ -61,11 +67,11 @@ export function ecsEndpoint(region: string, env: Record<string, string | undefin
  * SFN client's provider, so the task role is fetched once).
  */
 export function ecsTaskMarker(ecsTaskArn: string, region: string, credentials: () => Promise<Credentials>): TaskMarker {
-    let signer: { sign(request: unknown): Promise<any> } | undefined;
+    let signer: InstanceType<typeof import("@smithy/signature-v4").SignatureV4> | undefined;
     const prepare = () => {
         if (signer) return;
         const { SignatureV4 } = require("@smithy/signature-v4") as typeof import("@smithy/signature-v4");
-        signer = new SignatureV4({ service: "ecs", region, credentials, sha256: NodeSha256 as any });
+        signer = new SignatureV4({ service: "ecs", region, credentials, sha256: NodeSha256 });
     };
     return {
         prepare,

@@ -25,7 +25,6 @@ type ReportResult = "sent" | "taskGone" | "refused" | "failed";
 
 function sdkApi(region: string): { api: ActivityApi; credentials: () => Promise<Credentials> } {
     // Loaded here so a caller that passes its own `api` never initialises the SDK.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { createSfnClient, sfnActivityApi } = require("./sfn-api") as typeof import("./sfn-api");
     const client = createSfnClient({ region });
     // The task marker signs with the same credentials (one fetch of the task role).
@@ -205,7 +204,6 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
         const result = await Promise.race([settled, aborted.then(() => undefined)]);
         shutdown?.removeEventListener("abort", onStopDuringTask);
         if (heartbeatTimer) clearTimeout(heartbeatTimer);
-        heartbeatTimer = undefined;
 
         if (closedByService) {
             abort.abort();

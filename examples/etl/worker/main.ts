@@ -10,7 +10,7 @@ if (!activityArn) {
 
 runActivityWorker({
     activityArn,
-    handler: async (input: any, { log }) => {
+    handler: async (input: { file?: string; rows?: number[] }, { log }) => {
         log.info("job.input", { keys: Object.keys(input) });
         if (input.file) return { loaded: input.file };
         if (input.rows) return { files: input.rows.map((r: number) => `part-${r}.csv`) };
