@@ -3,7 +3,14 @@
 // with the worker's output; a final failure ends in `failed` with its error name and cause.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { deriveStateMachineTimeout, Fail, FargateActivityStep, readStackSettings, StepStateMachine, Succeed } from "./components";
+import {
+    deriveStateMachineTimeout,
+    Fail,
+    FargateActivityStep,
+    readStackSettings,
+    StepStateMachine,
+    Succeed,
+} from "./components";
 
 const config = new pulumi.Config();
 const settings = readStackSettings(key => config.get(key));
@@ -20,8 +27,15 @@ const step = new FargateActivityStep("ecs", {
     scheduleTimeAlarm: settings.alarms ? { topicArn: settings.alarmTopicArn } : undefined,
 });
 
-const failed = new Fail("failed", { comment: "Keeps the failing step's error name and cause", errorPath: "$.Error", causePath: "$.Cause" });
-const definition = step.block().addCatch(failed, { errors: ["States.ALL"] }).next(new Succeed("done"));
+const failed = new Fail("failed", {
+    comment: "Keeps the failing step's error name and cause",
+    errorPath: "$.Error",
+    causePath: "$.Cause",
+});
+const definition = step
+    .block()
+    .addCatch(failed, { errors: ["States.ALL"] })
+    .next(new Succeed("done"));
 
 const machine = new StepStateMachine("pipeline", {
     comment: "Runs the ecs step on Fargate: trigger-ecs starts the container, execute-ecs waits for its worker",

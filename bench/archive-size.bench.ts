@@ -67,12 +67,16 @@ type Entry = { name: string; kind: string; path?: string; text?: string };
 
 function defaultCallbackEntries(): Promise<Entry[]> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", DEFAULT_CALLBACK_SCRIPT], {
-            cwd: ROOT,
-            stdio: ["ignore", "pipe", "pipe"],
-            // Not this process's Pulumi settings (evaluating the plan set PULUMI_CONFIG and others).
-            env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_"))),
-        });
+        const child = spawn(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", "-e", DEFAULT_CALLBACK_SCRIPT],
+            {
+                cwd: ROOT,
+                stdio: ["ignore", "pipe", "pipe"],
+                // Not this process's Pulumi settings (evaluating the plan set PULUMI_CONFIG and others).
+                env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("PULUMI_"))),
+            },
+        );
         let out = "";
         let err = "";
         child.stdout.on("data", c => (out += c));
@@ -85,7 +89,11 @@ function defaultCallbackEntries(): Promise<Entry[]> {
             try {
                 resolve(JSON.parse(out));
             } catch {
-                reject(new Error(`the CallbackFunction probe exited ${code ?? signal} without its JSON: ${err.trim().split("\n").slice(0, 5).join(" ")}`));
+                reject(
+                    new Error(
+                        `the CallbackFunction probe exited ${code ?? signal} without its JSON: ${err.trim().split("\n").slice(0, 5).join(" ")}`,
+                    ),
+                );
             }
         });
     });
@@ -94,8 +102,12 @@ function defaultCallbackEntries(): Promise<Entry[]> {
 /** Package folders the production dependencies reach, following package-lock.json (npm's nesting). */
 function lockDependencyFolders(): string[] {
     const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8"));
-    const packages: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }> = lock.packages;
-    const deps = (p: { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }) => Object.keys({ ...p.dependencies, ...p.optionalDependencies });
+    const packages: Record<
+        string,
+        { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }
+    > = lock.packages;
+    const deps = (p: { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }) =>
+        Object.keys({ ...p.dependencies, ...p.optionalDependencies });
     const seen = new Set<string>();
     const queue: Array<[string, string]> = deps(packages[""]).map(name => ["", name]);
     while (queue.length > 0) {
@@ -138,7 +150,8 @@ export async function run(): Promise<BenchRow[]> {
         real.zip += zipEntryBytes(name, zlib.deflateRawSync(data).byteLength);
     }
     const names = Object.keys(files);
-    if (names.length !== 1 || names[0] !== "__index.js") throw new Error(`the trigger archive holds ${names.join(", ")}, not just __index.js`);
+    if (names.length !== 1 || names[0] !== "__index.js")
+        throw new Error(`the trigger archive holds ${names.join(", ")}, not just __index.js`);
 
     // The default: what CallbackFunction packs without codePathOptions.
     const entries = await defaultCallbackEntries();
@@ -165,7 +178,8 @@ export async function run(): Promise<BenchRow[]> {
     }
     const lockFolders = lockDependencyFolders();
     const lockSize: Sized = { files: 0, bytes: 0, zip: 0 };
-    for (const folder of lockFolders) if (fs.existsSync(path.join(ROOT, folder))) sizeOfTree(path.join(ROOT, folder), folder, lockSize);
+    for (const folder of lockFolders)
+        if (fs.existsSync(path.join(ROOT, folder))) sizeOfTree(path.join(ROOT, folder), folder, lockSize);
     const missing = lockFolders.filter(f => !folders.includes(f));
     const extra = folders.filter(f => !lockFolders.includes(f));
     const agree = missing.length === 0 && extra.length === 0;

@@ -36,14 +36,25 @@ async function lambdaRows(floor: number): Promise<BenchRow[]> {
         const cold: number[] = [];
         for (let i = 0; i < 5; i++) {
             // A new code version is a new environment: a cold start that loads the ECS SDK.
-            const fn = { functionName: "sdk", code: `const { ECSClient } = require("@aws-sdk/client-ecs"); new ECSClient({}); exports.handler = async () => ${i};` };
+            const fn = {
+                functionName: "sdk",
+                code: `const { ECSClient } = require("@aws-sdk/client-ecs"); new ECSClient({}); exports.handler = async () => ${i};`,
+            };
             const t0 = performance.now();
             await runner.invoke(fn, null);
             cold.push(performance.now() - t0);
         }
         return [
-            { name: "Lambda warm invoke overhead (median of 500)", value: ms(median(warm)), note: "IPC round trip to a warm child process; event and result as JSON" },
-            { name: "Lambda cold start loading @aws-sdk/client-ecs", value: `${ms(median(cold))} (${(median(cold) / floor).toFixed(2)}× node -e 0)`, note: `floor: node -e 0 = ${ms(floor)}` },
+            {
+                name: "Lambda warm invoke overhead (median of 500)",
+                value: ms(median(warm)),
+                note: "IPC round trip to a warm child process; event and result as JSON",
+            },
+            {
+                name: "Lambda cold start loading @aws-sdk/client-ecs",
+                value: `${ms(median(cold))} (${(median(cold) / floor).toFixed(2)}× node -e 0)`,
+                note: `floor: node -e 0 = ${ms(floor)}`,
+            },
         ];
     } finally {
         await runner.close();
@@ -60,10 +71,26 @@ async function ecsRows(floor: number): Promise<BenchRow[]> {
         workerBundlePath: bundle,
         output: () => undefined,
         clusters: [{ arn: `arn:aws:ecs:${region}:000000000000:cluster/bench`, name: "bench" }],
-        taskDefinitions: [{ arn: `arn:aws:ecs:${region}:000000000000:task-definition/w:1`, family: "w", revision: 1, containerDefinitions: [{ name: "w" }] }],
+        taskDefinitions: [
+            {
+                arn: `arn:aws:ecs:${region}:000000000000:task-definition/w:1`,
+                family: "w",
+                revision: 1,
+                containerDefinitions: [{ name: "w" }],
+            },
+        ],
     });
-    const ecs = new ECSClient({ endpoint: endpoint.url, region, credentials: { accessKeyId: "AKIALOCAL", secretAccessKey: "x" } });
-    const request = { cluster: "bench", taskDefinition: "w", launchType: "FARGATE" as const, networkConfiguration: { awsvpcConfiguration: { subnets: ["s"] } } };
+    const ecs = new ECSClient({
+        endpoint: endpoint.url,
+        region,
+        credentials: { accessKeyId: "AKIALOCAL", secretAccessKey: "x" },
+    });
+    const request = {
+        cluster: "bench",
+        taskDefinition: "w",
+        launchType: "FARGATE" as const,
+        networkConfiguration: { awsvpcConfiguration: { subnets: ["s"] } },
+    };
     try {
         const single: number[] = [];
         for (let i = 0; i < 20; i++) {
@@ -74,14 +101,23 @@ async function ecsRows(floor: number): Promise<BenchRow[]> {
             await endpoint.waitForTaskStatus(tasks![0].taskArn!, "STOPPED");
         }
         const t0 = performance.now();
-        const answers = await Promise.all(Array.from({ length: 10 }, () => ecs.send(new RunTaskCommand({ ...request, count: 10 }))));
+        const answers = await Promise.all(
+            Array.from({ length: 10 }, () => ecs.send(new RunTaskCommand({ ...request, count: 10 }))),
+        );
         const arns = answers.flatMap(a => a.tasks!.map(t => t.taskArn!));
         await Promise.all(arns.map(arn => endpoint.waitForTaskStatus(arn, "RUNNING", 60_000)));
         const hundred = performance.now() - t0;
         await Promise.all(arns.map(arn => endpoint.waitForTaskStatus(arn, "STOPPED", 60_000)));
         return [
-            { name: "ECS RunTask → RUNNING (median of 20)", value: ms(median(single)), note: "through the SDK; RUNNING = the container process has spawned" },
-            { name: "ECS 100 tasks (10 × count 10) → all RUNNING", value: `${ms(hundred)} (${(hundred / floor).toFixed(1)}× one node -e 0)` },
+            {
+                name: "ECS RunTask → RUNNING (median of 20)",
+                value: ms(median(single)),
+                note: "through the SDK; RUNNING = the container process has spawned",
+            },
+            {
+                name: "ECS 100 tasks (10 × count 10) → all RUNNING",
+                value: `${ms(hundred)} (${(hundred / floor).toFixed(1)}× one node -e 0)`,
+            },
         ];
     } finally {
         ecs.destroy();

@@ -33,14 +33,18 @@ export function percentile(values: number[], p: number): number {
 }
 
 export function exited(child: ChildProcess): Promise<void> {
-    return new Promise(resolve => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
+    return new Promise(resolve =>
+        child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve()),
+    );
 }
 
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
     let timer: NodeJS.Timeout;
     return Promise.race([
         promise,
-        new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms))),
+        new Promise<T>(
+            (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms)),
+        ),
     ]).finally(() => clearTimeout(timer));
 }
 
@@ -103,7 +107,11 @@ export async function startFloorEndpoint(bundle: string, maxPollSeconds = 1): Pr
 export async function firstPollMs(floor: FloorEndpoint, timeoutMs = 30_000): Promise<number> {
     const seen = floor.ep.requestsFor("GetActivityTask").length;
     const t0 = Date.now();
-    const child = spawn(process.execPath, [floor.bundle], { env: floor.env, cwd: path.dirname(floor.bundle), stdio: "ignore" });
+    const child = spawn(process.execPath, [floor.bundle], {
+        env: floor.env,
+        cwd: path.dirname(floor.bundle),
+        stdio: "ignore",
+    });
     try {
         const request = await floor.ep.waitForRequest("GetActivityTask", { count: seen + 1, timeoutMs });
         return request.time - t0;
@@ -133,14 +141,26 @@ export async function run(): Promise<BenchRow[]> {
         const local = stack;
         const once = async () => {
             const t0 = performance.now();
-            const { executionArn } = local.engine.startExecution({ stateMachineArn: local.stateMachineArn, input: JSON.stringify({ durationMs: 0 }) });
-            const done = await withTimeout(local.engine.waitForExecution(executionArn), EXECUTION_TIMEOUT_MS, `execution ${executionArn}`);
+            const { executionArn } = local.engine.startExecution({
+                stateMachineArn: local.stateMachineArn,
+                input: JSON.stringify({ durationMs: 0 }),
+            });
+            const done = await withTimeout(
+                local.engine.waitForExecution(executionArn),
+                EXECUTION_TIMEOUT_MS,
+                `execution ${executionArn}`,
+            );
             const ms = performance.now() - t0;
-            if (done.status !== "SUCCEEDED") throw new Error(`execution ${executionArn} ended ${done.status}: ${done.error ?? ""} ${done.cause ?? ""}`);
+            if (done.status !== "SUCCEEDED")
+                throw new Error(
+                    `execution ${executionArn} ended ${done.status}: ${done.error ?? ""} ${done.cause ?? ""}`,
+                );
             // Milestones (epoch ms): the history, the task the trigger started, the worker's report.
             const events = local.engine.getExecutionHistory(executionArn, { maxResults: 1000 }).events;
             const at = (type: string) => events.find(e => e.type === type)?.timestamp?.getTime();
-            const task = local.ecs.tasks().find(t => t.tags?.some((tag: { key?: string; value?: string }) => tag.value === executionArn));
+            const task = local.ecs
+                .tasks()
+                .find(t => t.tags?.some((tag: { key?: string; value?: string }) => tag.value === executionArn));
             return {
                 ms,
                 started: at("ExecutionStarted"),
@@ -157,8 +177,15 @@ export async function run(): Promise<BenchRow[]> {
 
         const floors: number[] = [];
         const runs: number[] = [];
-        const segments = { toRunTask: [] as number[], toTaken: [] as number[], toReported: [] as number[], toSucceeded: [] as number[], trigger: [] as number[] };
-        const push = (xs: number[], a: number | undefined, b: number | undefined) => void (a !== undefined && b !== undefined && xs.push(b - a));
+        const segments = {
+            toRunTask: [] as number[],
+            toTaken: [] as number[],
+            toReported: [] as number[],
+            toSucceeded: [] as number[],
+            trigger: [] as number[],
+        };
+        const push = (xs: number[], a: number | undefined, b: number | undefined) =>
+            void (a !== undefined && b !== undefined && xs.push(b - a));
         for (let i = 0; i < ROUNDS; i++) {
             floors.push(await firstPollMs(floor));
             const r = await once();
@@ -173,7 +200,11 @@ export async function run(): Promise<BenchRow[]> {
         const m = median(runs);
         const seg = (xs: number[]) => (xs.length > 0 ? fmt(median(xs)) : "n/a");
         return [
-            { name: "floor: worker bundle start → first GetActivityTask", value: fmt(f), note: `median of ${floors.length}, min ${fmt(Math.min(...floors))}, max ${fmt(Math.max(...floors))}` },
+            {
+                name: "floor: worker bundle start → first GetActivityTask",
+                value: fmt(f),
+                note: `median of ${floors.length}, min ${fmt(Math.min(...floors))}, max ${fmt(Math.max(...floors))}`,
+            },
             {
                 name: `StartExecution → SUCCEEDED, {"durationMs":0} (median of ${runs.length})`,
                 value: `${(m / f).toFixed(2)}× floor`,
@@ -183,7 +214,8 @@ export async function run(): Promise<BenchRow[]> {
             {
                 name: "  where the time goes (medians)",
                 value: `${seg(segments.toRunTask)} + ${seg(segments.toTaken)} + ${seg(segments.toReported)} + ${seg(segments.toSucceeded)}`,
-                note: `ExecutionStarted → RunTask ${seg(segments.toRunTask)}; RunTask → the worker took the task ${seg(segments.toTaken)} (its start-up, with the container metadata lookup that names it); ` +
+                note:
+                    `ExecutionStarted → RunTask ${seg(segments.toRunTask)}; RunTask → the worker took the task ${seg(segments.toTaken)} (its start-up, with the container metadata lookup that names it); ` +
                     `task taken → SendTaskSuccess arrives ${seg(segments.toReported)} (the job, the task-taken tag (one signed ECS request), the report); ` +
                     `→ ExecutionSucceeded ${seg(segments.toSucceeded)}. The trigger Lambda (RunTask + wait for RUNNING) takes ${seg(segments.trigger)}, overlapping the worker's start; ` +
                     `in ${segments.trigger.filter(t => t >= 200).length} of ${segments.trigger.length} runs it took ≥ 200 ms (its first DescribeTasks saw the task not yet RUNNING and it slept its first 250 ms poll interval): those are the slow runs (slowest ${fmt(Math.max(...runs))})`,

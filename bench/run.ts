@@ -28,7 +28,11 @@ export function formatTable(rows: Array<BenchRow & { bench: string }>): string {
     const headers = ["bench", "measure", "value", "target"];
     const cells = rows.map(r => [r.bench, r.name, r.value, r.target ?? ""]);
     const widths = headers.map((h, i) => Math.max(h.length, ...cells.map(c => c[i].length)));
-    const line = (c: string[]) => c.map((s, i) => s.padEnd(widths[i])).join("  ").trimEnd();
+    const line = (c: string[]) =>
+        c
+            .map((s, i) => s.padEnd(widths[i]))
+            .join("  ")
+            .trimEnd();
     const out = [line(headers), widths.map(w => "-".repeat(w)).join("  ")];
     rows.forEach((r, i) => {
         out.push(line(cells[i]));

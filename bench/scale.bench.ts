@@ -11,7 +11,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { LocalStack } from "../local/runtime/local-stack";
-import { exited, FloorEndpoint, median, privateWorkerBundle, startBenchStack, startFloorEndpoint, withTimeout } from "./orchestration.bench";
+import {
+    exited,
+    FloorEndpoint,
+    median,
+    privateWorkerBundle,
+    startBenchStack,
+    startFloorEndpoint,
+    withTimeout,
+} from "./orchestration.bench";
 import type { BenchRow } from "./run";
 
 const CONCURRENCY = Number(process.env.BENCH_SCALE_CONCURRENCY ?? 100);
@@ -122,7 +130,13 @@ async function startManyWorkers(floor: FloorEndpoint, n: number): Promise<Measur
         for (; scanned < requests.length; scanned++) {
             const { operation, body, time } = requests[scanned];
             const name = (body as any)?.workerName;
-            if (operation !== "GetActivityTask" || typeof name !== "string" || !name.startsWith(tag) || polled.has(name)) continue;
+            if (
+                operation !== "GetActivityTask" ||
+                typeof name !== "string" ||
+                !name.startsWith(tag) ||
+                polled.has(name)
+            )
+                continue;
             polled.add(name);
             last = Math.max(last, time);
             if (polled.size === n) resolveAll();
@@ -134,7 +148,13 @@ async function startManyWorkers(floor: FloorEndpoint, n: number): Promise<Measur
     const t0 = Date.now();
     try {
         for (let i = 0; i < n; i++) {
-            children.push(spawn(process.execPath, [floor.bundle], { env: { ...floor.env, WORKER_NAME: `${tag}${i}` }, cwd: path.dirname(floor.bundle), stdio: "ignore" }));
+            children.push(
+                spawn(process.execPath, [floor.bundle], {
+                    env: { ...floor.env, WORKER_NAME: `${tag}${i}` },
+                    cwd: path.dirname(floor.bundle),
+                    stdio: "ignore",
+                }),
+            );
         }
         await withTimeout(all, RUN_TIMEOUT_MS, `${n} workers' first polls`);
         const ms = last - t0;
@@ -172,11 +192,25 @@ async function concurrentExecutions(stack: LocalStack, n: number): Promise<Stack
     try {
         const cpu0 = cpuSeconds();
         const t0 = Date.now();
-        const arns = Array.from({ length: n }, () => stack.engine.startExecution({ stateMachineArn: stack.stateMachineArn, input: JSON.stringify({ durationMs: JOB_MS }) }).executionArn);
-        const results = await withTimeout(Promise.all(arns.map(arn => stack.engine.waitForExecution(arn))), RUN_TIMEOUT_MS, `${n} executions`);
+        const arns = Array.from(
+            { length: n },
+            () =>
+                stack.engine.startExecution({
+                    stateMachineArn: stack.stateMachineArn,
+                    input: JSON.stringify({ durationMs: JOB_MS }),
+                }).executionArn,
+        );
+        const results = await withTimeout(
+            Promise.all(arns.map(arn => stack.engine.waitForExecution(arn))),
+            RUN_TIMEOUT_MS,
+            `${n} executions`,
+        );
         const ms = Date.now() - t0;
         const bad = results.filter(r => r.status !== "SUCCEEDED");
-        if (bad.length > 0) throw new Error(`${bad.length} of ${n} executions did not succeed; first: ${bad[0].status} ${bad[0].error ?? ""} ${bad[0].cause ?? ""}`);
+        if (bad.length > 0)
+            throw new Error(
+                `${bad.length} of ${n} executions did not succeed; first: ${bad[0].status} ${bad[0].error ?? ""} ${bad[0].cause ?? ""}`,
+            );
         const memory = await sampler.stop();
         await quiesce(stack); // the workers have exited and been reaped: their CPU time is counted
         const cpu = cpuSeconds() - cpu0;
@@ -206,9 +240,13 @@ export async function run(): Promise<BenchRow[]> {
     try {
         stack = await startBenchStack(bundle.path);
         // Warm up: the trigger's first Lambda environment, the OS file cache.
-        const warm = stack.engine.startExecution({ stateMachineArn: stack.stateMachineArn, input: JSON.stringify({ durationMs: 0 }) }).executionArn;
+        const warm = stack.engine.startExecution({
+            stateMachineArn: stack.stateMachineArn,
+            input: JSON.stringify({ durationMs: 0 }),
+        }).executionArn;
         const warmDone = await withTimeout(stack.engine.waitForExecution(warm), 60_000, "warm-up execution");
-        if (warmDone.status !== "SUCCEEDED") throw new Error(`warm-up execution ended ${warmDone.status}: ${warmDone.error} ${warmDone.cause}`);
+        if (warmDone.status !== "SUCCEEDED")
+            throw new Error(`warm-up execution ended ${warmDone.status}: ${warmDone.error} ${warmDone.cause}`);
 
         const floors: Measured[] = [];
         const runs: StackRun[] = [];
@@ -226,22 +264,33 @@ export async function run(): Promise<BenchRow[]> {
             {
                 name: `floor: ${CONCURRENCY} worker bundles started at once → each polled`,
                 value: sec(start),
-                note: `rounds: ${list(floors.map(f => f.ms))}; + ${JOB_MS} ms of work = ${sec(target)}; CPU ${list(floors.map(f => f.cpu), cpuOf)}; workers' peak RSS sum ${mib(peak(floors, "peakKiB"))} (PSS ${mib(peak(floors, "peakPssKiB"))})`,
+                note: `rounds: ${list(floors.map(f => f.ms))}; + ${JOB_MS} ms of work = ${sec(target)}; CPU ${list(
+                    floors.map(f => f.cpu),
+                    cpuOf,
+                )}; workers' peak RSS sum ${mib(peak(floors, "peakKiB"))} (PSS ${mib(peak(floors, "peakPssKiB"))})`,
             },
             {
                 name: `${CONCURRENCY} concurrent executions of ${JOB_MS} ms jobs, all SUCCEEDED`,
                 value: `${(wall / target).toFixed(2)}× floor`,
                 target: "≤ 1.3×",
-                note: `wall ${sec(wall)} (rounds: ${list(runs.map(r => r.ms))}) vs floor ${sec(target)}; ${ROUNDS} round(s) interleaved with the floor; ` +
+                note:
+                    `wall ${sec(wall)} (rounds: ${list(runs.map(r => r.ms))}) vs floor ${sec(target)}; ${ROUNDS} round(s) interleaved with the floor; ` +
                     `last trigger Lambda done at ${list(runs.map(r => r.lastTrigger))}, last worker took its task at ${list(runs.map(r => r.lastTaken))}; ` +
-                    `CPU (this process + ended children) ${list(runs.map(r => r.cpu), cpuOf)} on ${os.cpus().length} cores`,
+                    `CPU (this process + ended children) ${list(
+                        runs.map(r => r.cpu),
+                        cpuOf,
+                    )} on ${os.cpus().length} cores`,
             },
             {
                 name: "peak memory: child processes (sum, sampled)",
                 value: `${mib(peak(runs, "peakKiB"))} RSS`,
                 note: `PSS ${mib(peak(runs, "peakPssKiB"))} (shared pages counted once); up to ${peak(runs, "peakProcesses")} child processes at once (workers, Lambda hosts); ps -o rss every ${SAMPLE_EVERY_MS} ms`,
             },
-            { name: "peak memory: this process (maxRSS)", value: mib(process.resourceUsage().maxRSS), note: "the bench runner: engine, endpoints, the planned program (whole run so far)" },
+            {
+                name: "peak memory: this process (maxRSS)",
+                value: mib(process.resourceUsage().maxRSS),
+                note: "the bench runner: engine, endpoints, the planned program (whole run so far)",
+            },
         ];
     } finally {
         await stack?.close();

@@ -17,11 +17,18 @@ const TEST_TIMEOUT_MS = 900_000;
 
 function npm(args: string[]): ChildProcess {
     // Its own process group (detached), so the whole tree can be signalled at once.
-    return spawn("npm", args, { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
+    return spawn("npm", args, {
+        cwd: ROOT,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, FORCE_COLOR: "0" },
+    });
 }
 
 function gone(child: ChildProcess): Promise<void> {
-    return new Promise(resolve => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("close", () => resolve())));
+    return new Promise(resolve =>
+        child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("close", () => resolve()),
+    );
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -57,8 +64,17 @@ async function untilFirstRow(args: string[]): Promise<number> {
                 pending = lines.pop()!;
                 if (lines.some(line => FIRST_ROW.test(line))) resolve(performance.now() - t0);
             });
-            child.once("close", code => reject(new Error(`npm ${args.join(" ")} exited ${code} before its first history row: ${stderr.trim().split("\n").slice(-3).join(" ")}`)));
-            setTimeout(() => reject(new Error(`no history row within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS).unref();
+            child.once("close", code =>
+                reject(
+                    new Error(
+                        `npm ${args.join(" ")} exited ${code} before its first history row: ${stderr.trim().split("\n").slice(-3).join(" ")}`,
+                    ),
+                ),
+            );
+            setTimeout(
+                () => reject(new Error(`no history row within ${START_TIMEOUT_MS} ms`)),
+                START_TIMEOUT_MS,
+            ).unref();
         });
     } finally {
         await endGroup(child);
@@ -66,7 +82,10 @@ async function untilFirstRow(args: string[]): Promise<number> {
 }
 
 /** ms until the command exits on its own (exit code 0 required). */
-async function untilExit(args: string[], timeoutMs: number): Promise<{ ms: number; code: number | null; tail: string; firstOutputMs?: number }> {
+async function untilExit(
+    args: string[],
+    timeoutMs: number,
+): Promise<{ ms: number; code: number | null; tail: string; firstOutputMs?: number }> {
     const t0 = performance.now();
     const child = npm(args);
     let out = "";
@@ -110,7 +129,11 @@ export async function run(): Promise<BenchRow[]> {
     const floor = median(help);
     const first = median(start);
     const rows: BenchRow[] = [
-        { name: "floor: `npm start -- --help` (npm + ts-node + CLI modules)", value: sec(floor), note: `median of ${help.length}: ${help.map(sec).join(", ")}` },
+        {
+            name: "floor: `npm start -- --help` (npm + ts-node + CLI modules)",
+            value: sec(floor),
+            note: `median of ${help.length}: ${help.map(sec).join(", ")}`,
+        },
         {
             name: "`npm start` → first history row (ExecutionStarted)",
             value: sec(first),
@@ -133,8 +156,11 @@ export async function run(): Promise<BenchRow[]> {
         name: "`npm test` wall time (tsc --noEmit + mocha)",
         value: sec(test.ms),
         target: "≤ 120 s",
-        note: `exit ${test.code}; ${passing ? `${passing[1]} passing` : "no mocha summary"}${failing ? `, ${failing[1]} failing` : ""}${pendingTests ? `, ${pendingTests[1]} pending` : ""}` +
-            (test.firstOutputMs !== undefined ? `; mocha's first line at ${sec(test.firstOutputMs)} (tsc --noEmit, then mocha, ts-node and the examples hook starting), tests ${sec(test.ms - test.firstOutputMs)}` : ""),
+        note:
+            `exit ${test.code}; ${passing ? `${passing[1]} passing` : "no mocha summary"}${failing ? `, ${failing[1]} failing` : ""}${pendingTests ? `, ${pendingTests[1]} pending` : ""}` +
+            (test.firstOutputMs !== undefined
+                ? `; mocha's first line at ${sec(test.firstOutputMs)} (tsc --noEmit, then mocha, ts-node and the examples hook starting), tests ${sec(test.ms - test.firstOutputMs)}`
+                : ""),
     });
     return rows;
 }

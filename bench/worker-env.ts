@@ -3,7 +3,12 @@
 import * as os from "os";
 import * as path from "path";
 
-export function benchWorkerEnv(activityArn: string, endpointUrl: string, scratchDir: string, workerName: string): NodeJS.ProcessEnv {
+export function benchWorkerEnv(
+    activityArn: string,
+    endpointUrl: string,
+    scratchDir: string,
+    workerName: string,
+): NodeJS.ProcessEnv {
     return {
         PATH: process.env.PATH,
         HOME: os.tmpdir(),

@@ -39,13 +39,18 @@ function runtimeOf(node: string): Runtime | undefined {
 
 /** A Node major from the npm registry through npx (cached after the first fetch), or undefined. */
 function findNode(major: number): Runtime | undefined {
-    const r = spawnSync("npx", ["-y", "-p", `node@${major}`, "--", "node", "-p", "process.execPath"], { encoding: "utf8", timeout: 180_000 });
+    const r = spawnSync("npx", ["-y", "-p", `node@${major}`, "--", "node", "-p", "process.execPath"], {
+        encoding: "utf8",
+        timeout: 180_000,
+    });
     const node = r.status === 0 ? r.stdout.trim().split("\n").pop() : undefined;
     return node && fs.existsSync(node) ? runtimeOf(node) : undefined;
 }
 
 function exited(child: ChildProcess): Promise<void> {
-    return new Promise(resolve => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
+    return new Promise(resolve =>
+        child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve()),
+    );
 }
 
 async function bareStartMs(node: string): Promise<number> {
@@ -56,7 +61,13 @@ async function bareStartMs(node: string): Promise<number> {
 }
 
 /** Process start to the first GetActivityTask the endpoint receives; the worker is then killed. */
-async function firstPollMs(ep: StepFunctionsEndpoint, node: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<number> {
+async function firstPollMs(
+    ep: StepFunctionsEndpoint,
+    node: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    timeoutMs = 30_000,
+): Promise<number> {
     const seen = ep.requestsFor("GetActivityTask").length;
     const t0 = Date.now();
     const child = spawn(node, args, { env, cwd: ROOT, stdio: "ignore" });
@@ -80,7 +91,11 @@ function spread(samples: number[]): string {
 export async function run(): Promise<BenchRow[]> {
     const bundle = await ensureWorkerBundle();
     const rows: BenchRow[] = [
-        { name: "bundle size (worker-image/dist/worker.js)", value: `${(bundle.bytes / 1024).toFixed(1)} KiB`, target: "≤ 1024 KiB" },
+        {
+            name: "bundle size (worker-image/dist/worker.js)",
+            value: `${(bundle.bytes / 1024).toFixed(1)} KiB`,
+            target: "≤ 1024 KiB",
+        },
     ];
     const runtimes = [runtimeOf(process.execPath)!];
     // Node 22 (the issue's second figure) and 24 (what the image runs), when npx can fetch them.
@@ -104,11 +119,15 @@ export async function run(): Promise<BenchRow[]> {
             if (withCache) {
                 // Fill the cache as the image build does: one run that exits normally after its first poll.
                 // (Asynchronous: the endpoint that answers the poll lives in this process.)
-                const warm = spawn(rt.node, [bundle.outfile], { env: { ...cacheEnv, IDLE_TIMEOUT_SECONDS: "0" }, stdio: "ignore" });
+                const warm = spawn(rt.node, [bundle.outfile], {
+                    env: { ...cacheEnv, IDLE_TIMEOUT_SECONDS: "0" },
+                    stdio: "ignore",
+                });
                 const killer = setTimeout(() => warm.kill("SIGKILL"), 30_000);
                 await exited(warm);
                 clearTimeout(killer);
-                if (warm.exitCode !== 0) throw new Error(`compile-cache warm-up run exited ${warm.exitCode ?? warm.signalCode}`);
+                if (warm.exitCode !== 0)
+                    throw new Error(`compile-cache warm-up run exited ${warm.exitCode ?? warm.signalCode}`);
             }
             const bare: number[] = [];
             const plain: number[] = [];
@@ -128,13 +147,21 @@ export async function run(): Promise<BenchRow[]> {
                 note: spread(plain),
             });
             if (withCache) {
-                rows.push({ name: `${rt.label}: bundle + NODE_COMPILE_CACHE (warm)`, value: describe(cached, floor), note: spread(cached) });
+                rows.push({
+                    name: `${rt.label}: bundle + NODE_COMPILE_CACHE (warm)`,
+                    value: describe(cached, floor),
+                    note: spread(cached),
+                });
             }
             if (rt === runtimes[0]) {
                 const tsNode: number[] = [];
                 const args = ["-r", "ts-node/register/transpile-only", WORKER_ENTRY];
                 for (let i = 0; i < TS_NODE_ROUNDS; i++) tsNode.push(await firstPollMs(ep, rt.node, args, env, 60_000));
-                rows.push({ name: `${rt.label}: TypeScript sources via ts-node (transpile-only)`, value: describe(tsNode, floor), note: spread(tsNode) });
+                rows.push({
+                    name: `${rt.label}: TypeScript sources via ts-node (transpile-only)`,
+                    value: describe(tsNode, floor),
+                    note: spread(tsNode),
+                });
             }
         }
     } finally {

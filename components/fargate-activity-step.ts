@@ -7,7 +7,17 @@ import { Capacity, TASK_TAKEN_TAG_KEY } from "../functions/trigger";
 import { validateFargateSize } from "./fargate-sizes";
 import { createHealer } from "./healer-function";
 import { createLambdaIdentity } from "./lambda-identity";
-import { assumeRolePolicy, clusterTasksArn, executionHistoryPolicy, executionRolePolicy, executionsArn, healerRolePolicy, secretResources, taskRolePolicy, triggerRolePolicy } from "./iam-policies";
+import {
+    assumeRolePolicy,
+    clusterTasksArn,
+    executionHistoryPolicy,
+    executionRolePolicy,
+    executionsArn,
+    healerRolePolicy,
+    secretResources,
+    taskRolePolicy,
+    triggerRolePolicy,
+} from "./iam-policies";
 import { checked, isPlain, oneOf, wholeNumber } from "./inputs";
 import { scopedName, validateActivityName } from "./names";
 import { createPublicNetwork } from "./network";
@@ -93,7 +103,9 @@ export interface FargateActivityStepArgs {
 }
 
 /** The retention periods CloudWatch Logs accepts. */
-export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+export const LOG_RETENTION_DAYS: readonly number[] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 
 export class FargateActivityStep extends pulumi.ComponentResource {
     readonly activity: aws.sfn.Activity;
@@ -136,7 +148,9 @@ export class FargateActivityStep extends pulumi.ComponentResource {
         this.triggerLambdaTimeoutSeconds = timing.triggerLambdaTimeoutSeconds;
         this.triggerTimeoutSeconds = timing.triggerTimeoutSeconds;
         if (args.subnetIds !== undefined && args.assignPublicIp === undefined) {
-            throw new Error(`FargateActivityStep "${name}": with your own subnetIds, set assignPublicIp explicitly (true for public subnets without NAT, false behind NAT or VPC endpoints)`);
+            throw new Error(
+                `FargateActivityStep "${name}": with your own subnetIds, set assignPublicIp explicitly (true for public subnets without NAT, false behind NAT or VPC endpoints)`,
+            );
         }
         if (args.subnetIds === undefined && args.securityGroupIds !== undefined) {
             throw new Error(`FargateActivityStep "${name}": securityGroupIds need subnetIds in the same VPC`);
@@ -150,12 +164,24 @@ export class FargateActivityStep extends pulumi.ComponentResource {
         const architecture = checked(args.architecture, "X86_64", oneOf("architecture", ARCHITECTURES));
         const capacity = checked(args.capacity, "FARGATE", oneOf("capacity", CAPACITIES));
         const retentionInDays = checked(args.logRetentionDays, 30, v => {
-            if (!LOG_RETENTION_DAYS.includes(v)) throw new Error(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}; got ${v}`);
+            if (!LOG_RETENTION_DAYS.includes(v))
+                throw new Error(`logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}; got ${v}`);
         });
         const jobDurationMs = checked(args.jobDurationMs, 10000, wholeNumber("jobDurationMs", 0, 86_400_000));
-        const activityName = checked(args.activityName, scopedName([pulumi.getProject(), pulumi.getStack(), name], 80), validateActivityName);
-        if (args.subnetIds !== undefined && !pulumi.Output.isInstance(args.subnetIds) && Array.isArray(args.subnetIds) && args.subnetIds.length === 0) {
-            throw new Error(`FargateActivityStep "${name}": subnetIds is empty; give at least one subnet (two zones or more spread capacity shortages)`);
+        const activityName = checked(
+            args.activityName,
+            scopedName([pulumi.getProject(), pulumi.getStack(), name], 80),
+            validateActivityName,
+        );
+        if (
+            args.subnetIds !== undefined &&
+            !pulumi.Output.isInstance(args.subnetIds) &&
+            Array.isArray(args.subnetIds) &&
+            args.subnetIds.length === 0
+        ) {
+            throw new Error(
+                `FargateActivityStep "${name}": subnetIds is empty; give at least one subnet (two zones or more spread capacity shortages)`,
+            );
         }
 
         const region = aws.getRegionOutput({}, parent).region;
@@ -183,32 +209,94 @@ export class FargateActivityStep extends pulumi.ComponentResource {
             this.clusterArn = pulumi.output(args.clusterArn);
         } else {
             const cluster = new aws.ecs.Cluster(`${name}-cluster`, {}, parent);
-            new aws.ecs.ClusterCapacityProviders(`${name}-capacity`, { clusterName: cluster.name, capacityProviders: ["FARGATE", "FARGATE_SPOT"] }, parent);
+            new aws.ecs.ClusterCapacityProviders(
+                `${name}-capacity`,
+                { clusterName: cluster.name, capacityProviders: ["FARGATE", "FARGATE_SPOT"] },
+                parent,
+            );
             this.clusterArn = cluster.arn;
         }
 
         const clusterTasks = this.clusterArn.apply(clusterTasksArn);
 
-        const image = createWorkerImage(name, { image: args.image, imageRepositoryArn: args.imageRepositoryArn, imageBuild: args.imageBuild, architecture }, this);
+        const image = createWorkerImage(
+            name,
+            {
+                image: args.image,
+                imageRepositoryArn: args.imageRepositoryArn,
+                imageBuild: args.imageBuild,
+                architecture,
+            },
+            this,
+        );
         this.imageUri = image.imageUri;
         const repositoryArn = image.repositoryArn;
 
-        this.logGroup = new aws.cloudwatch.LogGroup(`${name}-worker`, { namePrefix: `/fargate-activity/${family}/worker-`, retentionInDays }, parent);
+        this.logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-worker`,
+            { namePrefix: `/fargate-activity/${family}/worker-`, retentionInDays },
+            parent,
+        );
 
-        this.executionRole = new aws.iam.Role(`${name}-execution`, { assumeRolePolicy: pulumi.jsonStringify(assumeRolePolicy("ecs-tasks.amazonaws.com", account)), description: "ECS: pull the worker image, write its logs" }, parent);
+        this.executionRole = new aws.iam.Role(
+            `${name}-execution`,
+            {
+                assumeRolePolicy: pulumi.jsonStringify(assumeRolePolicy("ecs-tasks.amazonaws.com", account)),
+                description: "ECS: pull the worker image, write its logs",
+            },
+            parent,
+        );
         const secretEntries = Object.entries(args.secrets ?? {});
         const secretValueFroms = pulumi.all(secretEntries.map(([, from]) => from));
         for (const [variable, from] of secretEntries) {
-            if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new Error(`FargateActivityStep "${name}": secret variable name ${JSON.stringify(variable)} is not a valid environment variable name`);
+            if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable))
+                throw new Error(
+                    `FargateActivityStep "${name}": secret variable name ${JSON.stringify(variable)} is not a valid environment variable name`,
+                );
             if (typeof from === "string") secretResources([from]);
-            if (args.environment && variable in args.environment) throw new Error(`FargateActivityStep "${name}": ${variable} is both an environment variable and a secret`);
+            if (args.environment && variable in args.environment)
+                throw new Error(
+                    `FargateActivityStep "${name}": ${variable} is both an environment variable and a secret`,
+                );
         }
-        new aws.iam.RolePolicy(`${name}-execution`, {
-            role: this.executionRole.id,
-            policy: secretValueFroms.apply(froms => pulumi.jsonStringify(executionRolePolicy({ logGroupArn: pulumi.interpolate`${this.logGroup.arn}:*`, repositoryArn, secretValueFroms: froms }))),
-        }, parent);
-        this.taskRole = new aws.iam.Role(`${name}-task`, { assumeRolePolicy: pulumi.jsonStringify(assumeRolePolicy("ecs-tasks.amazonaws.com", account)), description: "Worker: poll and report on its activity" }, parent);
-        new aws.iam.RolePolicy(`${name}-task`, { role: this.taskRole.id, policy: pulumi.jsonStringify(taskRolePolicy({ activityArn: this.activityArn, clusterTasksArn: clusterTasks, takenTagKey: TASK_TAKEN_TAG_KEY })) }, parent);
+        new aws.iam.RolePolicy(
+            `${name}-execution`,
+            {
+                role: this.executionRole.id,
+                policy: secretValueFroms.apply(froms =>
+                    pulumi.jsonStringify(
+                        executionRolePolicy({
+                            logGroupArn: pulumi.interpolate`${this.logGroup.arn}:*`,
+                            repositoryArn,
+                            secretValueFroms: froms,
+                        }),
+                    ),
+                ),
+            },
+            parent,
+        );
+        this.taskRole = new aws.iam.Role(
+            `${name}-task`,
+            {
+                assumeRolePolicy: pulumi.jsonStringify(assumeRolePolicy("ecs-tasks.amazonaws.com", account)),
+                description: "Worker: poll and report on its activity",
+            },
+            parent,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-task`,
+            {
+                role: this.taskRole.id,
+                policy: pulumi.jsonStringify(
+                    taskRolePolicy({
+                        activityArn: this.activityArn,
+                        clusterTasksArn: clusterTasks,
+                        takenTagKey: TASK_TAKEN_TAG_KEY,
+                    }),
+                ),
+            },
+            parent,
+        );
 
         const environment: Record<string, pulumi.Input<string>> = {
             ...(args.environment ?? {}),
@@ -217,94 +305,134 @@ export class FargateActivityStep extends pulumi.ComponentResource {
             HEARTBEAT_SECONDS: String(this.heartbeatSeconds),
             JOB_DURATION_MS: jobDurationMs.apply(String),
         };
-        this.taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
-            family,
-            requiresCompatibilities: ["FARGATE"],
-            networkMode: "awsvpc",
-            cpu: size.cpu,
-            memory: size.memory,
-            runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: architecture },
-            executionRoleArn: this.executionRole.arn,
-            taskRoleArn: this.taskRole.arn,
-            containerDefinitions: pulumi.jsonStringify([
-                {
-                    name: WORKER_CONTAINER_NAME,
-                    image: this.imageUri,
-                    essential: true,
-                    stopTimeout: WORKER_STOP_TIMEOUT_SECONDS,
-                    environment: Object.entries(environment).map(([n, value]) => ({ name: n, value })),
-                    ...(secretEntries.length > 0 ? { secrets: secretEntries.map(([n, valueFrom]) => ({ name: n, valueFrom })) } : {}),
-                    logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": this.logGroup.name, "awslogs-region": region, "awslogs-stream-prefix": WORKER_CONTAINER_NAME } },
-                },
-            ]),
-        }, parent);
-
-        const trigger = createLambdaIdentity(`${name}-trigger`, {
-            logGroupPrefix: `/fargate-activity/${family}/trigger-`,
-            retentionInDays,
-            description: "Trigger Lambda: RunTask this step's task family",
-            policy: logGroupArn => triggerRolePolicy({
-                taskDefinitionFamilyArn: pulumi.interpolate`${this.taskDefinition.arnWithoutRevision}:*`,
-                clusterArn: this.clusterArn,
-                clusterTasksArn: clusterTasks,
-                taskRoleArn: this.taskRole.arn,
+        this.taskDefinition = new aws.ecs.TaskDefinition(
+            `${name}-task`,
+            {
+                family,
+                requiresCompatibilities: ["FARGATE"],
+                networkMode: "awsvpc",
+                cpu: size.cpu,
+                memory: size.memory,
+                runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: architecture },
                 executionRoleArn: this.executionRole.arn,
-                logGroupArn,
-            }),
-        }, this);
+                taskRoleArn: this.taskRole.arn,
+                containerDefinitions: pulumi.jsonStringify([
+                    {
+                        name: WORKER_CONTAINER_NAME,
+                        image: this.imageUri,
+                        essential: true,
+                        stopTimeout: WORKER_STOP_TIMEOUT_SECONDS,
+                        environment: Object.entries(environment).map(([n, value]) => ({ name: n, value })),
+                        ...(secretEntries.length > 0
+                            ? { secrets: secretEntries.map(([n, valueFrom]) => ({ name: n, valueFrom })) }
+                            : {}),
+                        logConfiguration: {
+                            logDriver: "awslogs",
+                            options: {
+                                "awslogs-group": this.logGroup.name,
+                                "awslogs-region": region,
+                                "awslogs-stream-prefix": WORKER_CONTAINER_NAME,
+                            },
+                        },
+                    },
+                ]),
+            },
+            parent,
+        );
+
+        const trigger = createLambdaIdentity(
+            `${name}-trigger`,
+            {
+                logGroupPrefix: `/fargate-activity/${family}/trigger-`,
+                retentionInDays,
+                description: "Trigger Lambda: RunTask this step's task family",
+                policy: logGroupArn =>
+                    triggerRolePolicy({
+                        taskDefinitionFamilyArn: pulumi.interpolate`${this.taskDefinition.arnWithoutRevision}:*`,
+                        clusterArn: this.clusterArn,
+                        clusterTasksArn: clusterTasks,
+                        taskRoleArn: this.taskRole.arn,
+                        executionRoleArn: this.executionRole.arn,
+                        logGroupArn,
+                    }),
+            },
+            this,
+        );
         this.triggerRole = trigger.role;
 
-        this.triggerFunction = createTriggerFunction(name, {
-            role: this.triggerRole,
-            logGroupName: trigger.logGroup.name,
-            timeoutSeconds: this.triggerLambdaTimeoutSeconds,
-            environment: {
-                cluster: this.clusterArn,
-                taskDefinition: this.taskDefinition.arn,
-                subnets: this.subnetIds.apply(ids => ids.join(",")),
-                securityGroups: this.securityGroupIds.apply(ids => ids.join(",")),
-                assignPublicIp: assignPublicIp ? "ENABLED" : "DISABLED",
-                capacity,
-                platformVersion: FARGATE_PLATFORM_VERSION,
-                waitForRunningSeconds: String(this.waitForRunningSeconds),
+        this.triggerFunction = createTriggerFunction(
+            name,
+            {
+                role: this.triggerRole,
+                logGroupName: trigger.logGroup.name,
+                timeoutSeconds: this.triggerLambdaTimeoutSeconds,
+                environment: {
+                    cluster: this.clusterArn,
+                    taskDefinition: this.taskDefinition.arn,
+                    subnets: this.subnetIds.apply(ids => ids.join(",")),
+                    securityGroups: this.securityGroupIds.apply(ids => ids.join(",")),
+                    assignPublicIp: assignPublicIp ? "ENABLED" : "DISABLED",
+                    capacity,
+                    platformVersion: FARGATE_PLATFORM_VERSION,
+                    waitForRunningSeconds: String(this.waitForRunningSeconds),
+                },
             },
-        }, this);
+            this,
+        );
 
         if (args.healLostWorkers !== false) {
-            const healer = createLambdaIdentity(`${name}-healer`, {
-                logGroupPrefix: `/fargate-activity/${family}/healer-`,
-                retentionInDays,
-                description: "Healer Lambda: fail the task of a container that stopped before taking it",
-                policy: logGroupArn => healerRolePolicy({ activityArn: this.activityArn, clusterArn: this.clusterArn, clusterTasksArn: clusterTasks, logGroupArn }),
-            }, this);
+            const healer = createLambdaIdentity(
+                `${name}-healer`,
+                {
+                    logGroupPrefix: `/fargate-activity/${family}/healer-`,
+                    retentionInDays,
+                    description: "Healer Lambda: fail the task of a container that stopped before taking it",
+                    policy: logGroupArn =>
+                        healerRolePolicy({
+                            activityArn: this.activityArn,
+                            clusterArn: this.clusterArn,
+                            clusterTasksArn: clusterTasks,
+                            logGroupArn,
+                        }),
+                },
+                this,
+            );
             this.healerRole = healer.role;
-            this.healerFunction = createHealer(name, {
-                role: this.healerRole,
-                logGroupName: healer.logGroup.name,
-                activityArn: this.activityArn,
-                clusterArn: this.clusterArn,
-                taskFamilyArn: this.taskDefinition.arnWithoutRevision,
-            }, this);
+            this.healerFunction = createHealer(
+                name,
+                {
+                    role: this.healerRole,
+                    logGroupName: healer.logGroup.name,
+                    activityArn: this.activityArn,
+                    clusterArn: this.clusterArn,
+                    taskFamilyArn: this.taskDefinition.arnWithoutRevision,
+                },
+                this,
+            );
         }
 
         if (args.scheduleTimeAlarm) {
             const threshold = args.scheduleTimeAlarm.thresholdSeconds ?? 600;
             wholeNumber("scheduleTimeAlarm.thresholdSeconds", 1, 31_536_000)(threshold);
             const actions = args.scheduleTimeAlarm.topicArn ? [args.scheduleTimeAlarm.topicArn] : [];
-            new aws.cloudwatch.MetricAlarm(`${name}-schedule-time`, {
-                alarmDescription: `An activity task of step ${name} waited more than ${threshold} s for a worker`,
-                namespace: "AWS/States",
-                metricName: "ActivityScheduleTime",
-                dimensions: { ActivityArn: this.activityArn },
-                statistic: "Maximum",
-                period: 60,
-                evaluationPeriods: 1,
-                threshold: threshold * 1000,
-                comparisonOperator: "GreaterThanThreshold",
-                treatMissingData: "notBreaching",
-                alarmActions: actions,
-                okActions: actions,
-            }, parent);
+            new aws.cloudwatch.MetricAlarm(
+                `${name}-schedule-time`,
+                {
+                    alarmDescription: `An activity task of step ${name} waited more than ${threshold} s for a worker`,
+                    namespace: "AWS/States",
+                    metricName: "ActivityScheduleTime",
+                    dimensions: { ActivityArn: this.activityArn },
+                    statistic: "Maximum",
+                    period: 60,
+                    evaluationPeriods: 1,
+                    threshold: threshold * 1000,
+                    comparisonOperator: "GreaterThanThreshold",
+                    treatMissingData: "notBreaching",
+                    alarmActions: actions,
+                    okActions: actions,
+                },
+                parent,
+            );
         }
 
         this.registerOutputs({
@@ -336,12 +464,22 @@ export class FargateActivityStep extends pulumi.ComponentResource {
      * Lets the healer read the history of `stateMachineArn`'s executions, which it needs to tell a
      * container that never took its task from one that did. StepStateMachine calls this.
      */
-    grantExecutionHistory(name: string, stateMachineArn: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): aws.iam.RolePolicy | undefined {
+    grantExecutionHistory(
+        name: string,
+        stateMachineArn: pulumi.Input<string>,
+        opts: pulumi.CustomResourceOptions,
+    ): aws.iam.RolePolicy | undefined {
         if (!this.healerRole) return undefined;
-        return new aws.iam.RolePolicy(name, {
-            role: this.healerRole.id,
-            policy: pulumi.jsonStringify(executionHistoryPolicy({ executionsArn: pulumi.output(stateMachineArn).apply(executionsArn) })),
-        }, opts);
+        return new aws.iam.RolePolicy(
+            name,
+            {
+                role: this.healerRole.id,
+                policy: pulumi.jsonStringify(
+                    executionHistoryPolicy({ executionsArn: pulumi.output(stateMachineArn).apply(executionsArn) }),
+                ),
+            },
+            opts,
+        );
     }
 
     /** What a state machine's role needs to run this step: invoke the trigger. */

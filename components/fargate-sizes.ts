@@ -17,16 +17,22 @@ export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> 
 };
 
 function describe(values: readonly number[]): string {
-    return values.length <= 4 ? values.join(", ") : `${values[0]} to ${values[values.length - 1]} in steps of ${values[1] - values[0]}`;
+    return values.length <= 4
+        ? values.join(", ")
+        : `${values[0]} to ${values[values.length - 1]} in steps of ${values[1] - values[0]}`;
 }
 
 /** Throws a message listing the valid memory values when `cpu`/`memory` is not a Fargate size. */
 export function validateFargateSize(cpu: number, memory: number): void {
     const memories = FARGATE_MEMORY_BY_CPU[cpu];
     if (!memories) {
-        throw new Error(`cpu ${cpu} is not a Fargate size; valid cpu values: ${Object.keys(FARGATE_MEMORY_BY_CPU).join(", ")}`);
+        throw new Error(
+            `cpu ${cpu} is not a Fargate size; valid cpu values: ${Object.keys(FARGATE_MEMORY_BY_CPU).join(", ")}`,
+        );
     }
     if (!memories.includes(memory)) {
-        throw new Error(`memory ${memory} MiB does not fit cpu ${cpu} on Fargate; valid memory for cpu ${cpu}: ${describe(memories)} (MiB)`);
+        throw new Error(
+            `memory ${memory} MiB does not fit cpu ${cpu} on Fargate; valid memory for cpu ${cpu}: ${describe(memories)} (MiB)`,
+        );
     }
 }

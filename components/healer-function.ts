@@ -18,28 +18,54 @@ export interface HealerFunctionArgs {
 
 export const HEALER_TIMEOUT_SECONDS = 120;
 
-export function createHealer(name: string, args: HealerFunctionArgs, parent: pulumi.Resource): aws.lambda.CallbackFunction<unknown, HealOutcome> {
-    const fn = new aws.lambda.CallbackFunction<unknown, HealOutcome>(`${name}-healer`, {
-        callback: healerHandler,
-        role: args.role,
-        runtime: TRIGGER_RUNTIME,
-        // History, a 60 s claim poll and one report.
-        timeout: HEALER_TIMEOUT_SECONDS,
-        memorySize: 128,
-        environment: { variables: { [HEALER_ENV.activityArn]: args.activityArn, [HEALER_ENV.clusterArn]: args.clusterArn } },
-        loggingConfig: { logFormat: "Text", logGroup: args.logGroupName },
-        codePathOptions: { extraExcludePackages: programDependencies() },
-        description: "Fails the activity task of a container that stopped before taking it (Worker.Lost)",
-    }, { parent });
-    const rule = new aws.cloudwatch.EventRule(`${name}-task-stopped`, {
-        description: "This step's Fargate tasks stopping",
-        eventPattern: pulumi.jsonStringify({
-            source: ["aws.ecs"],
-            "detail-type": ["ECS Task State Change"],
-            detail: { clusterArn: [args.clusterArn], lastStatus: ["STOPPED"], taskDefinitionArn: [{ prefix: pulumi.interpolate`${args.taskFamilyArn}:` }] },
-        }),
-    }, { parent });
-    const permission = new aws.lambda.Permission(`${name}-task-stopped`, { action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: rule.arn }, { parent });
-    new aws.cloudwatch.EventTarget(`${name}-task-stopped`, { rule: rule.name, arn: fn.arn }, { parent, dependsOn: [permission] });
+export function createHealer(
+    name: string,
+    args: HealerFunctionArgs,
+    parent: pulumi.Resource,
+): aws.lambda.CallbackFunction<unknown, HealOutcome> {
+    const fn = new aws.lambda.CallbackFunction<unknown, HealOutcome>(
+        `${name}-healer`,
+        {
+            callback: healerHandler,
+            role: args.role,
+            runtime: TRIGGER_RUNTIME,
+            // History, a 60 s claim poll and one report.
+            timeout: HEALER_TIMEOUT_SECONDS,
+            memorySize: 128,
+            environment: {
+                variables: { [HEALER_ENV.activityArn]: args.activityArn, [HEALER_ENV.clusterArn]: args.clusterArn },
+            },
+            loggingConfig: { logFormat: "Text", logGroup: args.logGroupName },
+            codePathOptions: { extraExcludePackages: programDependencies() },
+            description: "Fails the activity task of a container that stopped before taking it (Worker.Lost)",
+        },
+        { parent },
+    );
+    const rule = new aws.cloudwatch.EventRule(
+        `${name}-task-stopped`,
+        {
+            description: "This step's Fargate tasks stopping",
+            eventPattern: pulumi.jsonStringify({
+                source: ["aws.ecs"],
+                "detail-type": ["ECS Task State Change"],
+                detail: {
+                    clusterArn: [args.clusterArn],
+                    lastStatus: ["STOPPED"],
+                    taskDefinitionArn: [{ prefix: pulumi.interpolate`${args.taskFamilyArn}:` }],
+                },
+            }),
+        },
+        { parent },
+    );
+    const permission = new aws.lambda.Permission(
+        `${name}-task-stopped`,
+        { action: "lambda:InvokeFunction", function: fn.name, principal: "events.amazonaws.com", sourceArn: rule.arn },
+        { parent },
+    );
+    new aws.cloudwatch.EventTarget(
+        `${name}-task-stopped`,
+        { rule: rule.name, arn: fn.arn },
+        { parent, dependsOn: [permission] },
+    );
     return fn;
 }

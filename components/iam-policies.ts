@@ -37,16 +37,28 @@ export function assumeRolePolicy<T = string>(service: string, sourceAccount?: T)
  * The container's own role: take tasks of this activity, report on them (AWS cannot scope the
  * reports), and mark its own ECS task with the one tag that says it took a task (the healer reads it).
  */
-export function taskRolePolicy<T>(a: { activityArn: T; clusterTasksArn: T; takenTagKey: string }): PolicyDocument<T | string> {
+export function taskRolePolicy<T>(a: {
+    activityArn: T;
+    clusterTasksArn: T;
+    takenTagKey: string;
+}): PolicyDocument<T | string> {
     return document<T | string>(
         { Sid: "PollThisActivity", Effect: "Allow", Action: ["states:GetActivityTask"], Resource: a.activityArn },
-        { Sid: "ReportTasks", Effect: "Allow", Action: ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"], Resource: "*" },
+        {
+            Sid: "ReportTasks",
+            Effect: "Allow",
+            Action: ["states:SendTaskSuccess", "states:SendTaskFailure", "states:SendTaskHeartbeat"],
+            Resource: "*",
+        },
         {
             Sid: "MarkTaskTaken",
             Effect: "Allow",
             Action: ["ecs:TagResource"],
             Resource: a.clusterTasksArn,
-            Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": [a.takenTagKey] }, Null: { "aws:TagKeys": "false" } },
+            Condition: {
+                "ForAllValues:StringEquals": { "aws:TagKeys": [a.takenTagKey] },
+                Null: { "aws:TagKeys": "false" },
+            },
         },
     );
 }
@@ -60,25 +72,55 @@ export function secretResources(valueFroms: string[]): { secrets: string[]; para
     const parameters = new Set<string>();
     for (const from of valueFroms) {
         const parts = from.split(":");
-        if (parts[0] === "arn" && parts[2] === "secretsmanager" && parts[5] === "secret" && parts.length >= 7) secrets.add(parts.slice(0, 7).join(":"));
+        if (parts[0] === "arn" && parts[2] === "secretsmanager" && parts[5] === "secret" && parts.length >= 7)
+            secrets.add(parts.slice(0, 7).join(":"));
         else if (parts[0] === "arn" && parts[2] === "ssm" && parts[5]?.startsWith("parameter/")) parameters.add(from);
-        else throw new Error(`secret ${JSON.stringify(from)} must be the ARN of a Secrets Manager secret (arn:aws:secretsmanager:…:secret:…) or an SSM parameter (arn:aws:ssm:…:parameter/…)`);
+        else
+            throw new Error(
+                `secret ${JSON.stringify(from)} must be the ARN of a Secrets Manager secret (arn:aws:secretsmanager:…:secret:…) or an SSM parameter (arn:aws:ssm:…:parameter/…)`,
+            );
     }
     return { secrets: [...secrets], parameters: [...parameters] };
 }
 
 /** What ECS needs to start the container: pull its image, write its logs, read exactly its secrets. */
-export function executionRolePolicy<T>(a: { logGroupArn: T; repositoryArn?: T; secretValueFroms?: string[] }): PolicyDocument<T | string> {
+export function executionRolePolicy<T>(a: {
+    logGroupArn: T;
+    repositoryArn?: T;
+    secretValueFroms?: string[];
+}): PolicyDocument<T | string> {
     const statements: PolicyStatement<T | string>[] = [
-        { Sid: "WriteContainerLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: a.logGroupArn },
+        {
+            Sid: "WriteContainerLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: a.logGroupArn,
+        },
     ];
     const { secrets, parameters } = secretResources(a.secretValueFroms ?? []);
-    if (secrets.length > 0) statements.push({ Sid: "ReadJobSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secrets });
-    if (parameters.length > 0) statements.push({ Sid: "ReadJobParameters", Effect: "Allow", Action: ["ssm:GetParameters"], Resource: parameters });
+    if (secrets.length > 0)
+        statements.push({
+            Sid: "ReadJobSecrets",
+            Effect: "Allow",
+            Action: ["secretsmanager:GetSecretValue"],
+            Resource: secrets,
+        });
+    if (parameters.length > 0)
+        statements.push({
+            Sid: "ReadJobParameters",
+            Effect: "Allow",
+            Action: ["ssm:GetParameters"],
+            Resource: parameters,
+        });
     if (a.repositoryArn !== undefined) {
         statements.push(
             { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
-            { Sid: "PullWorkerImage", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: a.repositoryArn },
+            {
+                Sid: "PullWorkerImage",
+                Effect: "Allow",
+                Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+                Resource: a.repositoryArn,
+            },
         );
     }
     return document(...statements);
@@ -97,33 +139,86 @@ export function triggerRolePolicy<T>(a: {
     logGroupArn: T;
 }): PolicyDocument<T | string> {
     return document<T | string>(
-        { Sid: "RunThisTaskFamily", Effect: "Allow", Action: ["ecs:RunTask"], Resource: a.taskDefinitionFamilyArn, Condition: { ArnEquals: { "ecs:cluster": a.clusterArn } } },
-        { Sid: "TagTasksAtLaunch", Effect: "Allow", Action: ["ecs:TagResource"], Resource: a.clusterTasksArn, Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } } },
-        { Sid: "WatchAndStopStartedTasks", Effect: "Allow", Action: ["ecs:DescribeTasks", "ecs:StopTask"], Resource: a.clusterTasksArn, Condition: { ArnEquals: { "ecs:cluster": a.clusterArn } } },
-        { Sid: "PassTaskRoles", Effect: "Allow", Action: ["iam:PassRole"], Resource: [a.taskRoleArn, a.executionRoleArn], Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } } },
-        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: a.logGroupArn },
+        {
+            Sid: "RunThisTaskFamily",
+            Effect: "Allow",
+            Action: ["ecs:RunTask"],
+            Resource: a.taskDefinitionFamilyArn,
+            Condition: { ArnEquals: { "ecs:cluster": a.clusterArn } },
+        },
+        {
+            Sid: "TagTasksAtLaunch",
+            Effect: "Allow",
+            Action: ["ecs:TagResource"],
+            Resource: a.clusterTasksArn,
+            Condition: { StringEquals: { "ecs:CreateAction": "RunTask" } },
+        },
+        {
+            Sid: "WatchAndStopStartedTasks",
+            Effect: "Allow",
+            Action: ["ecs:DescribeTasks", "ecs:StopTask"],
+            Resource: a.clusterTasksArn,
+            Condition: { ArnEquals: { "ecs:cluster": a.clusterArn } },
+        },
+        {
+            Sid: "PassTaskRoles",
+            Effect: "Allow",
+            Action: ["iam:PassRole"],
+            Resource: [a.taskRoleArn, a.executionRoleArn],
+            Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+        },
+        {
+            Sid: "WriteOwnLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: a.logGroupArn,
+        },
     );
 }
 
 /** The healer: read this cluster's stopped tasks, claim and fail a pending task of this activity. */
-export function healerRolePolicy<T>(a: { activityArn: T; clusterArn: T; clusterTasksArn: T; logGroupArn: T }): PolicyDocument<T | string> {
+export function healerRolePolicy<T>(a: {
+    activityArn: T;
+    clusterArn: T;
+    clusterTasksArn: T;
+    logGroupArn: T;
+}): PolicyDocument<T | string> {
     return document<T | string>(
-        { Sid: "ReadStoppedTasks", Effect: "Allow", Action: ["ecs:DescribeTasks"], Resource: a.clusterTasksArn, Condition: { ArnEquals: { "ecs:cluster": a.clusterArn } } },
+        {
+            Sid: "ReadStoppedTasks",
+            Effect: "Allow",
+            Action: ["ecs:DescribeTasks"],
+            Resource: a.clusterTasksArn,
+            Condition: { ArnEquals: { "ecs:cluster": a.clusterArn } },
+        },
         { Sid: "ClaimPendingTask", Effect: "Allow", Action: ["states:GetActivityTask"], Resource: a.activityArn },
         { Sid: "FailClaimedTask", Effect: "Allow", Action: ["states:SendTaskFailure"], Resource: "*" },
-        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: a.logGroupArn },
+        {
+            Sid: "WriteOwnLogs",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: a.logGroupArn,
+        },
     );
 }
 
 /** Read the history of this state machine's executions (granted by the state machine that uses the step). */
 export function executionHistoryPolicy<T>(a: { executionsArn: T }): PolicyDocument<T> {
-    return document<T>({ Sid: "ReadExecutionHistory", Effect: "Allow", Action: ["states:GetExecutionHistory"], Resource: a.executionsArn });
+    return document<T>({
+        Sid: "ReadExecutionHistory",
+        Effect: "Allow",
+        Action: ["states:GetExecutionHistory"],
+        Resource: a.executionsArn,
+    });
 }
 
 /** `arn:…:stateMachine:<name>` → `arn:…:execution:<name>:*`. */
 export function executionsArn(stateMachineArn: string): string {
     const match = /^(arn:[^:]+:states:[^:]*:[^:]*:)stateMachine:([^:]+)$/.exec(stateMachineArn);
-    if (!match) throw new Error(`"${stateMachineArn}" is not a state machine ARN (arn:aws:states:<region>:<account>:stateMachine:<name>)`);
+    if (!match)
+        throw new Error(
+            `"${stateMachineArn}" is not a state machine ARN (arn:aws:states:<region>:<account>:stateMachine:<name>)`,
+        );
     return `${match[1]}execution:${match[2]}:*`;
 }
 
@@ -146,13 +241,24 @@ export function stateMachineRolePolicy<T>(a: { functionArns: T[] }): PolicyDocum
             ],
             Resource: "*",
         },
-        { Sid: "XRayTracing", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"], Resource: "*" },
+        {
+            Sid: "XRayTracing",
+            Effect: "Allow",
+            Action: [
+                "xray:PutTraceSegments",
+                "xray:PutTelemetryRecords",
+                "xray:GetSamplingRules",
+                "xray:GetSamplingTargets",
+            ],
+            Resource: "*",
+        },
     );
 }
 
 /** `arn:…:cluster/<name>` → `arn:…:task/<name>/*`. */
 export function clusterTasksArn(clusterArn: string): string {
     const match = /^(arn:[^:]+:ecs:[^:]*:[^:]*:)cluster\/(.+)$/.exec(clusterArn);
-    if (!match) throw new Error(`"${clusterArn}" is not an ECS cluster ARN (arn:aws:ecs:<region>:<account>:cluster/<name>)`);
+    if (!match)
+        throw new Error(`"${clusterArn}" is not an ECS cluster ARN (arn:aws:ecs:<region>:<account>:cluster/<name>)`);
     return `${match[1]}task/${match[2]}/*`;
 }

@@ -24,12 +24,14 @@ export function isPlain<T>(value: pulumi.Input<T> | undefined): value is T | und
 
 export function oneOf<T extends string>(what: string, allowed: readonly T[]): (v: T) => void {
     return v => {
-        if (!allowed.includes(v)) throw new Error(`${what} must be one of ${allowed.join(", ")}; got ${JSON.stringify(v)}`);
+        if (!allowed.includes(v))
+            throw new Error(`${what} must be one of ${allowed.join(", ")}; got ${JSON.stringify(v)}`);
     };
 }
 
 export function wholeNumber(what: string, min: number, max: number): (v: number) => void {
     return v => {
-        if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${what} must be a whole number from ${min} to ${max}; got ${JSON.stringify(v)}`);
+        if (!Number.isInteger(v) || v < min || v > max)
+            throw new Error(`${what} must be a whole number from ${min} to ${max}; got ${JSON.stringify(v)}`);
     };
 }

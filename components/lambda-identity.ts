@@ -21,8 +21,23 @@ export interface LambdaIdentity {
 
 /** Resources named `name` (role, policy, log group), parented to `parent`. */
 export function createLambdaIdentity(name: string, args: LambdaIdentityArgs, parent: pulumi.Resource): LambdaIdentity {
-    const logGroup = new aws.cloudwatch.LogGroup(name, { namePrefix: args.logGroupPrefix, retentionInDays: args.retentionInDays }, { parent });
-    const role = new aws.iam.Role(name, { assumeRolePolicy: pulumi.jsonStringify(assumeRolePolicy("lambda.amazonaws.com")), description: args.description }, { parent });
-    new aws.iam.RolePolicy(name, { role: role.id, policy: pulumi.jsonStringify(args.policy(pulumi.interpolate`${logGroup.arn}:*`)) }, { parent });
+    const logGroup = new aws.cloudwatch.LogGroup(
+        name,
+        { namePrefix: args.logGroupPrefix, retentionInDays: args.retentionInDays },
+        { parent },
+    );
+    const role = new aws.iam.Role(
+        name,
+        {
+            assumeRolePolicy: pulumi.jsonStringify(assumeRolePolicy("lambda.amazonaws.com")),
+            description: args.description,
+        },
+        { parent },
+    );
+    new aws.iam.RolePolicy(
+        name,
+        { role: role.id, policy: pulumi.jsonStringify(args.policy(pulumi.interpolate`${logGroup.arn}:*`)) },
+        { parent },
+    );
     return { role, logGroup };
 }

@@ -6,9 +6,13 @@ import * as crypto from "crypto";
 const FORBIDDEN_IN_ACTIVITY_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 
 export function validateActivityName(name: string): void {
-    if (name.length < 1 || name.length > 80) throw new Error(`activity name "${name}" must be 1 to 80 characters (it has ${name.length})`);
+    if (name.length < 1 || name.length > 80)
+        throw new Error(`activity name "${name}" must be 1 to 80 characters (it has ${name.length})`);
     const bad = FORBIDDEN_IN_ACTIVITY_NAME.exec(name);
-    if (bad) throw new Error(`activity name "${name}" contains ${JSON.stringify(bad[0])}, which AWS does not allow (no whitespace, control characters or any of < > { } [ ] ? * " # % \\ ^ | ~ \` $ & , ; : /)`);
+    if (bad)
+        throw new Error(
+            `activity name "${name}" contains ${JSON.stringify(bad[0])}, which AWS does not allow (no whitespace, control characters or any of < > { } [ ] ? * " # % \\ ^ | ~ \` $ & , ; : /)`,
+        );
 }
 
 /**

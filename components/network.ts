@@ -21,31 +21,70 @@ export function subnetCidr(vpcCidr: string, index: number): string {
 
 export function createPublicNetwork(name: string, parent: pulumi.Resource, cidr = "10.0.0.0/16"): StepNetwork {
     const opts = { parent };
-    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: `${name}-vpc` } }, opts);
+    const vpc = new aws.ec2.Vpc(
+        `${name}-vpc`,
+        { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: `${name}-vpc` } },
+        opts,
+    );
     const gateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: `${name}-igw` } }, opts);
-    const routes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }], tags: { Name: `${name}-public` } }, opts);
+    const routes = new aws.ec2.RouteTable(
+        `${name}-public`,
+        {
+            vpcId: vpc.id,
+            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }],
+            tags: { Name: `${name}-public` },
+        },
+        opts,
+    );
     const zones = aws.getAvailabilityZonesOutput({ state: "available" }, opts);
     const subnets: aws.ec2.Subnet[] = [];
     for (let i = 0; i < DEFAULT_AVAILABILITY_ZONES; i++) {
-        const subnet = new aws.ec2.Subnet(`${name}-public-${i + 1}`, {
-            vpcId: vpc.id,
-            cidrBlock: subnetCidr(cidr, i),
-            availabilityZone: zones.names.apply(names => {
-                if (names.length < DEFAULT_AVAILABILITY_ZONES) throw new Error(`the region has ${names.length} available zones; the default network needs ${DEFAULT_AVAILABILITY_ZONES}`);
-                return names[i];
-            }),
-            // RunTask's assignPublicIp gives the task its address; nothing else should get one.
-            mapPublicIpOnLaunch: false,
-            tags: { Name: `${name}-public-${i + 1}` },
-        }, opts);
-        new aws.ec2.RouteTableAssociation(`${name}-public-${i + 1}`, { subnetId: subnet.id, routeTableId: routes.id }, opts);
+        const subnet = new aws.ec2.Subnet(
+            `${name}-public-${i + 1}`,
+            {
+                vpcId: vpc.id,
+                cidrBlock: subnetCidr(cidr, i),
+                availabilityZone: zones.names.apply(names => {
+                    if (names.length < DEFAULT_AVAILABILITY_ZONES)
+                        throw new Error(
+                            `the region has ${names.length} available zones; the default network needs ${DEFAULT_AVAILABILITY_ZONES}`,
+                        );
+                    return names[i];
+                }),
+                // RunTask's assignPublicIp gives the task its address; nothing else should get one.
+                mapPublicIpOnLaunch: false,
+                tags: { Name: `${name}-public-${i + 1}` },
+            },
+            opts,
+        );
+        new aws.ec2.RouteTableAssociation(
+            `${name}-public-${i + 1}`,
+            { subnetId: subnet.id, routeTableId: routes.id },
+            opts,
+        );
         subnets.push(subnet);
     }
-    const securityGroup = new aws.ec2.SecurityGroup(`${name}-worker`, {
+    const securityGroup = new aws.ec2.SecurityGroup(
+        `${name}-worker`,
+        {
+            vpcId: vpc.id,
+            description: "Fargate activity workers: no ingress, HTTPS egress only",
+            egress: [
+                {
+                    protocol: "tcp",
+                    fromPort: 443,
+                    toPort: 443,
+                    cidrBlocks: ["0.0.0.0/0"],
+                    description: "AWS APIs and image pulls",
+                },
+            ],
+            tags: { Name: `${name}-worker` },
+        },
+        opts,
+    );
+    return {
         vpcId: vpc.id,
-        description: "Fargate activity workers: no ingress, HTTPS egress only",
-        egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"], description: "AWS APIs and image pulls" }],
-        tags: { Name: `${name}-worker` },
-    }, opts);
-    return { vpcId: vpc.id, subnetIds: pulumi.all(subnets.map(s => s.id)), securityGroupIds: pulumi.output([securityGroup.id]) as pulumi.Output<string[]> };
+        subnetIds: pulumi.all(subnets.map(s => s.id)),
+        securityGroupIds: pulumi.output([securityGroup.id]) as pulumi.Output<string[]>,
+    };
 }

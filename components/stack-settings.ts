@@ -27,37 +27,50 @@ export interface StackSettings {
 /** Reads one raw config value; `new pulumi.Config().get` fits. */
 export type ConfigGetter = (key: string) => string | undefined;
 
-function integer(get: ConfigGetter, key: string, fallback: number | undefined, min: number, max: number): number | undefined {
+function integer(
+    get: ConfigGetter,
+    key: string,
+    fallback: number | undefined,
+    min: number,
+    max: number,
+): number | undefined {
     const raw = get(key);
     if (raw === undefined || raw === "") return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) throw new Error(`config ${key}: must be a whole number from ${min} to ${max}; got ${JSON.stringify(raw)}`);
+    if (!Number.isInteger(value) || value < min || value > max)
+        throw new Error(`config ${key}: must be a whole number from ${min} to ${max}; got ${JSON.stringify(raw)}`);
     return value;
 }
 
 function retention(get: ConfigGetter, key: string, fallback: number): number {
     const value = integer(get, key, fallback, 1, 3653)!;
-    if (!LOG_RETENTION_DAYS.includes(value)) throw new Error(`config ${key}: must be one of ${LOG_RETENTION_DAYS.join(", ")}; got ${value}`);
+    if (!LOG_RETENTION_DAYS.includes(value))
+        throw new Error(`config ${key}: must be one of ${LOG_RETENTION_DAYS.join(", ")}; got ${value}`);
     return value;
 }
 
 function choice<T extends string>(get: ConfigGetter, key: string, fallback: T, allowed: readonly T[]): T {
     const raw = get(key) ?? fallback;
-    if (!allowed.includes(raw as T)) throw new Error(`config ${key}: must be one of ${allowed.join(", ")}; got ${JSON.stringify(raw)}`);
+    if (!allowed.includes(raw as T))
+        throw new Error(`config ${key}: must be one of ${allowed.join(", ")}; got ${JSON.stringify(raw)}`);
     return raw as T;
 }
 
 function boolean(get: ConfigGetter, key: string, fallback: boolean): boolean {
     const raw = get(key);
     if (raw === undefined) return fallback;
-    if (raw !== "true" && raw !== "false") throw new Error(`config ${key}: must be true or false; got ${JSON.stringify(raw)}`);
+    if (raw !== "true" && raw !== "false")
+        throw new Error(`config ${key}: must be true or false; got ${JSON.stringify(raw)}`);
     return raw === "true";
 }
 
 function topicArn(get: ConfigGetter, key: string): string | undefined {
     const raw = get(key);
     if (raw === undefined || raw === "") return undefined;
-    if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(raw)) throw new Error(`config ${key}: must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>); got ${JSON.stringify(raw)}`);
+    if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/.test(raw))
+        throw new Error(
+            `config ${key}: must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>); got ${JSON.stringify(raw)}`,
+        );
     return raw;
 }
 
@@ -88,15 +101,25 @@ export const START_AFTER_RUNNING_SECONDS = 60;
  * The state machine's timeout, the guard for a task no worker ever takes: every attempt's trigger,
  * container start and task time, plus the retry waits, plus a minute of margin.
  */
-export function deriveStateMachineTimeout(step: { triggerTimeoutSeconds: number; timeoutSeconds: number; waitForRunningSeconds?: number; startSeconds?: number; retry?: StepRetryArgs | false }): number {
+export function deriveStateMachineTimeout(step: {
+    triggerTimeoutSeconds: number;
+    timeoutSeconds: number;
+    waitForRunningSeconds?: number;
+    startSeconds?: number;
+    retry?: StepRetryArgs | false;
+}): number {
     const d = STEP_DEFAULTS.retry;
-    const retry = step.retry === false ? { maxAttempts: 0 } : step.retry ?? {};
+    const retry = step.retry === false ? { maxAttempts: 0 } : (step.retry ?? {});
     const attempts = 1 + (retry.maxAttempts ?? d.maxAttempts);
     let waits = 0;
     for (let k = 0; k < attempts - 1; k++) {
         const r = retry as StepRetryArgs;
-        waits += Math.min((r.intervalSeconds ?? d.intervalSeconds) * (r.backoffRate ?? d.backoffRate) ** k, r.maxDelaySeconds ?? d.maxDelaySeconds);
+        waits += Math.min(
+            (r.intervalSeconds ?? d.intervalSeconds) * (r.backoffRate ?? d.backoffRate) ** k,
+            r.maxDelaySeconds ?? d.maxDelaySeconds,
+        );
     }
-    const start = step.startSeconds ?? (step.waitForRunningSeconds ? START_AFTER_RUNNING_SECONDS : DEFAULT_START_SECONDS);
+    const start =
+        step.startSeconds ?? (step.waitForRunningSeconds ? START_AFTER_RUNNING_SECONDS : DEFAULT_START_SECONDS);
     return Math.ceil(attempts * (step.triggerTimeoutSeconds + start + step.timeoutSeconds) + waits + 60);
 }

@@ -72,11 +72,17 @@ export function stepRetry(retry: StepRetryArgs = {}): RetryProps {
 }
 
 export function validateStepTimes(timeoutSeconds: number, heartbeatSeconds: number): void {
-    for (const [what, v] of [["timeoutSeconds", timeoutSeconds], ["heartbeatSeconds", heartbeatSeconds]] as const) {
-        if (!Number.isInteger(v) || v < 1 || v > 99999999) throw new Error(`${what} must be a whole number of seconds from 1 to 99999999; got ${v}`);
+    for (const [what, v] of [
+        ["timeoutSeconds", timeoutSeconds],
+        ["heartbeatSeconds", heartbeatSeconds],
+    ] as const) {
+        if (!Number.isInteger(v) || v < 1 || v > 99999999)
+            throw new Error(`${what} must be a whole number of seconds from 1 to 99999999; got ${v}`);
     }
     if (heartbeatSeconds >= timeoutSeconds) {
-        throw new Error(`heartbeatSeconds (${heartbeatSeconds}) must be below timeoutSeconds (${timeoutSeconds}): a heartbeat clock as long as the task's never fires`);
+        throw new Error(
+            `heartbeatSeconds (${heartbeatSeconds}) must be below timeoutSeconds (${timeoutSeconds}): a heartbeat clock as long as the task's never fires`,
+        );
     }
 }
 
@@ -91,7 +97,10 @@ export class StepBlock implements IChainable {
         validateStepTimes(props.timeoutSeconds, props.heartbeatSeconds);
         const n = props.stateName ?? props.name;
         const resultPath = props.resultPath === undefined ? "$" : props.resultPath;
-        if (resultPath !== null && !resultPath.startsWith("$")) throw new Error(`step "${n}": resultPath must be a JSONPath starting with "$" or null; got ${JSON.stringify(resultPath)}`);
+        if (resultPath !== null && !resultPath.startsWith("$"))
+            throw new Error(
+                `step "${n}": resultPath must be a JSONPath starting with "$" or null; got ${JSON.stringify(resultPath)}`,
+            );
         this.trigger = new Task(`trigger-${n}`, {
             comment: "Starts the Fargate task that will take this step's activity task",
             resource: props.triggerFunctionArn,
@@ -108,16 +117,22 @@ export class StepBlock implements IChainable {
         });
         // The Parallel's ResultPath merges into its own input, which no branch state has touched:
         // this is how a step's ResultPath applies without leaving `_execution` behind.
-        this.parallel = Chain.start(this.trigger).next(this.execute).toSingleState(`run-${n}`, {
-            comment: "One retryable block: a retry starts a fresh container",
-            parameters: props.parameters,
-            resultPath: resultPath === "$" ? undefined : resultPath,
-            outputPath: resultPath === "$" ? "$[0]" : undefined,
-        });
+        this.parallel = Chain.start(this.trigger)
+            .next(this.execute)
+            .toSingleState(`run-${n}`, {
+                comment: "One retryable block: a retry starts a fresh container",
+                parameters: props.parameters,
+                resultPath: resultPath === "$" ? undefined : resultPath,
+                outputPath: resultPath === "$" ? "$[0]" : undefined,
+            });
         if (props.retry !== false) this.parallel.addRetry(stepRetry(props.retry));
         this.last = this.parallel;
         if (resultPath !== null && resultPath !== "$") {
-            const unwrap = new Pass(`unwrap-${n}`, { comment: "Replaces the Parallel's one-element array by the step's output", inputPath: `${resultPath}[0]`, resultPath });
+            const unwrap = new Pass(`unwrap-${n}`, {
+                comment: "Replaces the Parallel's one-element array by the step's output",
+                inputPath: `${resultPath}[0]`,
+                resultPath,
+            });
             this.parallel.next(unwrap);
             this.last = unwrap;
         }

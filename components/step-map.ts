@@ -17,9 +17,12 @@ export interface StepMapProps extends Omit<MapProps, "itemSelector"> {
 }
 
 export function stepMap(name: string, props: StepMapProps, processor: IChainable): MapState {
-    if (props.itemKey !== undefined && props.itemSelector !== undefined) throw new Error(`Map "${name}": give itemKey or itemSelector, not both`);
+    if (props.itemKey !== undefined && props.itemSelector !== undefined)
+        throw new Error(`Map "${name}": give itemKey or itemSelector, not both`);
     if (props.maxConcurrency !== undefined && (!Number.isInteger(props.maxConcurrency) || props.maxConcurrency < 0)) {
-        throw new Error(`Map "${name}": maxConcurrency must be a whole number (0 = no limit); got ${props.maxConcurrency}`);
+        throw new Error(
+            `Map "${name}": maxConcurrency must be a whole number (0 = no limit); got ${props.maxConcurrency}`,
+        );
     }
     const { itemKey, ...rest } = props;
     return new MapState(name, {

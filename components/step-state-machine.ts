@@ -41,48 +41,89 @@ export class StepStateMachine extends pulumi.ComponentResource {
         super(STEP_STATE_MACHINE_TYPE, name, {}, opts);
         const parent = { parent: this };
         if (!Number.isInteger(args.timeoutSeconds) || args.timeoutSeconds < 1 || args.timeoutSeconds > 31_536_000) {
-            throw new Error(`StepStateMachine "${name}": timeoutSeconds must be a whole number from 1 to 31536000 (one year, the longest a standard execution runs); got ${args.timeoutSeconds}`);
+            throw new Error(
+                `StepStateMachine "${name}": timeoutSeconds must be a whole number from 1 to 31536000 (one year, the longest a standard execution runs); got ${args.timeoutSeconds}`,
+            );
         }
         const logLevel = args.logLevel ?? "ERROR";
-        if (!LOG_LEVELS.includes(logLevel)) throw new Error(`StepStateMachine "${name}": logLevel must be one of ${LOG_LEVELS.join(", ")}; got ${logLevel}`);
-        const rendered = renderDefinition(args.definition, { comment: args.comment, timeoutSeconds: args.timeoutSeconds });
+        if (!LOG_LEVELS.includes(logLevel))
+            throw new Error(
+                `StepStateMachine "${name}": logLevel must be one of ${LOG_LEVELS.join(", ")}; got ${logLevel}`,
+            );
+        const rendered = renderDefinition(args.definition, {
+            comment: args.comment,
+            timeoutSeconds: args.timeoutSeconds,
+        });
         const problems = checkDefinition(rendered);
-        if (problems.length > 0) throw new Error(`StepStateMachine "${name}": the definition is not valid:\n- ${problems.join("\n- ")}`);
+        if (problems.length > 0)
+            throw new Error(`StepStateMachine "${name}": the definition is not valid:\n- ${problems.join("\n- ")}`);
         this.definition = pulumi.jsonStringify(rendered);
 
         const account = aws.getCallerIdentityOutput({}, parent).accountId;
-        this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: pulumi.jsonStringify(assumeRolePolicy("states.amazonaws.com", account)), description: "State machine: invoke its step triggers" }, parent);
-        const policy = new aws.iam.RolePolicy(`${name}-role`, {
-            role: this.role.id,
-            policy: pulumi.jsonStringify(stateMachineRolePolicy({ functionArns: args.steps.flatMap(s => s.invokeArns) })),
-        }, parent);
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { namePrefix: `/aws/vendedlogs/states/${name}-`, retentionInDays: args.logRetentionDays ?? 30 }, parent);
-        this.stateMachine = new aws.sfn.StateMachine(`${name}`, {
-            type: "STANDARD",
-            roleArn: this.role.arn,
-            definition: this.definition,
-            loggingConfiguration: { level: logLevel, includeExecutionData: args.includeExecutionData ?? false, logDestination: pulumi.interpolate`${logGroup.arn}:*` },
-            tracingConfiguration: { enabled: true },
-        }, { parent: this, dependsOn: [policy] });
+        this.role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                assumeRolePolicy: pulumi.jsonStringify(assumeRolePolicy("states.amazonaws.com", account)),
+                description: "State machine: invoke its step triggers",
+            },
+            parent,
+        );
+        const policy = new aws.iam.RolePolicy(
+            `${name}-role`,
+            {
+                role: this.role.id,
+                policy: pulumi.jsonStringify(
+                    stateMachineRolePolicy({ functionArns: args.steps.flatMap(s => s.invokeArns) }),
+                ),
+            },
+            parent,
+        );
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            { namePrefix: `/aws/vendedlogs/states/${name}-`, retentionInDays: args.logRetentionDays ?? 30 },
+            parent,
+        );
+        this.stateMachine = new aws.sfn.StateMachine(
+            `${name}`,
+            {
+                type: "STANDARD",
+                roleArn: this.role.arn,
+                definition: this.definition,
+                loggingConfiguration: {
+                    level: logLevel,
+                    includeExecutionData: args.includeExecutionData ?? false,
+                    logDestination: pulumi.interpolate`${logGroup.arn}:*`,
+                },
+                tracingConfiguration: { enabled: true },
+            },
+            { parent: this, dependsOn: [policy] },
+        );
         this.arn = this.stateMachine.arn;
         args.steps.forEach((step, i) => step.grantExecutionHistory(`${name}-history-${i + 1}`, this.arn, parent));
         if (args.alarms) {
             const actions = args.alarms.topicArn ? [args.alarms.topicArn] : [];
-            for (const [metric, what] of [["ExecutionsFailed", "failed"], ["ExecutionsTimedOut", "timed out"]] as const) {
-                new aws.cloudwatch.MetricAlarm(`${name}-${metric}`, {
-                    alarmDescription: `An execution of ${name} ${what}`,
-                    namespace: "AWS/States",
-                    metricName: metric,
-                    dimensions: { StateMachineArn: this.arn },
-                    statistic: "Sum",
-                    period: 300,
-                    evaluationPeriods: 1,
-                    threshold: 0,
-                    comparisonOperator: "GreaterThanThreshold",
-                    treatMissingData: "notBreaching",
-                    alarmActions: actions,
-                    okActions: actions,
-                }, parent);
+            for (const [metric, what] of [
+                ["ExecutionsFailed", "failed"],
+                ["ExecutionsTimedOut", "timed out"],
+            ] as const) {
+                new aws.cloudwatch.MetricAlarm(
+                    `${name}-${metric}`,
+                    {
+                        alarmDescription: `An execution of ${name} ${what}`,
+                        namespace: "AWS/States",
+                        metricName: metric,
+                        dimensions: { StateMachineArn: this.arn },
+                        statistic: "Sum",
+                        period: 300,
+                        evaluationPeriods: 1,
+                        threshold: 0,
+                        comparisonOperator: "GreaterThanThreshold",
+                        treatMissingData: "notBreaching",
+                        alarmActions: actions,
+                        okActions: actions,
+                    },
+                    parent,
+                );
             }
         }
         this.registerOutputs({ arn: this.arn });

@@ -27,13 +27,24 @@ export function stepTiming(stepName: string, args: StepTimingArgs): StepTiming {
     const timeoutSeconds = args.timeoutSeconds ?? STEP_DEFAULTS.timeoutSeconds;
     const heartbeatSeconds = args.heartbeatSeconds ?? STEP_DEFAULTS.heartbeatSeconds;
     validateStepTimes(timeoutSeconds, heartbeatSeconds);
-    const waitForRunningSeconds = args.waitForRunning === false ? 0 : args.waitForRunningSeconds ?? DEFAULT_WAIT_FOR_RUNNING_SECONDS;
+    const waitForRunningSeconds =
+        args.waitForRunning === false ? 0 : (args.waitForRunningSeconds ?? DEFAULT_WAIT_FOR_RUNNING_SECONDS);
     // A Lambda runs at most 900 s; the wait must leave room for RunTask and a margin.
     if (waitForRunningSeconds !== 0) wholeNumber("waitForRunningSeconds", 1, 840)(waitForRunningSeconds);
-    const triggerLambdaTimeoutSeconds = args.triggerTimeoutSeconds ?? (waitForRunningSeconds > 0 ? waitForRunningSeconds + 60 : STEP_DEFAULTS.triggerTimeoutSeconds);
+    const triggerLambdaTimeoutSeconds =
+        args.triggerTimeoutSeconds ??
+        (waitForRunningSeconds > 0 ? waitForRunningSeconds + 60 : STEP_DEFAULTS.triggerTimeoutSeconds);
     wholeNumber("triggerTimeoutSeconds", 1, 900)(triggerLambdaTimeoutSeconds);
     if (triggerLambdaTimeoutSeconds < waitForRunningSeconds + 30) {
-        throw new Error(`FargateActivityStep "${stepName}": triggerTimeoutSeconds (${triggerLambdaTimeoutSeconds}) must leave 30 s beyond waitForRunningSeconds (${waitForRunningSeconds})`);
+        throw new Error(
+            `FargateActivityStep "${stepName}": triggerTimeoutSeconds (${triggerLambdaTimeoutSeconds}) must leave 30 s beyond waitForRunningSeconds (${waitForRunningSeconds})`,
+        );
     }
-    return { timeoutSeconds, heartbeatSeconds, waitForRunningSeconds, triggerLambdaTimeoutSeconds, triggerTimeoutSeconds: triggerLambdaTimeoutSeconds + 15 };
+    return {
+        timeoutSeconds,
+        heartbeatSeconds,
+        waitForRunningSeconds,
+        triggerLambdaTimeoutSeconds,
+        triggerTimeoutSeconds: triggerLambdaTimeoutSeconds + 15,
+    };
 }

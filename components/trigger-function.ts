@@ -15,18 +15,27 @@ export interface TriggerFunctionArgs {
     environment: Record<keyof typeof TRIGGER_ENV, pulumi.Input<string>>;
 }
 
-export function createTriggerFunction(name: string, args: TriggerFunctionArgs, parent: pulumi.Resource): aws.lambda.CallbackFunction<unknown, TriggerResult> {
+export function createTriggerFunction(
+    name: string,
+    args: TriggerFunctionArgs,
+    parent: pulumi.Resource,
+): aws.lambda.CallbackFunction<unknown, TriggerResult> {
     const variables: Record<string, pulumi.Input<string>> = {};
-    for (const [key, envName] of Object.entries(TRIGGER_ENV)) variables[envName] = args.environment[key as keyof typeof TRIGGER_ENV];
-    return new aws.lambda.CallbackFunction<unknown, TriggerResult>(`${name}-trigger`, {
-        callback: triggerHandler,
-        role: args.role,
-        runtime: TRIGGER_RUNTIME,
-        timeout: args.timeoutSeconds,
-        memorySize: 128,
-        environment: { variables },
-        loggingConfig: { logFormat: "Text", logGroup: args.logGroupName },
-        codePathOptions: { extraExcludePackages: programDependencies() },
-        description: "Starts a Fargate task for a Step Functions execution (RunTask)",
-    }, { parent });
+    for (const [key, envName] of Object.entries(TRIGGER_ENV))
+        variables[envName] = args.environment[key as keyof typeof TRIGGER_ENV];
+    return new aws.lambda.CallbackFunction<unknown, TriggerResult>(
+        `${name}-trigger`,
+        {
+            callback: triggerHandler,
+            role: args.role,
+            runtime: TRIGGER_RUNTIME,
+            timeout: args.timeoutSeconds,
+            memorySize: 128,
+            environment: { variables },
+            loggingConfig: { logFormat: "Text", logGroup: args.logGroupName },
+            codePathOptions: { extraExcludePackages: programDependencies() },
+            description: "Starts a Fargate task for a Step Functions execution (RunTask)",
+        },
+        { parent },
+    );
 }

@@ -23,7 +23,9 @@ export function defaultImageBuild(): { context: string; dockerfile: string } {
     const root = packageRoot();
     const dockerfile = path.join(root, "worker-image", "Dockerfile");
     if (!fs.existsSync(dockerfile)) {
-        throw new Error(`no default worker image here (${dockerfile} does not exist): give the step an image URI (image) or your own build (imageBuild: { context, dockerfile })`);
+        throw new Error(
+            `no default worker image here (${dockerfile} does not exist): give the step an image URI (image) or your own build (imageBuild: { context, dockerfile })`,
+        );
     }
     return { context: root, dockerfile };
 }
@@ -42,18 +44,43 @@ export interface WorkerImage {
 }
 
 export function createWorkerImage(name: string, args: WorkerImageArgs, parent: pulumi.Resource): WorkerImage {
-    if (args.image !== undefined) return { imageUri: pulumi.output(args.image), repositoryArn: args.imageRepositoryArn };
-    const build = args.imageBuild?.context && args.imageBuild.dockerfile ? args.imageBuild : { ...defaultImageBuild(), ...args.imageBuild };
-    const repository = new aws.ecr.Repository(`${name}-worker`, { imageTagMutability: "MUTABLE", imageScanningConfiguration: { scanOnPush: true }, forceDelete: true }, { parent });
-    new aws.ecr.LifecyclePolicy(`${name}-worker`, {
-        repository: repository.name,
-        policy: JSON.stringify({ rules: [{ rulePriority: 1, description: "Keep the last 10 images", selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 10 }, action: { type: "expire" } }] }),
-    }, { parent });
-    const image = new awsx.ecr.Image(`${name}-worker`, {
-        repositoryUrl: repository.repositoryUrl,
-        context: build.context,
-        dockerfile: build.dockerfile,
-        platform: args.architecture.apply(a => (a === "ARM64" ? "linux/arm64" : "linux/amd64")),
-    }, { parent });
+    if (args.image !== undefined)
+        return { imageUri: pulumi.output(args.image), repositoryArn: args.imageRepositoryArn };
+    const build =
+        args.imageBuild?.context && args.imageBuild.dockerfile
+            ? args.imageBuild
+            : { ...defaultImageBuild(), ...args.imageBuild };
+    const repository = new aws.ecr.Repository(
+        `${name}-worker`,
+        { imageTagMutability: "MUTABLE", imageScanningConfiguration: { scanOnPush: true }, forceDelete: true },
+        { parent },
+    );
+    new aws.ecr.LifecyclePolicy(
+        `${name}-worker`,
+        {
+            repository: repository.name,
+            policy: JSON.stringify({
+                rules: [
+                    {
+                        rulePriority: 1,
+                        description: "Keep the last 10 images",
+                        selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 10 },
+                        action: { type: "expire" },
+                    },
+                ],
+            }),
+        },
+        { parent },
+    );
+    const image = new awsx.ecr.Image(
+        `${name}-worker`,
+        {
+            repositoryUrl: repository.repositoryUrl,
+            context: build.context,
+            dockerfile: build.dockerfile,
+            platform: args.architecture.apply(a => (a === "ARM64" ? "linux/arm64" : "linux/amd64")),
+        },
+        { parent },
+    );
     return { imageUri: image.imageUri, repositoryArn: repository.arn };
 }

@@ -8,7 +8,14 @@
 // execution's block retries with a fresh container, and tasks and containers balance again.
 // Plain functions over small interfaces, tested without AWS.
 import { namedError } from "./errors";
-import { Clock, describeStoppedTask, EcsTaskDescription, EXECUTION_TAG_KEY, realClock, TASK_TAKEN_TAG_KEY } from "./trigger";
+import {
+    Clock,
+    describeStoppedTask,
+    EcsTaskDescription,
+    EXECUTION_TAG_KEY,
+    realClock,
+    TASK_TAKEN_TAG_KEY,
+} from "./trigger";
 
 /** Exit codes with which the worker has reported its task itself (0 done or idle, 3 interrupted). */
 export const REPORTED_EXIT_CODES = [0, 3];
@@ -29,7 +36,10 @@ export interface HistoryEvent {
 export interface HealerApis {
     describeTask(cluster: string, taskArn: string): Promise<EcsTaskDescription | undefined>;
     /** Newest first, one page. */
-    getExecutionHistory(executionArn: string, nextToken?: string): Promise<{ events: HistoryEvent[]; nextToken?: string }>;
+    getExecutionHistory(
+        executionArn: string,
+        nextToken?: string,
+    ): Promise<{ events: HistoryEvent[]; nextToken?: string }>;
     getActivityTask(activityArn: string, workerName: string): Promise<{ taskToken?: string; input?: string }>;
     sendTaskFailure(taskToken: string, error: string, cause: string): Promise<void>;
 }
@@ -49,7 +59,8 @@ export type HealOutcome =
 export function readHealerConfig(env: Record<string, string | undefined>): HealerConfig {
     const activityArn = env[HEALER_ENV.activityArn];
     const clusterArn = env[HEALER_ENV.clusterArn];
-    if (!activityArn || !clusterArn) throw namedError("Healer.Misconfigured", `${HEALER_ENV.activityArn} and ${HEALER_ENV.clusterArn} must be set`);
+    if (!activityArn || !clusterArn)
+        throw namedError("Healer.Misconfigured", `${HEALER_ENV.activityArn} and ${HEALER_ENV.clusterArn} must be set`);
     return { activityArn, clusterArn };
 }
 
@@ -69,12 +80,19 @@ function taskArnOfInput(input: string | undefined): string | undefined {
 
 /** The ActivityScheduled event of the attempt this ECS task was started for, if the attempt got that far. */
 export function findAttempt(events: HistoryEvent[], activityArn: string, taskArn: string): HistoryEvent | undefined {
-    return events.find(e => e.type === "ActivityScheduled" && e.activityScheduledEventDetails?.resource === activityArn && taskArnOfInput(e.activityScheduledEventDetails?.input) === taskArn);
+    return events.find(
+        e =>
+            e.type === "ActivityScheduled" &&
+            e.activityScheduledEventDetails?.resource === activityArn &&
+            taskArnOfInput(e.activityScheduledEventDetails?.input) === taskArn,
+    );
 }
 
 /** Whether the trigger already failed this attempt because of this task (Trigger.TaskStopped names it). */
 export function reportedByTrigger(events: HistoryEvent[], taskArn: string): boolean {
-    return events.some(e => e.type === "LambdaFunctionFailed" && (e.lambdaFunctionFailedEventDetails?.cause ?? "").includes(taskArn));
+    return events.some(
+        e => e.type === "LambdaFunctionFailed" && (e.lambdaFunctionFailedEventDetails?.cause ?? "").includes(taskArn),
+    );
 }
 
 /** The execution whose activity task the container took, per the worker's tag; undefined if it took none. */
@@ -104,16 +122,30 @@ export interface HealOptions {
     clock?: Clock;
 }
 
-export async function healStoppedTask(apis: HealerApis, config: HealerConfig, event: TaskStateChangeEvent, options: HealOptions = {}): Promise<HealOutcome> {
+export async function healStoppedTask(
+    apis: HealerApis,
+    config: HealerConfig,
+    event: TaskStateChangeEvent,
+    options: HealOptions = {},
+): Promise<HealOutcome> {
     const clock = options.clock ?? realClock;
     const detail = event.detail;
     if (!detail?.taskArn || detail.lastStatus !== "STOPPED") return { action: "ignored", reason: "not a stopped task" };
-    if (reportedItself(detail)) return { action: "ignored", reason: `the worker exited with ${detail.containers![0].exitCode}: it reported its task` };
+    if (reportedItself(detail))
+        return {
+            action: "ignored",
+            reason: `the worker exited with ${detail.containers![0].exitCode}: it reported its task`,
+        };
     const task = (await apis.describeTask(config.clusterArn, detail.taskArn)) ?? detail;
     const executionArn = executionArnOf(task);
-    if (!executionArn) return { action: "ignored", reason: "the task carries no execution tag (not started by a trigger)" };
+    if (!executionArn)
+        return { action: "ignored", reason: "the task carries no execution tag (not started by a trigger)" };
     const taken = takenTaskOf(task);
-    if (taken) return { action: "ignored", reason: `the container took a task (of ${taken}): its heartbeat or timeout covers it` };
+    if (taken)
+        return {
+            action: "ignored",
+            reason: `the container took a task (of ${taken}): its heartbeat or timeout covers it`,
+        };
 
     // The trigger returns before the execute state schedules the task: give it a moment, unless
     // the trigger has already failed the attempt because this task stopped.
@@ -121,7 +153,8 @@ export async function healStoppedTask(apis: HealerApis, config: HealerConfig, ev
     let attempt: HistoryEvent | undefined;
     for (let wait = 0; ; wait++) {
         const events = await readHistory(apis, executionArn);
-        if (reportedByTrigger(events, detail.taskArn)) return { action: "ignored", reason: "the trigger reported this task's stop (Trigger.TaskStopped)" };
+        if (reportedByTrigger(events, detail.taskArn))
+            return { action: "ignored", reason: "the trigger reported this task's stop (Trigger.TaskStopped)" };
         attempt = findAttempt(events, config.activityArn, detail.taskArn);
         if (attempt || clock.now() >= deadline) break;
         await clock.sleep(Math.min(500 * 2 ** wait, 4000));

@@ -68,7 +68,11 @@ export interface EcsTaskDescription {
 /** The ECS calls the trigger needs; the Lambda adapts the SDK client to them. */
 export interface EcsRunTask {
     runTask(request: Record<string, unknown>): Promise<RunTaskAnswer>;
-    describeTasks?(request: { cluster: string; tasks: string[]; include?: string[] }): Promise<{ tasks?: EcsTaskDescription[]; failures?: RunTaskAnswer["failures"] }>;
+    describeTasks?(request: {
+        cluster: string;
+        tasks: string[];
+        include?: string[];
+    }): Promise<{ tasks?: EcsTaskDescription[]; failures?: RunTaskAnswer["failures"] }>;
     stopTask?(request: { cluster: string; task: string; reason: string }): Promise<unknown>;
 }
 
@@ -86,17 +90,32 @@ function required(env: Record<string, string | undefined>, name: string): string
 }
 
 function list(value: string): string[] {
-    return value.split(",").map(s => s.trim()).filter(s => s.length > 0);
+    return value
+        .split(",")
+        .map(s => s.trim())
+        .filter(s => s.length > 0);
 }
 
 export function readTriggerConfig(env: Record<string, string | undefined>): TriggerConfig {
     const capacity = required(env, TRIGGER_ENV.capacity);
-    if (capacity !== "FARGATE" && capacity !== "FARGATE_SPOT") throw namedError("Trigger.Misconfigured", `${TRIGGER_ENV.capacity} must be FARGATE or FARGATE_SPOT, not ${capacity}`);
+    if (capacity !== "FARGATE" && capacity !== "FARGATE_SPOT")
+        throw namedError(
+            "Trigger.Misconfigured",
+            `${TRIGGER_ENV.capacity} must be FARGATE or FARGATE_SPOT, not ${capacity}`,
+        );
     const assign = required(env, TRIGGER_ENV.assignPublicIp);
-    if (assign !== "ENABLED" && assign !== "DISABLED") throw namedError("Trigger.Misconfigured", `${TRIGGER_ENV.assignPublicIp} must be ENABLED or DISABLED, not ${assign}`);
+    if (assign !== "ENABLED" && assign !== "DISABLED")
+        throw namedError(
+            "Trigger.Misconfigured",
+            `${TRIGGER_ENV.assignPublicIp} must be ENABLED or DISABLED, not ${assign}`,
+        );
     const subnets = list(required(env, TRIGGER_ENV.subnets));
     const wait = Number(env[TRIGGER_ENV.waitForRunningSeconds] ?? "0");
-    if (!Number.isInteger(wait) || wait < 0) throw namedError("Trigger.Misconfigured", `${TRIGGER_ENV.waitForRunningSeconds} must be a whole number of seconds, not ${env[TRIGGER_ENV.waitForRunningSeconds]}`);
+    if (!Number.isInteger(wait) || wait < 0)
+        throw namedError(
+            "Trigger.Misconfigured",
+            `${TRIGGER_ENV.waitForRunningSeconds} must be a whole number of seconds, not ${env[TRIGGER_ENV.waitForRunningSeconds]}`,
+        );
     return {
         cluster: required(env, TRIGGER_ENV.cluster),
         taskDefinition: required(env, TRIGGER_ENV.taskDefinition),
@@ -132,7 +151,8 @@ export function buildRunTaskRequest(config: TriggerConfig, event: TriggerEvent):
         tags: [{ key: EXECUTION_TAG_KEY, value: event.executionArn }],
     };
     // A capacity provider strategy and a launch type cannot be combined.
-    if (config.capacity === "FARGATE_SPOT") request.capacityProviderStrategy = [{ capacityProvider: "FARGATE_SPOT", weight: 1 }];
+    if (config.capacity === "FARGATE_SPOT")
+        request.capacityProviderStrategy = [{ capacityProvider: "FARGATE_SPOT", weight: 1 }];
     else request.launchType = "FARGATE";
     const startedBy = startedByFor(event.executionName);
     if (startedBy) request.startedBy = startedBy;
@@ -151,22 +171,32 @@ export function errorForRunTaskAnswer(answer: RunTaskAnswer): Error | undefined 
     if (failures.some(f => /capacity/i.test(`${f.reason ?? ""} ${f.detail ?? ""}`))) {
         return namedError("Trigger.NoCapacity", `RunTask found no Fargate capacity: ${describeFailures(failures)}`);
     }
-    if (failures.length > 0) return namedError("Trigger.RunTaskFailed", `RunTask failed: ${describeFailures(failures)}`);
+    if (failures.length > 0)
+        return namedError("Trigger.RunTaskFailed", `RunTask failed: ${describeFailures(failures)}`);
     return namedError("Trigger.RunTaskFailed", "RunTask answered without a task and without failures");
 }
 
 export function validateTriggerEvent(event: unknown): TriggerEvent {
     const e = event as Partial<TriggerEvent> | null;
     if (!e || typeof e.executionArn !== "string" || e.executionArn.length === 0) {
-        throw namedError("Trigger.InvalidEvent", `the trigger needs {"executionArn": "<arn>"} from its state's Parameters, got ${JSON.stringify(event)}`);
+        throw namedError(
+            "Trigger.InvalidEvent",
+            `the trigger needs {"executionArn": "<arn>"} from its state's Parameters, got ${JSON.stringify(event)}`,
+        );
     }
-    return { executionArn: e.executionArn, executionName: typeof e.executionName === "string" ? e.executionName : undefined };
+    return {
+        executionArn: e.executionArn,
+        executionName: typeof e.executionName === "string" ? e.executionName : undefined,
+    };
 }
 
 /** ECS's rate limits (RunTask: 20 calls/s, 100 task launches refilled at 20/s) as the SDK reports them. */
 export function isThrottling(error: unknown): boolean {
     const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | null;
-    return ["ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"].includes(e?.name ?? "") || e?.$metadata?.httpStatusCode === 429;
+    return (
+        ["ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"].includes(e?.name ?? "") ||
+        e?.$metadata?.httpStatusCode === 429
+    );
 }
 
 /** Why a stopped task stopped, in one line: ECS's reason, stop code and the container's exit code. */
@@ -174,7 +204,8 @@ export function describeStoppedTask(task: EcsTaskDescription): string {
     const container = task.containers?.[0];
     const parts = [task.stoppedReason ?? "no reason given"];
     if (task.stopCode) parts.push(`stop code ${task.stopCode}`);
-    if (container?.exitCode !== undefined) parts.push(`${container.name ? `container ${container.name}` : "container"} exit code ${container.exitCode}`);
+    if (container?.exitCode !== undefined)
+        parts.push(`${container.name ? `container ${container.name}` : "container"} exit code ${container.exitCode}`);
     if (container?.reason) parts.push(`container reason: ${container.reason}`);
     return parts.join("; ");
 }
@@ -189,29 +220,49 @@ export function pollDelayMs(attempt: number): number {
  * first (image pull failure, missing secret, crash at start), and stops it and throws the same
  * when it is not RUNNING in time, so no container is left to start after the execution moved on.
  */
-export async function waitForRunning(ecs: EcsRunTask, cluster: string, taskArn: string, timeoutSeconds: number, clock: Clock = realClock): Promise<void> {
-    if (!ecs.describeTasks || !ecs.stopTask) throw namedError("Trigger.Misconfigured", "waiting for RUNNING needs DescribeTasks and StopTask");
+export async function waitForRunning(
+    ecs: EcsRunTask,
+    cluster: string,
+    taskArn: string,
+    timeoutSeconds: number,
+    clock: Clock = realClock,
+): Promise<void> {
+    if (!ecs.describeTasks || !ecs.stopTask)
+        throw namedError("Trigger.Misconfigured", "waiting for RUNNING needs DescribeTasks and StopTask");
     const deadline = clock.now() + timeoutSeconds * 1000;
     for (let attempt = 0; ; attempt++) {
         const answer = await ecs.describeTasks({ cluster, tasks: [taskArn] });
         const task = answer.tasks?.[0];
         if (task?.lastStatus === "RUNNING") return;
         if (task?.lastStatus === "STOPPED" || task?.lastStatus === "DEPROVISIONING") {
-            throw namedError("Trigger.TaskStopped", `task ${taskArn} stopped before it was RUNNING: ${describeStoppedTask(task)}`);
+            throw namedError(
+                "Trigger.TaskStopped",
+                `task ${taskArn} stopped before it was RUNNING: ${describeStoppedTask(task)}`,
+            );
         }
         if (clock.now() >= deadline) {
             await ecs.stopTask({ cluster, task: taskArn, reason: `not RUNNING within ${timeoutSeconds} s of RunTask` });
-            throw namedError("Trigger.TaskStopped", `task ${taskArn} was not RUNNING within ${timeoutSeconds} s (last status ${task?.lastStatus ?? "unknown"}); the trigger stopped it`);
+            throw namedError(
+                "Trigger.TaskStopped",
+                `task ${taskArn} was not RUNNING within ${timeoutSeconds} s (last status ${task?.lastStatus ?? "unknown"}); the trigger stopped it`,
+            );
         }
         await clock.sleep(Math.min(pollDelayMs(attempt), Math.max(0, deadline - clock.now())));
     }
 }
 
 /** Starts the task for one execution; throws Trigger.NoCapacity, Trigger.RunTaskFailed or Trigger.TaskStopped. */
-export async function triggerTask(ecs: EcsRunTask, config: TriggerConfig, event: unknown, clock: Clock = realClock): Promise<TriggerResult> {
+export async function triggerTask(
+    ecs: EcsRunTask,
+    config: TriggerConfig,
+    event: unknown,
+    clock: Clock = realClock,
+): Promise<TriggerResult> {
     const valid = validateTriggerEvent(event);
     const answer = await ecs.runTask(buildRunTaskRequest(config, valid)).catch(error => {
-        throw isThrottling(error) ? namedError("Trigger.Throttled", `RunTask was throttled after the SDK's own retries: ${error.message}`) : error;
+        throw isThrottling(error)
+            ? namedError("Trigger.Throttled", `RunTask was throttled after the SDK's own retries: ${error.message}`)
+            : error;
     });
     const error = errorForRunTaskAnswer(answer);
     if (error) throw error;
@@ -220,7 +271,14 @@ export async function triggerTask(ecs: EcsRunTask, config: TriggerConfig, event:
     if (config.waitForRunningSeconds > 0) {
         const started = clock.now();
         await waitForRunning(ecs, config.cluster, taskArn, config.waitForRunningSeconds, clock);
-        console.log(JSON.stringify({ event: "task-running", executionArn: valid.executionArn, taskArn, waitedMs: clock.now() - started }));
+        console.log(
+            JSON.stringify({
+                event: "task-running",
+                executionArn: valid.executionArn,
+                taskArn,
+                waitedMs: clock.now() - started,
+            }),
+        );
     }
     return { executionArn: valid.executionArn, taskArn };
 }

@@ -5,8 +5,19 @@
 // nothing when it does.
 import * as crypto from "crypto";
 import { AwsServiceError } from "./aws-json-server";
-import type { ActivityOutcome, ActivityScheduler, ActivityTaskObserver, ActivityTaskSpec, ScheduledActivityTask } from "./activity-types";
-import { activityArn as formatActivityArn, activityNameProblem, isValidRegion, parseActivityArn } from "../worker-image/lib/activity-arn";
+import type {
+    ActivityOutcome,
+    ActivityScheduler,
+    ActivityTaskObserver,
+    ActivityTaskSpec,
+    ScheduledActivityTask,
+} from "./activity-types";
+import {
+    activityArn as formatActivityArn,
+    activityNameProblem,
+    isValidRegion,
+    parseActivityArn,
+} from "../worker-image/lib/activity-arn";
 
 /** AWS limits (REFERENCE). */
 export const ACTIVITY_LIMITS = {
@@ -82,7 +93,10 @@ interface ActivityRecord extends ActivityDescription {
 /** setTimeout for any duration: Node's timers cannot hold more than 2^31-1 ms (REFERENCE). */
 class LongTimer {
     private handle?: NodeJS.Timeout;
-    constructor(private readonly dueAt: number, private readonly fire: () => void) {
+    constructor(
+        private readonly dueAt: number,
+        private readonly fire: () => void,
+    ) {
         this.arm();
     }
     private arm(): void {
@@ -130,7 +144,8 @@ export class ActivityStore implements ActivityScheduler {
         this.maxPollSeconds = options.maxPollSeconds ?? ACTIVITY_LIMITS.maxPollSeconds;
         this.maxPollers = options.maxPollersPerActivity ?? 1000;
         if (!isValidRegion(this.region)) throw new TypeError(`invalid region ${JSON.stringify(this.region)}`);
-        if (!/^\d{12}$/.test(this.account)) throw new TypeError(`account must be 12 digits, got ${JSON.stringify(this.account)}`);
+        if (!/^\d{12}$/.test(this.account))
+            throw new TypeError(`account must be 12 digits, got ${JSON.stringify(this.account)}`);
         if (!(this.maxPollSeconds > 0 && this.maxPollSeconds <= ACTIVITY_LIMITS.maxPollSeconds)) {
             throw new TypeError(`maxPollSeconds must be in (0, 60], got ${this.maxPollSeconds}`);
         }
@@ -140,7 +155,8 @@ export class ActivityStore implements ActivityScheduler {
 
     /** CreateActivity: idempotent by name, as AWS (same name → same ARN and creation date). */
     createActivity(name: string, region = this.region, account = this.account): ActivityDescription {
-        if (typeof name !== "string") throw validation("Value at 'name' failed to satisfy constraint: Member must not be null");
+        if (typeof name !== "string")
+            throw validation("Value at 'name' failed to satisfy constraint: Member must not be null");
         const problem = activityNameProblem(name);
         if (problem) throw new AwsServiceError("InvalidName", `Invalid Name: '${name}' ${problem}`);
         return this.registerActivity(formatActivityArn({ partition: "aws", region, account, name }));
@@ -167,7 +183,8 @@ export class ActivityStore implements ActivityScheduler {
     }
 
     private activity(arn: unknown): ActivityRecord {
-        if (typeof arn !== "string") throw validation("Value at 'activityArn' failed to satisfy constraint: Member must not be null");
+        if (typeof arn !== "string")
+            throw validation("Value at 'activityArn' failed to satisfy constraint: Member must not be null");
         const parsed = parseActivityArn(arn);
         if (!parsed.ok) throw new AwsServiceError("InvalidArn", `Invalid Arn: '${arn}' ${parsed.problem}`);
         const record = this.activities.get(arn);
@@ -228,15 +245,25 @@ export class ActivityStore implements ActivityScheduler {
      */
     getActivityTask(activityArn: unknown, workerName?: unknown, signal?: AbortSignal): Promise<GetActivityTaskResult> {
         const activity = this.activity(activityArn);
-        if (workerName !== undefined && (typeof workerName !== "string" || workerName.length < 1 || workerName.length > ACTIVITY_LIMITS.maxWorkerNameChars)) {
-            throw validation(`Value at 'workerName' failed to satisfy constraint: Member must have length between 1 and ${ACTIVITY_LIMITS.maxWorkerNameChars}`);
+        if (
+            workerName !== undefined &&
+            (typeof workerName !== "string" ||
+                workerName.length < 1 ||
+                workerName.length > ACTIVITY_LIMITS.maxWorkerNameChars)
+        ) {
+            throw validation(
+                `Value at 'workerName' failed to satisfy constraint: Member must have length between 1 and ${ACTIVITY_LIMITS.maxWorkerNameChars}`,
+            );
         }
         const name = workerName as string | undefined;
         if (signal?.aborted || this.closed) return Promise.resolve({});
         const queued = activity.queue.shift();
         if (queued) return Promise.resolve(this.start(queued, name));
         if (activity.pollers.length >= this.maxPollers) {
-            throw new AwsServiceError("ActivityWorkerLimitExceeded", `The maximum number of workers (${this.maxPollers}) concurrently polling ${activity.activityArn} has been reached`);
+            throw new AwsServiceError(
+                "ActivityWorkerLimitExceeded",
+                `The maximum number of workers (${this.maxPollers}) concurrently polling ${activity.activityArn} has been reached`,
+            );
         }
         return new Promise<GetActivityTaskResult>(resolve => {
             const leave = () => {
@@ -271,7 +298,9 @@ export class ActivityStore implements ActivityScheduler {
         task.workerName = workerName;
         task.startedAt = now;
         const timeoutSeconds = task.spec.timeoutSeconds ?? ACTIVITY_LIMITS.defaultClockSeconds;
-        task.timeoutTimer = new LongTimer(now + timeoutSeconds * 1000, () => this.closeTask(task, { kind: "timedOut", error: "States.Timeout" }));
+        task.timeoutTimer = new LongTimer(now + timeoutSeconds * 1000, () =>
+            this.closeTask(task, { kind: "timedOut", error: "States.Timeout" }),
+        );
         this.armHeartbeat(task);
         notify(() => task.observer?.onStarted?.(workerName));
         return { taskToken: task.taskToken, input: task.spec.input };
@@ -280,15 +309,21 @@ export class ActivityStore implements ActivityScheduler {
     private armHeartbeat(task: TaskRecord): void {
         task.heartbeatTimer?.clear();
         const seconds = task.spec.heartbeatSeconds ?? ACTIVITY_LIMITS.defaultClockSeconds;
-        task.heartbeatTimer = new LongTimer(Date.now() + seconds * 1000, () => this.closeTask(task, { kind: "timedOut", error: "States.HeartbeatTimeout" }));
+        task.heartbeatTimer = new LongTimer(Date.now() + seconds * 1000, () =>
+            this.closeTask(task, { kind: "timedOut", error: "States.HeartbeatTimeout" }),
+        );
     }
 
     sendTaskSuccess(taskToken: unknown, output: unknown): void {
         const task = this.openTask(taskToken);
-        if (typeof output !== "string") throw validation("Value at 'output' failed to satisfy constraint: Member must not be null");
+        if (typeof output !== "string")
+            throw validation("Value at 'output' failed to satisfy constraint: Member must not be null");
         const bytes = Buffer.byteLength(output, "utf8");
         if (bytes > ACTIVITY_LIMITS.maxOutputBytes) {
-            throw new AwsServiceError("InvalidOutput", `The output of ${bytes} bytes exceeds the maximum of ${ACTIVITY_LIMITS.maxOutputBytes} bytes`);
+            throw new AwsServiceError(
+                "InvalidOutput",
+                `The output of ${bytes} bytes exceeds the maximum of ${ACTIVITY_LIMITS.maxOutputBytes} bytes`,
+            );
         }
         try {
             JSON.parse(output);
@@ -302,15 +337,23 @@ export class ActivityStore implements ActivityScheduler {
         const task = this.openTask(taskToken);
         if (error !== undefined && error !== null) {
             if (typeof error !== "string" || error.length > ACTIVITY_LIMITS.maxErrorChars) {
-                throw validation(`Value at 'error' failed to satisfy constraint: Member must have length less than or equal to ${ACTIVITY_LIMITS.maxErrorChars}`);
+                throw validation(
+                    `Value at 'error' failed to satisfy constraint: Member must have length less than or equal to ${ACTIVITY_LIMITS.maxErrorChars}`,
+                );
             }
         }
         if (cause !== undefined && cause !== null) {
             if (typeof cause !== "string" || cause.length > ACTIVITY_LIMITS.maxCauseChars) {
-                throw validation(`Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to ${ACTIVITY_LIMITS.maxCauseChars}`);
+                throw validation(
+                    `Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to ${ACTIVITY_LIMITS.maxCauseChars}`,
+                );
             }
         }
-        this.closeTask(task, { kind: "failed", error: (error ?? undefined) as string | undefined, cause: (cause ?? undefined) as string | undefined });
+        this.closeTask(task, {
+            kind: "failed",
+            error: (error ?? undefined) as string | undefined,
+            cause: (cause ?? undefined) as string | undefined,
+        });
     }
 
     sendTaskHeartbeat(taskToken: unknown): void {
@@ -323,12 +366,19 @@ export class ActivityStore implements ActivityScheduler {
     /** The open task behind a token, or the error AWS gives for it. */
     private openTask(taskToken: unknown): TaskRecord {
         if (typeof taskToken !== "string" || taskToken.length < 1 || taskToken.length > ACTIVITY_LIMITS.maxTokenChars) {
-            throw validation(`Value at 'taskToken' failed to satisfy constraint: Member must have length between 1 and ${ACTIVITY_LIMITS.maxTokenChars}`);
+            throw validation(
+                `Value at 'taskToken' failed to satisfy constraint: Member must have length between 1 and ${ACTIVITY_LIMITS.maxTokenChars}`,
+            );
         }
-        if (!TOKEN_PATTERN.test(taskToken)) throw new AwsServiceError("InvalidToken", "Invalid Token: the task token could not be decoded");
+        if (!TOKEN_PATTERN.test(taskToken))
+            throw new AwsServiceError("InvalidToken", "Invalid Token: the task token could not be decoded");
         const task = this.tasks.get(taskToken);
         if (!task) throw new AwsServiceError("TaskDoesNotExist", "Task Does Not Exist");
-        if (task.status === "closed") throw new AwsServiceError("TaskTimedOut", "Task Timed Out: the task token has expired or the task has already been closed");
+        if (task.status === "closed")
+            throw new AwsServiceError(
+                "TaskTimedOut",
+                "Task Timed Out: the task token has expired or the task has already been closed",
+            );
         return task;
     }
 
@@ -352,8 +402,30 @@ export class ActivityStore implements ActivityScheduler {
     task(taskToken: string): ActivityTaskInfo | undefined {
         const t = this.tasks.get(taskToken);
         if (!t) return undefined;
-        const { taskToken: token, activityArn, executionArn, status, workerName, scheduledAt, startedAt, closedAt, heartbeats, outcome } = t;
-        return { taskToken: token, activityArn, executionArn, status, workerName, scheduledAt, startedAt, closedAt, heartbeats, outcome };
+        const {
+            taskToken: token,
+            activityArn,
+            executionArn,
+            status,
+            workerName,
+            scheduledAt,
+            startedAt,
+            closedAt,
+            heartbeats,
+            outcome,
+        } = t;
+        return {
+            taskToken: token,
+            activityArn,
+            executionArn,
+            status,
+            workerName,
+            scheduledAt,
+            startedAt,
+            closedAt,
+            heartbeats,
+            outcome,
+        };
     }
 
     /** Tasks scheduled on `activityArn` that no worker has taken yet. */

@@ -5,7 +5,11 @@ import { AddressInfo } from "net";
 
 /** An error the SDK will read as a modeled exception: `__type` carries the name. */
 export class AwsServiceError extends Error {
-    constructor(readonly code: string, message: string, readonly status = 400) {
+    constructor(
+        readonly code: string,
+        message: string,
+        readonly status = 400,
+    ) {
         super(message);
         this.name = code;
     }
@@ -38,7 +42,11 @@ export interface RunningServer {
 
 function send(res: http.ServerResponse, status: number, protocol: string, body: unknown): void {
     const text = JSON.stringify(body ?? {});
-    res.writeHead(status, { "Content-Type": `application/x-amz-json-${protocol}`, "Content-Length": Buffer.byteLength(text), "x-amzn-RequestId": crypto.randomUUID() });
+    res.writeHead(status, {
+        "Content-Type": `application/x-amz-json-${protocol}`,
+        "Content-Length": Buffer.byteLength(text),
+        "x-amzn-RequestId": crypto.randomUUID(),
+    });
     res.end(text);
 }
 
@@ -61,13 +69,25 @@ export function startAwsJsonServer(spec: AwsJsonServiceSpec, options: { port?: n
         });
         req.on("end", async () => {
             try {
-                if (req.method !== "POST") throw new AwsServiceError("UnknownOperationException", `${req.method} is not supported; AWS JSON calls are POST /`);
-                if (size > maxBody) throw new AwsServiceError("RequestEntityTooLargeException", `request body of ${size} bytes exceeds ${maxBody}`, 413);
+                if (req.method !== "POST")
+                    throw new AwsServiceError(
+                        "UnknownOperationException",
+                        `${req.method} is not supported; AWS JSON calls are POST /`,
+                    );
+                if (size > maxBody)
+                    throw new AwsServiceError(
+                        "RequestEntityTooLargeException",
+                        `request body of ${size} bytes exceeds ${maxBody}`,
+                        413,
+                    );
                 const target = String(req.headers["x-amz-target"] ?? "");
                 const [prefix, operation] = target.split(".");
                 const handler = prefix === spec.targetPrefix ? spec.operations[operation] : undefined;
                 if (!handler || !Object.hasOwn(spec.operations, operation)) {
-                    throw new AwsServiceError("UnknownOperationException", `unknown operation ${JSON.stringify(target)}`);
+                    throw new AwsServiceError(
+                        "UnknownOperationException",
+                        `unknown operation ${JSON.stringify(target)}`,
+                    );
                 }
                 let body: unknown;
                 try {
@@ -75,7 +95,8 @@ export function startAwsJsonServer(spec: AwsJsonServiceSpec, options: { port?: n
                 } catch {
                     throw new AwsServiceError("SerializationException", "request body is not valid JSON");
                 }
-                if (body === null || typeof body !== "object" || Array.isArray(body)) throw new AwsServiceError("SerializationException", "request body must be a JSON object");
+                if (body === null || typeof body !== "object" || Array.isArray(body))
+                    throw new AwsServiceError("SerializationException", "request body must be a JSON object");
                 const result = await handler(body, { signal: abort.signal });
                 if (!res.destroyed) send(res, 200, spec.protocol, result);
             } catch (err: any) {
@@ -96,10 +117,11 @@ export function startAwsJsonServer(spec: AwsJsonServiceSpec, options: { port?: n
             resolve({
                 url: `http://127.0.0.1:${port}`,
                 port,
-                close: () => new Promise<void>(done => {
-                    server.close(() => done());
-                    server.closeAllConnections();
-                }),
+                close: () =>
+                    new Promise<void>(done => {
+                        server.close(() => done());
+                        server.closeAllConnections();
+                    }),
             });
         });
     });

@@ -21,7 +21,11 @@ export function bundleRequires(code: string): string[] {
 export async function buildLibrary(log: (line: string) => void = console.log): Promise<void> {
     const started = Date.now();
     fs.rmSync(DIST, { recursive: true, force: true });
-    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.build.json")], { stdio: "inherit" });
+    execFileSync(
+        process.execPath,
+        [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.build.json")],
+        { stdio: "inherit" },
+    );
     for (const handler of LAMBDA_HANDLERS) {
         const outfile = path.join(DIST, "functions", `${handler}.js`);
         await esbuild.build({
@@ -38,7 +42,10 @@ export async function buildLibrary(log: (line: string) => void = console.log): P
         });
         const code = fs.readFileSync(outfile, "utf8");
         const foreign = bundleRequires(code).filter(m => !m.startsWith("@aws-sdk/"));
-        if (foreign.length > 0 || code.includes("@pulumi/")) throw new Error(`${handler} bundle requires ${foreign.join(", ") || "@pulumi/*"}: a Lambda archive could not satisfy it`);
+        if (foreign.length > 0 || code.includes("@pulumi/"))
+            throw new Error(
+                `${handler} bundle requires ${foreign.join(", ") || "@pulumi/*"}: a Lambda archive could not satisfy it`,
+            );
         fs.rmSync(`${outfile.slice(0, -3)}.js.map`, { force: true });
     }
     log(`library built into ${path.relative(process.cwd(), DIST) || DIST} in ${Date.now() - started} ms`);

@@ -14,6 +14,7 @@ export function holdStdout(): HeldStdout {
     (process.stdout as any).write = process.stderr.write.bind(process.stderr);
     return {
         write: text => void real(text),
-        exit: (code, text) => (text === undefined ? real("", () => process.exit(code)) : real(text, () => process.exit(code))),
+        exit: (code, text) =>
+            text === undefined ? real("", () => process.exit(code)) : real(text, () => process.exit(code)),
     };
 }

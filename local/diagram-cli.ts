@@ -35,7 +35,13 @@ export interface DiagramOptions {
 }
 
 export function parseDiagramArgs(argv: string[]): DiagramOptions {
-    const options: DiagramOptions = { project: process.cwd(), stack: "dev", markdown: false, updateReadme: false, help: false };
+    const options: DiagramOptions = {
+        project: process.cwd(),
+        stack: "dev",
+        markdown: false,
+        updateReadme: false,
+        help: false,
+    };
     for (let i = 0; i < argv.length; i++) {
         const eq = argv[i].startsWith("--") ? argv[i].indexOf("=") : -1;
         const [flag, inline] = eq > 0 ? [argv[i].slice(0, eq), argv[i].slice(eq + 1)] : [argv[i], undefined];
@@ -71,9 +77,13 @@ export function replaceEmbeddedDiagram(readme: string, block: string): string {
 }
 
 /** The text the CLI prints: one flowchart, or each with a `%%` heading comment. */
-export async function renderProjectDiagram(plan: Pick<ProjectPlan, "project" | "stack" | "resources" | "outputs">, markdown: boolean): Promise<string> {
+export async function renderProjectDiagram(
+    plan: Pick<ProjectPlan, "project" | "stack" | "resources" | "outputs">,
+    markdown: boolean,
+): Promise<string> {
     const machines = plan.resources.filter(r => r.type === STATE_MACHINE);
-    if (machines.length === 0) throw new PlanUsageError(`the project ${plan.project} (stack ${plan.stack}) declares no ${STATE_MACHINE}`);
+    if (machines.length === 0)
+        throw new PlanUsageError(`the project ${plan.project} (stack ${plan.stack}) declares no ${STATE_MACHINE}`);
     const chosen = pickStateMachines(machines, plan.outputs.stateMachineArn);
     const parts: string[] = [];
     for (const machine of chosen) {
@@ -85,8 +95,6 @@ export async function renderProjectDiagram(plan: Pick<ProjectPlan, "project" | "
     }
     return parts.join("\n");
 }
-
-
 
 async function main(): Promise<void> {
     // Whatever the program prints goes to standard error: standard output holds the diagram alone.

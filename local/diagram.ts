@@ -20,8 +20,19 @@ const MAX_ERRORS = 2;
  */
 export function escapeLabel(text: string): string {
     const codes: Record<string, string> = {
-        "#": "#35;", '"': "#quot;", "&": "#amp;", "<": "#lt;", ">": "#gt;", "|": "#124;",
-        "[": "#91;", "]": "#93;", "{": "#123;", "}": "#125;", "(": "#40;", ")": "#41;", "`": "#96;",
+        "#": "#35;",
+        '"': "#quot;",
+        "&": "#amp;",
+        "<": "#lt;",
+        ">": "#gt;",
+        "|": "#124;",
+        "[": "#91;",
+        "]": "#93;",
+        "{": "#123;",
+        "}": "#125;",
+        "(": "#40;",
+        ")": "#41;",
+        "`": "#96;",
     };
     // Control characters (a newline in a name) would end the statement.
     // eslint-disable-next-line no-control-regex -- replacing them is the point
@@ -52,7 +63,12 @@ function retryLines(state: Json): string[] {
 
 const COMPARISONS: [RegExp, string][] = [
     // Longest suffix first: `LessThanEquals` also ends in `Equals`.
-    [/LessThanEquals$/, "<="], [/GreaterThanEquals$/, ">="], [/Equals$/, "=="], [/LessThan$/, "<"], [/GreaterThan$/, ">"], [/Matches$/, "matches"],
+    [/LessThanEquals$/, "<="],
+    [/GreaterThanEquals$/, ">="],
+    [/Equals$/, "=="],
+    [/LessThan$/, "<"],
+    [/GreaterThan$/, ">"],
+    [/Matches$/, "matches"],
 ];
 
 function operand(operator: string, value: unknown): string {
@@ -64,7 +80,10 @@ function operand(operator: string, value: unknown): string {
 /** A Choice rule in a few words: `$.kind == "map"`, `$.n >= 3 and $.ok present`, `not (…)`. */
 export function describeCondition(rule: Json, nested = false): string {
     if (typeof rule.Condition === "string") return rule.Condition.replace(/^\{%\s*|\s*%\}$/g, ""); // JSONata
-    for (const [key, joiner] of [["And", " and "], ["Or", " or "]] as const) {
+    for (const [key, joiner] of [
+        ["And", " and "],
+        ["Or", " or "],
+    ] as const) {
         if (Array.isArray(rule[key])) {
             const text = rule[key].map((r: Json) => describeCondition(r, true)).join(joiner);
             return nested ? `(${text})` : text;
@@ -109,7 +128,8 @@ function mapText(state: Json): string {
     const items = state.ItemsPath ?? (typeof state.Items === "string" ? state.Items : undefined);
     if (items !== undefined) text += ` over ${items}`;
     // 0 or absent means as many at once as Step Functions allows: only a bound is worth showing.
-    if (typeof state.MaxConcurrency === "number" && state.MaxConcurrency > 0) text += `, ≤ ${state.MaxConcurrency} at once`;
+    if (typeof state.MaxConcurrency === "number" && state.MaxConcurrency > 0)
+        text += `, ≤ ${state.MaxConcurrency} at once`;
     return text;
 }
 
@@ -174,7 +194,8 @@ class Renderer {
     /** A scope (top level, branch, item processor): its nodes and subgraphs first, then its edges. */
     scope(scope: Json, depth: number, top: boolean): void {
         const states: [string, Json][] = Object.entries<Json>(scope.States ?? {});
-        if (states.length === 0 || typeof scope.StartAt !== "string") throw new Error("a definition (or branch) needs StartAt and States");
+        if (states.length === 0 || typeof scope.StartAt !== "string")
+            throw new Error("a definition (or branch) needs StartAt and States");
         const pad = INDENT.repeat(depth);
         // Mermaid puts a node in the subgraph where it first appears: declare before any edge.
         if (top) this.lines.push(`${pad}${START_ID}(("start"))`);
@@ -194,7 +215,12 @@ class Renderer {
             this.lines.push(`${pad}subgraph ${id}[${label([title])}]`);
             // Mermaid turns a subgraph without a direction sideways (and its child back): keep all top-down.
             this.lines.push(`${pad}${INDENT}direction TB`);
-            const branches: Json[] = state.Type === "Parallel" ? (Array.isArray(state.Branches) ? state.Branches : []) : [state.ItemProcessor ?? state.Iterator ?? {}];
+            const branches: Json[] =
+                state.Type === "Parallel"
+                    ? Array.isArray(state.Branches)
+                        ? state.Branches
+                        : []
+                    : [state.ItemProcessor ?? state.Iterator ?? {}];
             if (branches.length === 1) this.scope(branches[0], depth + 1, false);
             else {
                 // Several branches: each its own box, so they are seen to run side by side.
@@ -216,7 +242,9 @@ class Renderer {
         const to = (target: string) => this.id(target, `"${name}"`);
         if (typeof state.Next === "string") this.lines.push(`${pad}${from} --> ${to(state.Next)}`);
         for (const rule of Array.isArray(state.Choices) ? state.Choices : []) {
-            this.lines.push(`${pad}${from} -->|${label([cut(describeCondition(rule), MAX_CONDITION)])}| ${to(rule.Next)}`);
+            this.lines.push(
+                `${pad}${from} -->|${label([cut(describeCondition(rule), MAX_CONDITION)])}| ${to(rule.Next)}`,
+            );
         }
         if (typeof state.Default === "string") this.lines.push(`${pad}${from} -->|"default"| ${to(state.Default)}`);
         // Catch: dotted, as the path taken only when the state fails.

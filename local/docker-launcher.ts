@@ -8,7 +8,10 @@ export const LOCAL_WORKER_IMAGE = "fargate-activity-worker:local";
 export const DOCKER_BUILD_COMMAND = `docker build -f worker-image/Dockerfile -t ${LOCAL_WORKER_IMAGE} .`;
 
 /** The `docker run` arguments for one task's container. */
-export function dockerRunArgs(launch: Pick<ContainerLaunch, "taskId" | "environment">, image = LOCAL_WORKER_IMAGE): string[] {
+export function dockerRunArgs(
+    launch: Pick<ContainerLaunch, "taskId" | "environment">,
+    image = LOCAL_WORKER_IMAGE,
+): string[] {
     const env = Object.entries(launch.environment)
         .filter(([name]) => name !== "PATH" && name !== "HOME")
         .flatMap(([name, value]) => ["--env", `${name}=${value}`]);
@@ -17,5 +20,10 @@ export function dockerRunArgs(launch: Pick<ContainerLaunch, "taskId" | "environm
 }
 
 export function dockerLauncher(image = LOCAL_WORKER_IMAGE): ContainerLauncher {
-    return launch => containerOf(spawn("docker", dockerRunArgs(launch, image), { stdio: ["ignore", "pipe", "pipe"] }), launch, "CannotStartContainerError: docker");
+    return launch =>
+        containerOf(
+            spawn("docker", dockerRunArgs(launch, image), { stdio: ["ignore", "pipe", "pipe"] }),
+            launch,
+            "CannotStartContainerError: docker",
+        );
 }

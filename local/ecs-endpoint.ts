@@ -5,15 +5,34 @@
 // "ECS Task State Change" event. Test hooks (not reachable through the wire) inject the failures
 // production sees: no capacity, a container that never starts, one that dies right after RUNNING,
 // a process killed mid-job.
-import type { DescribeTasksCommandInput, ListTasksCommandInput, RunTaskCommandInput, StopTaskCommandInput } from "@aws-sdk/client-ecs";
+import type {
+    DescribeTasksCommandInput,
+    ListTasksCommandInput,
+    RunTaskCommandInput,
+    StopTaskCommandInput,
+} from "@aws-sdk/client-ecs";
 import { AwsServiceError, startAwsJsonServer } from "./aws-json-server";
 import { LOCAL_ACCOUNT } from "./mocks";
 import { findCluster, newTaskId, taskIdOf } from "./ecs/arns";
-import { ContainerLauncher, LaunchedContainer, OutputStream, exitCodeOf, externalWorkersLauncher, nodeProcessLauncher } from "./ecs/container-launcher";
+import {
+    ContainerLauncher,
+    LaunchedContainer,
+    OutputStream,
+    exitCodeOf,
+    externalWorkersLauncher,
+    nodeProcessLauncher,
+} from "./ecs/container-launcher";
 import { containerEnvironment } from "./ecs/container-environment";
 import { startMetadataServer } from "./ecs/metadata-server";
 import { planRunTask } from "./ecs/run-task-request";
-import { TaskEvent, TaskStateChangeEvent, newTaskRecord, nextTaskState, toTaskStateChangeEvent, toWireTask } from "./ecs/task-record";
+import {
+    TaskEvent,
+    TaskStateChangeEvent,
+    newTaskRecord,
+    nextTaskState,
+    toTaskStateChangeEvent,
+    toWireTask,
+} from "./ecs/task-record";
 import { DeclaredCluster, DeclaredTaskDefinition, EcsWorld, TaskLaunchPlan, TaskRecord, TaskStatus } from "./ecs/types";
 
 export type { DeclaredCluster, DeclaredTaskDefinition, TaskRecord, TaskStatus } from "./ecs/types";
@@ -22,9 +41,11 @@ export type { ContainerLauncher } from "./ecs/container-launcher";
 export { nodeProcessLauncher, externalWorkersLauncher } from "./ecs/container-launcher";
 
 /** The capacity failure Fargate answers RunTask with (HTTP 200, no task). */
-export const CAPACITY_UNAVAILABLE = "Capacity is unavailable at this time. Please try again later or in a different availability zone";
+export const CAPACITY_UNAVAILABLE =
+    "Capacity is unavailable at this time. Please try again later or in a different availability zone";
 /** Default stoppedReason of the "fails to start" hook: what a missing image looks like. */
-export const DEFAULT_START_FAILURE = "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref: not found";
+export const DEFAULT_START_FAILURE =
+    "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref: not found";
 
 export interface ContainerOutputLine {
     taskId: string;
@@ -99,7 +120,10 @@ interface TaskEntry {
     done: Promise<void>;
 }
 
-function crashPlan(crash: { exitCode: number; afterMs: number } | undefined): { crashOnStartWithExitCode?: number; crashAfterMs?: number } {
+function crashPlan(crash: { exitCode: number; afterMs: number } | undefined): {
+    crashOnStartWithExitCode?: number;
+    crashAfterMs?: number;
+} {
     return crash ? { crashOnStartWithExitCode: crash.exitCode, crashAfterMs: crash.afterMs } : {};
 }
 
@@ -116,17 +140,28 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
         clusters: options.clusters,
         taskDefinitions: options.taskDefinitions,
     };
-    const launcher = options.launcher
-        ?? (options.externalWorkers ? externalWorkersLauncher() : options.workerBundlePath ? nodeProcessLauncher(options.workerBundlePath) : undefined);
+    const launcher =
+        options.launcher ??
+        (options.externalWorkers
+            ? externalWorkersLauncher()
+            : options.workerBundlePath
+              ? nodeProcessLauncher(options.workerBundlePath)
+              : undefined);
     if (!launcher) throw new Error("startEcsEndpoint: give workerBundlePath, externalWorkers or a launcher");
-    const output = options.output ?? (({ taskId, line }: ContainerOutputLine) => process.stderr.write(`[${taskId.slice(0, 8)}] ${line}\n`));
+    const output =
+        options.output ??
+        (({ taskId, line }: ContainerOutputLine) => process.stderr.write(`[${taskId.slice(0, 8)}] ${line}\n`));
     const entries = new Map<string, TaskEntry>();
     const listeners = new Set<(event: TaskStateChangeEvent) => void>();
     const waiters = new Set<Waiter>();
     const clientTokens = new Map<string, unknown>();
     /** Provisioning delays under way: close() ends them early. */
     const pendingDelays = new Map<NodeJS.Timeout, () => void>();
-    const hooks = { runTaskFailures: [] as { reason: string; detail?: string }[], startFailures: [] as string[], exitAfterRunning: [] as { exitCode: number; afterMs: number }[] };
+    const hooks = {
+        runTaskFailures: [] as { reason: string; detail?: string }[],
+        startFailures: [] as string[],
+        exitAfterRunning: [] as { exitCode: number; afterMs: number }[],
+    };
     let closed = false;
 
     const metadata = await startMetadataServer(id => entries.get(id)?.record);
@@ -151,7 +186,10 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
             }
         }
         for (const waiter of waiters) {
-            if (waiter.id === record.taskId && (record.lastStatus === waiter.status || record.lastStatus === "STOPPED")) {
+            if (
+                waiter.id === record.taskId &&
+                (record.lastStatus === waiter.status || record.lastStatus === "STOPPED")
+            ) {
                 waiters.delete(waiter);
                 waiter.resolve(record);
             }
@@ -179,7 +217,12 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
         await delay(options.provisioningDelayMs ?? 0);
         if (closed || entry.record.desiredStatus === "STOPPED") {
             apply(id, { type: "pending" });
-            apply(id, { type: "failedToStart", reason: closed ? "Local endpoint closed before the task started" : "Task stopped before its container started" });
+            apply(id, {
+                type: "failedToStart",
+                reason: closed
+                    ? "Local endpoint closed before the task started"
+                    : "Task stopped before its container started",
+            });
             return;
         }
         apply(id, { type: "pending" });
@@ -254,7 +297,10 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
             answer = { tasks: [], failures: [{ reason: capacity.reason, detail: capacity.detail }] };
         } else {
             const plan = decision.plan;
-            const stopTimeoutMs = Math.min((plan.container.stopTimeout ?? 30) * 1000, options.maxStopTimeoutMs ?? Infinity);
+            const stopTimeoutMs = Math.min(
+                (plan.container.stopTimeout ?? 30) * 1000,
+                options.maxStopTimeoutMs ?? Infinity,
+            );
             const created: TaskRecord[] = [];
             for (let index = 0; index < plan.count; index++) {
                 const record = newTaskRecord(world, plan, newTaskId(), Date.now(), index);
@@ -262,13 +308,18 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
                 entries.set(record.taskId, entry);
                 publish(record, record.createdAt);
                 entry.done = runTaskLife(entry, plan).catch(err => {
-                    process.stderr.write(`ecs endpoint: task ${record.taskId} failed unexpectedly: ${err?.stack ?? err}\n`);
+                    process.stderr.write(
+                        `ecs endpoint: task ${record.taskId} failed unexpectedly: ${err?.stack ?? err}\n`,
+                    );
                     apply(record.taskId, { type: "failedToStart", reason: `InternalError: ${err?.message ?? err}` });
                 });
                 created.push(record);
             }
             pruneStopped();
-            answer = { tasks: created.map(record => toWireTask(record, { includeTags: record.tags.length > 0 })), failures: [] };
+            answer = {
+                tasks: created.map(record => toWireTask(record, { includeTags: record.tags.length > 0 })),
+                failures: [],
+            };
         }
         if (token) clientTokens.set(token, answer);
         return answer;
@@ -278,7 +329,8 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
         const cluster = requireCluster(request.cluster);
         const refs = pad(request.tasks);
         if (refs.length === 0) throw new AwsServiceError("InvalidParameterException", "Tasks cannot be empty.");
-        if (refs.length > 100) throw new AwsServiceError("InvalidParameterException", "Tasks can have at most 100 items.");
+        if (refs.length > 100)
+            throw new AwsServiceError("InvalidParameterException", "Tasks can have at most 100 items.");
         const includeTags = pad(request.include).includes("TAGS");
         const tasks: unknown[] = [];
         const failures: unknown[] = [];
@@ -292,7 +344,8 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
 
     function stopTask(request: StopTaskCommandInput): unknown {
         const cluster = requireCluster(request.cluster);
-        if (typeof request.task !== "string" || request.task === "") throw new AwsServiceError("InvalidParameterException", "Task can not be blank.");
+        if (typeof request.task !== "string" || request.task === "")
+            throw new AwsServiceError("InvalidParameterException", "Task can not be blank.");
         const entry = findEntry(cluster.arn, request.task);
         if (!entry) throw new AwsServiceError("InvalidParameterException", "The referenced task was not found.");
         apply(entry.record.taskId, { type: "stopRequested", reason: request.reason });
@@ -302,11 +355,20 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
 
     /** Tags a task (the worker marks the activity task it took). */
     function tagResource(request: { resourceArn?: unknown; tags?: unknown }): unknown {
-        if (typeof request.resourceArn !== "string") throw new AwsServiceError("InvalidParameterException", "resourceArn is required.");
+        if (typeof request.resourceArn !== "string")
+            throw new AwsServiceError("InvalidParameterException", "resourceArn is required.");
         const entry = entries.get(taskIdOf(request.resourceArn));
-        if (!entry || entry.record.taskArn !== request.resourceArn) throw new AwsServiceError("ResourceNotFoundException", `The specified resource ${request.resourceArn} could not be found.`);
+        if (!entry || entry.record.taskArn !== request.resourceArn)
+            throw new AwsServiceError(
+                "ResourceNotFoundException",
+                `The specified resource ${request.resourceArn} could not be found.`,
+            );
         const tags = pad(request.tags) as { key?: unknown; value?: unknown }[];
-        if (tags.length === 0 || tags.some(t => typeof t?.key !== "string" || t.key.length < 1 || t.key.length > 128)) throw new AwsServiceError("InvalidParameterException", "tags must be 1 or more {key, value} pairs with keys of 1 to 128 characters.");
+        if (tags.length === 0 || tags.some(t => typeof t?.key !== "string" || t.key.length < 1 || t.key.length > 128))
+            throw new AwsServiceError(
+                "InvalidParameterException",
+                "tags must be 1 or more {key, value} pairs with keys of 1 to 128 characters.",
+            );
         const merged = new Map(entry.record.tags.map(t => [t.key, t.value]));
         for (const t of tags) merged.set(t.key as string, typeof t.value === "string" ? t.value : undefined);
         entry.record = { ...entry.record, tags: [...merged].map(([key, value]) => ({ key, value })) };
@@ -317,9 +379,11 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
         const cluster = requireCluster(request.cluster);
         const desired = request.desiredStatus ?? "RUNNING";
         const maxResults = request.maxResults ?? 100;
-        if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100) throw new AwsServiceError("InvalidParameterException", "maxResults must be between 1 and 100.");
+        if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100)
+            throw new AwsServiceError("InvalidParameterException", "maxResults must be between 1 and 100.");
         const offset = request.nextToken ? Number(Buffer.from(request.nextToken, "base64").toString("utf8")) : 0;
-        if (!Number.isInteger(offset) || offset < 0) throw new AwsServiceError("InvalidParameterException", "Invalid nextToken.");
+        if (!Number.isInteger(offset) || offset < 0)
+            throw new AwsServiceError("InvalidParameterException", "Invalid nextToken.");
         const arns = [...entries.values()]
             .map(e => e.record)
             .filter(t => t.clusterArn === cluster.arn && t.desiredStatus === desired)
@@ -328,7 +392,8 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
             .filter(t => !request.launchType || t.launchType === request.launchType)
             .map(t => t.taskArn);
         const page = arns.slice(offset, offset + maxResults);
-        const nextToken = offset + maxResults < arns.length ? Buffer.from(String(offset + maxResults)).toString("base64") : undefined;
+        const nextToken =
+            offset + maxResults < arns.length ? Buffer.from(String(offset + maxResults)).toString("base64") : undefined;
         return { taskArns: page, nextToken };
     }
 
@@ -388,9 +453,20 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
             return new Promise((resolve, reject) => {
                 const timer = setTimeout(() => {
                     waiters.delete(waiter);
-                    reject(new Error(`task ${id} did not reach ${status} within ${timeoutMs} ms (it is ${entries.get(id)?.record.lastStatus})`));
+                    reject(
+                        new Error(
+                            `task ${id} did not reach ${status} within ${timeoutMs} ms (it is ${entries.get(id)?.record.lastStatus})`,
+                        ),
+                    );
                 }, timeoutMs);
-                const waiter: Waiter = { id, status, resolve: task => { clearTimeout(timer); resolve(task); } };
+                const waiter: Waiter = {
+                    id,
+                    status,
+                    resolve: task => {
+                        clearTimeout(timer);
+                        resolve(task);
+                    },
+                };
                 waiters.add(waiter);
             });
         },

@@ -14,14 +14,23 @@ const PACKAGE_NAME = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"),
 
 export function exampleProjects(): string[] {
     if (!fs.existsSync(EXAMPLES_DIR)) return [];
-    return fs.readdirSync(EXAMPLES_DIR)
+    return fs
+        .readdirSync(EXAMPLES_DIR)
         .map(name => path.join(EXAMPLES_DIR, name))
-        .filter(dir => fs.existsSync(path.join(dir, "package.json")) && JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).dependencies?.[PACKAGE_NAME]);
+        .filter(
+            dir =>
+                fs.existsSync(path.join(dir, "package.json")) &&
+                JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).dependencies?.[PACKAGE_NAME],
+        );
 }
 
 /** Returns the tarball's path; `npm pack` runs the prepack build. */
 export function packLibrary(destination = fs.mkdtempSync(path.join(os.tmpdir(), "library-pack-"))): string {
-    const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", destination], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", destination], {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+    });
     const file = out.trim().split("\n").pop()!;
     return path.join(destination, file);
 }
@@ -45,7 +54,9 @@ export function installLibraryIntoExamples(log: (line: string) => void = () => u
     const tarball = packLibrary();
     try {
         const installed = exampleProjects().map(dir => installTarball(tarball, dir));
-        log(`packed ${path.basename(tarball)} and installed it into ${installed.length} example project(s) in ${Date.now() - started} ms`);
+        log(
+            `packed ${path.basename(tarball)} and installed it into ${installed.length} example project(s) in ${Date.now() - started} ms`,
+        );
         return installed;
     } finally {
         fs.rmSync(path.dirname(tarball), { recursive: true, force: true });

@@ -26,7 +26,8 @@ async function entriesOf(node: any, prefix: string, out: ArchiveEntry[]): Promis
             if (isArchive(child)) {
                 const childPath = await child.path;
                 if (typeof childPath === "string") out.push({ name: full, kind: "directory", path: childPath });
-                else if (typeof (await child.uri) === "string") out.push({ name: full, kind: "remote", uri: await child.uri });
+                else if (typeof (await child.uri) === "string")
+                    out.push({ name: full, kind: "remote", uri: await child.uri });
                 else await entriesOf(child, full + "/", out);
             } else if (isAsset(child)) {
                 out.push(await assetEntry(full, child));
@@ -34,8 +35,10 @@ async function entriesOf(node: any, prefix: string, out: ArchiveEntry[]): Promis
         }
         return;
     }
-    if (typeof (await node.path) === "string") out.push({ name: prefix.replace(/\/$/, "") || ".", kind: "directory", path: await node.path });
-    else if (typeof (await node.uri) === "string") out.push({ name: prefix.replace(/\/$/, "") || ".", kind: "remote", uri: await node.uri });
+    if (typeof (await node.path) === "string")
+        out.push({ name: prefix.replace(/\/$/, "") || ".", kind: "directory", path: await node.path });
+    else if (typeof (await node.uri) === "string")
+        out.push({ name: prefix.replace(/\/$/, "") || ".", kind: "remote", uri: await node.uri });
 }
 
 async function assetEntry(name: string, asset: any): Promise<ArchiveEntry> {

@@ -12,11 +12,20 @@ const { pathToFileURL } = require("url");
 function formatError(error) {
     try {
         if (error instanceof Error) {
-            return { errorType: error.name, errorMessage: error.message, trace: typeof error.stack === "string" ? error.stack.split("\n") : [] };
+            return {
+                errorType: error.name,
+                errorMessage: error.message,
+                trace: typeof error.stack === "string" ? error.stack.split("\n") : [],
+            };
         }
         return { errorType: typeof error, errorMessage: String(error), trace: [] };
     } catch {
-        return { errorType: "handled", errorMessage: "callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack", trace: [] };
+        return {
+            errorType: "handled",
+            errorMessage:
+                "callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack",
+            trace: [],
+        };
     }
 }
 
@@ -30,9 +39,18 @@ function runtimeError(name, message, stack) {
 let currentRequestId;
 
 // Lambda's console format: timestamp, request id, level, message (all of it goes to the log stream).
-for (const [method, level] of [["log", "INFO"], ["info", "INFO"], ["warn", "WARN"], ["error", "ERROR"], ["debug", "DEBUG"], ["trace", "TRACE"]]) {
+for (const [method, level] of [
+    ["log", "INFO"],
+    ["info", "INFO"],
+    ["warn", "WARN"],
+    ["error", "ERROR"],
+    ["debug", "DEBUG"],
+    ["trace", "TRACE"],
+]) {
     console[method] = (...args) => {
-        process.stdout.write(`${new Date().toISOString()}\t${currentRequestId ?? "undefined"}\t${level}\t${util.format(...args).replace(/\n/g, "\r")}\n`);
+        process.stdout.write(
+            `${new Date().toISOString()}\t${currentRequestId ?? "undefined"}\t${level}\t${util.format(...args).replace(/\n/g, "\r")}\n`,
+        );
     };
 }
 
@@ -52,11 +70,13 @@ async function loadHandler() {
         moduleExports = file.endsWith(".mjs") ? await import(pathToFileURL(file).href) : require(file);
     } catch (error) {
         if (error instanceof SyntaxError) throw runtimeError("Runtime.UserCodeSyntaxError", String(error), error.stack);
-        if (error && error.code === "MODULE_NOT_FOUND") throw runtimeError("Runtime.ImportModuleError", String(error), error.stack);
+        if (error && error.code === "MODULE_NOT_FOUND")
+            throw runtimeError("Runtime.ImportModuleError", String(error), error.stack);
         throw error;
     }
     const handler = exportPath.reduce((object, key) => (object == null ? undefined : object[key]), moduleExports);
-    if (typeof handler !== "function") throw runtimeError("Runtime.HandlerNotFound", `${spec} is undefined or not exported`);
+    if (typeof handler !== "function")
+        throw runtimeError("Runtime.HandlerNotFound", `${spec} is undefined or not exported`);
     return handler;
 }
 
@@ -78,7 +98,15 @@ function send(message) {
 /** Crashes the environment as the runtime does: report the error to the open invocation, then exit. */
 function die(errorType, error, exitCode) {
     const formatted = formatError(error);
-    if (currentRequestId) send({ type: "result", requestId: currentRequestId, ok: false, fatal: true, ...formatted, errorType: errorType ?? formatted.errorType });
+    if (currentRequestId)
+        send({
+            type: "result",
+            requestId: currentRequestId,
+            ok: false,
+            fatal: true,
+            ...formatted,
+            errorType: errorType ?? formatted.errorType,
+        });
     else send({ type: "crash", ...formatted });
     process.stderr.write(`${errorType ?? formatted.errorType}: ${formatted.errorMessage}\n`);
     setImmediate(() => process.exit(exitCode));
@@ -107,7 +135,12 @@ loadHandler().then(
                 try {
                     reply = { ok: true, payload: JSON.stringify(value === undefined ? null : value) };
                 } catch {
-                    reply = { ok: false, errorType: "Runtime.JSONStringifyError", errorMessage: "Unable to stringify response body", trace: [] };
+                    reply = {
+                        ok: false,
+                        errorType: "Runtime.JSONStringifyError",
+                        errorMessage: "Unable to stringify response body",
+                        trace: [],
+                    };
                 }
             } catch (error) {
                 reply = { ok: false, ...formatError(error) };

@@ -73,14 +73,24 @@ const RUNTIME_FAILURES = new Set(["Sandbox.Timedout", "Runtime.ExitError"]);
  * "… Task timed out after 3.00 seconds"}`; a runtime that exited) surface as `Lambda.Unknown`, as
  * Step Functions documents for timeouts and out-of-memory ("Handle Lambda service exceptions").
  */
-export function stepFunctionsErrorOf(failure: Pick<InvokeFailure, "errorType" | "errorMessage" | "trace">): { error: string; cause: string } {
+export function stepFunctionsErrorOf(failure: Pick<InvokeFailure, "errorType" | "errorMessage" | "trace">): {
+    error: string;
+    cause: string;
+} {
     if (RUNTIME_FAILURES.has(failure.errorType)) {
         return {
             error: "Lambda.Unknown",
             cause: `The cause could not be determined because Lambda did not return an error type. Returned payload: ${JSON.stringify({ errorMessage: failure.errorMessage })}`,
         };
     }
-    return { error: failure.errorType, cause: JSON.stringify({ errorType: failure.errorType, errorMessage: failure.errorMessage, trace: failure.trace }) };
+    return {
+        error: failure.errorType,
+        cause: JSON.stringify({
+            errorType: failure.errorType,
+            errorMessage: failure.errorMessage,
+            trace: failure.trace,
+        }),
+    };
 }
 
 /** What Lambda says when the function outlives its timeout. */
@@ -88,7 +98,13 @@ export function timeoutMessage(requestId: string, timeoutSeconds: number, at = n
     return `${at.toISOString()} ${requestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds`;
 }
 
-const SIGNAL_WORDS: Record<string, string> = { SIGKILL: "killed", SIGTERM: "terminated", SIGSEGV: "segmentation fault", SIGABRT: "aborted", SIGINT: "interrupt" };
+const SIGNAL_WORDS: Record<string, string> = {
+    SIGKILL: "killed",
+    SIGTERM: "terminated",
+    SIGSEGV: "segmentation fault",
+    SIGABRT: "aborted",
+    SIGINT: "interrupt",
+};
 
 /** Lambda's Runtime.ExitError message for a process that ended mid-invocation. */
 export function exitMessage(requestId: string, code: number | null, signal: NodeJS.Signals | null): string {
@@ -104,7 +120,15 @@ type HostMessage =
     | { type: "initError"; errorType: string; errorMessage: string; trace: string[] }
     | { type: "crash"; errorType: string; errorMessage: string; trace: string[] }
     | { type: "result"; requestId: string; ok: true; payload: string; fatal?: boolean }
-    | { type: "result"; requestId: string; ok: false; errorType: string; errorMessage: string; trace: string[]; fatal?: boolean };
+    | {
+          type: "result";
+          requestId: string;
+          ok: false;
+          errorType: string;
+          errorMessage: string;
+          trace: string[];
+          fatal?: boolean;
+      };
 
 /** One execution environment: a warm child process. */
 class Environment {
@@ -113,8 +137,18 @@ class Environment {
     private listener?: (message: HostMessage) => void;
     alive = true;
 
-    constructor(codeDir: string, env: Record<string, string>, onLine: (stream: "stdout" | "stderr", line: string) => void) {
-        this.child = fork(HOST_SCRIPT, [], { cwd: codeDir, env, execArgv: [], stdio: ["ignore", "pipe", "pipe", "ipc"], serialization: "json" });
+    constructor(
+        codeDir: string,
+        env: Record<string, string>,
+        onLine: (stream: "stdout" | "stderr", line: string) => void,
+    ) {
+        this.child = fork(HOST_SCRIPT, [], {
+            cwd: codeDir,
+            env,
+            execArgv: [],
+            stdio: ["ignore", "pipe", "pipe", "ipc"],
+            serialization: "json",
+        });
         for (const stream of ["stdout", "stderr"] as const) {
             let pending = "";
             this.child[stream]!.on("data", (chunk: Buffer) => {
@@ -125,16 +159,22 @@ class Environment {
             });
             this.child[stream]!.on("end", () => pending && onLine(stream, pending));
         }
-        this.exited = new Promise(resolve => this.child.once("exit", (code, signal) => {
-            this.alive = false;
-            resolve({ code, signal });
-        }));
+        this.exited = new Promise(resolve =>
+            this.child.once("exit", (code, signal) => {
+                this.alive = false;
+                resolve({ code, signal });
+            }),
+        );
         this.child.on("message", message => this.listener?.(message as HostMessage));
         this.child.on("error", () => undefined); // an IPC send to a dying process; its exit is handled
     }
 
     /** The next message from the host, or its exit, or the deadline; whichever comes first. */
-    next(timeoutMs: number): Promise<HostMessage | { type: "exit"; code: number | null; signal: NodeJS.Signals | null } | { type: "timeout" }> {
+    next(
+        timeoutMs: number,
+    ): Promise<
+        HostMessage | { type: "exit"; code: number | null; signal: NodeJS.Signals | null } | { type: "timeout" }
+    > {
         return new Promise(resolve => {
             const timer = setTimeout(() => done({ type: "timeout" }), timeoutMs);
             const done = (value: any) => {
@@ -170,7 +210,13 @@ class FunctionPool {
     private readonly waiting: ((lease: Lease | undefined) => void)[] = [];
     retired = false;
 
-    constructor(readonly config: LambdaFunctionConfig, readonly codeDir: string, private readonly env: Record<string, string>, private readonly max: number, private readonly onLine: (line: LambdaOutputLine) => void) {}
+    constructor(
+        readonly config: LambdaFunctionConfig,
+        readonly codeDir: string,
+        private readonly env: Record<string, string>,
+        private readonly max: number,
+        private readonly onLine: (line: LambdaOutputLine) => void,
+    ) {}
 
     get size(): number {
         return this.all.size;
@@ -188,7 +234,9 @@ class FunctionPool {
     }
 
     private spawn(): Environment {
-        const env = new Environment(this.codeDir, this.env, (stream, line) => this.onLine({ functionName: this.config.functionName, stream, line }));
+        const env = new Environment(this.codeDir, this.env, (stream, line) =>
+            this.onLine({ functionName: this.config.functionName, stream, line }),
+        );
         this.all.add(env);
         return env;
     }
@@ -224,7 +272,11 @@ class FunctionPool {
 
 function hashOf(config: LambdaFunctionConfig): string {
     const { functionName, code, handler, environment, timeoutSeconds, memorySizeMb } = config;
-    return crypto.createHash("sha256").update(JSON.stringify([functionName, code, handler, environment, timeoutSeconds, memorySizeMb])).digest("hex").slice(0, 12);
+    return crypto
+        .createHash("sha256")
+        .update(JSON.stringify([functionName, code, handler, environment, timeoutSeconds, memorySizeMb]))
+        .digest("hex")
+        .slice(0, 12);
 }
 
 function defaultSdkNodeModules(): string {
@@ -237,7 +289,9 @@ export function createLambdaRunner(options: LambdaRunnerOptions = {}): LambdaRun
     const account = options.account ?? LOCAL_ACCOUNT;
     const max = options.maxEnvironmentsPerFunction ?? 16;
     const initTimeoutMs = options.initTimeoutMs ?? 10_000;
-    const output = options.output ?? (({ functionName, line }: LambdaOutputLine) => process.stderr.write(`[λ ${functionName}] ${line}\n`));
+    const output =
+        options.output ??
+        (({ functionName, line }: LambdaOutputLine) => process.stderr.write(`[λ ${functionName}] ${line}\n`));
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "lambda-runner-"));
     // NODE_PATH holds only what the Lambda Node.js runtime provides (SDK v3), linked from our
     // node_modules; nothing else of this project resolves from a function's folder.
@@ -245,7 +299,8 @@ export function createLambdaRunner(options: LambdaRunnerOptions = {}): LambdaRun
     fs.mkdirSync(runtimeModules, { recursive: true });
     const sdk = options.sdkNodeModules ?? defaultSdkNodeModules();
     for (const scope of ["@aws-sdk", "@smithy"]) {
-        if (fs.existsSync(path.join(sdk, scope))) fs.symlinkSync(path.join(sdk, scope), path.join(runtimeModules, scope), "dir");
+        if (fs.existsSync(path.join(sdk, scope)))
+            fs.symlinkSync(path.join(sdk, scope), path.join(runtimeModules, scope), "dir");
     }
     // By function name and version (code + configuration): a changed function gets new environments,
     // as Lambda does after an update; the old version's stay until close().
@@ -294,7 +349,14 @@ export function createLambdaRunner(options: LambdaRunnerOptions = {}): LambdaRun
     async function invoke(config: LambdaFunctionConfig, event: unknown): Promise<InvokeResult> {
         const requestId = crypto.randomUUID();
         const started = performance.now();
-        const fail = (errorType: string, errorMessage: string, trace: string[] = []): InvokeResult => ({ ok: false, errorType, errorMessage, trace, requestId, durationMs: performance.now() - started });
+        const fail = (errorType: string, errorMessage: string, trace: string[] = []): InvokeResult => ({
+            ok: false,
+            errorType,
+            errorMessage,
+            trace,
+            requestId,
+            durationMs: performance.now() - started,
+        });
         if (closed) return fail("Runtime.PlatformError", "the local Lambda runner is closed");
         const pool = poolFor(config);
         const lease = await pool.acquire();
@@ -304,9 +366,15 @@ export function createLambdaRunner(options: LambdaRunnerOptions = {}): LambdaRun
             const init = await env.next(initTimeoutMs);
             if (init.type !== "ready") {
                 await pool.discard(env);
-                if (init.type === "initError" || init.type === "crash") return fail(init.errorType, init.errorMessage, init.trace);
-                if (init.type === "timeout") return fail("Sandbox.Timedout", `INIT timed out after ${(initTimeoutMs / 1000).toFixed(2)} seconds`);
-                if (init.type === "exit") return fail("Runtime.ExitError", exitMessage(requestId, init.code, init.signal));
+                if (init.type === "initError" || init.type === "crash")
+                    return fail(init.errorType, init.errorMessage, init.trace);
+                if (init.type === "timeout")
+                    return fail(
+                        "Sandbox.Timedout",
+                        `INIT timed out after ${(initTimeoutMs / 1000).toFixed(2)} seconds`,
+                    );
+                if (init.type === "exit")
+                    return fail("Runtime.ExitError", exitMessage(requestId, init.code, init.signal));
                 return fail("Runtime.PlatformError", `unexpected message ${init.type} during init`);
             }
         }
@@ -346,13 +414,18 @@ export function createLambdaRunner(options: LambdaRunnerOptions = {}): LambdaRun
         }
         if (reply.type !== "result" || reply.requestId !== requestId) {
             await pool.discard(env);
-            return reply.type === "crash" ? fail(reply.errorType, reply.errorMessage, reply.trace) : fail("Runtime.PlatformError", `unexpected message ${reply.type} from the environment`);
+            return reply.type === "crash"
+                ? fail(reply.errorType, reply.errorMessage, reply.trace)
+                : fail("Runtime.PlatformError", `unexpected message ${reply.type} from the environment`);
         }
         if (reply.fatal) await pool.discard(env);
         else pool.release(env);
         if (!reply.ok) return fail(reply.errorType, reply.errorMessage, reply.trace);
         if (Buffer.byteLength(reply.payload) > RESPONSE_LIMIT) {
-            return fail("Function.ResponseSizeTooLarge", `Response payload size exceeded maximum allowed payload size (${RESPONSE_LIMIT} bytes).`);
+            return fail(
+                "Function.ResponseSizeTooLarge",
+                `Response payload size exceeded maximum allowed payload size (${RESPONSE_LIMIT} bytes).`,
+            );
         }
         return { ok: true, result: JSON.parse(reply.payload), requestId, durationMs: performance.now() - started };
     }
@@ -361,7 +434,8 @@ export function createLambdaRunner(options: LambdaRunnerOptions = {}): LambdaRun
         invoke,
         environments() {
             const counts: Record<string, number> = {};
-            for (const pool of pools.values()) counts[pool.config.functionName] = (counts[pool.config.functionName] ?? 0) + pool.size;
+            for (const pool of pools.values())
+                counts[pool.config.functionName] = (counts[pool.config.functionName] ?? 0) + pool.size;
             return counts;
         },
         async close() {

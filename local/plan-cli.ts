@@ -26,7 +26,10 @@ interface CliOptions {
 export function parsePlanArgs(argv: string[]): CliOptions {
     const options: CliOptions = { project: process.cwd(), stack: "dev", json: false, help: false };
     for (let i = 0; i < argv.length; i++) {
-        const [flag, inline] = argv[i].startsWith("--") && argv[i].includes("=") ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)] : [argv[i], undefined];
+        const [flag, inline] =
+            argv[i].startsWith("--") && argv[i].includes("=")
+                ? [argv[i].slice(0, argv[i].indexOf("=")), argv[i].slice(argv[i].indexOf("=") + 1)]
+                : [argv[i], undefined];
         const value = () => {
             const v = inline ?? argv[++i];
             if (v === undefined || v === "") throw new PlanUsageError(`${flag} needs a value`);
@@ -40,8 +43,6 @@ export function parsePlanArgs(argv: string[]): CliOptions {
     }
     return options;
 }
-
-
 
 async function main(): Promise<void> {
     // Whatever the program prints goes to standard error: standard output holds the plan alone.

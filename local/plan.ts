@@ -38,14 +38,20 @@ const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 function ensureTypeScript(projectDir: string): void {
     // Already registered when we run under ts-node or mocha's ts-node hook: registering twice compiles twice.
     if ((process as any)[Symbol.for("ts-node.register.instance")]) return;
-    require("ts-node").register({ transpileOnly: true, projectSearchDir: projectDir, compilerOptions: { module: "commonjs" } });
+    require("ts-node").register({
+        transpileOnly: true,
+        projectSearchDir: projectDir,
+        compilerOptions: { module: "commonjs" },
+    });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
     let timer: NodeJS.Timeout;
     return Promise.race([
         promise,
-        new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms))),
+        new Promise<T>(
+            (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms)),
+        ),
     ]).finally(() => clearTimeout(timer));
 }
 
@@ -71,7 +77,9 @@ async function settle(resources: DeclaredResource[], deadline: number): Promise<
         }
     }
     const pending = resources.filter(r => r.urn === "").map(r => `${r.type} ${r.name}`);
-    throw new Error(`the program did not settle in time${pending.length ? `; not registered: ${pending.join(", ")}` : ""}`);
+    throw new Error(
+        `the program did not settle in time${pending.length ? `; not registered: ${pending.join(", ")}` : ""}`,
+    );
 }
 
 /**
@@ -80,14 +88,20 @@ async function settle(resources: DeclaredResource[], deadline: number): Promise<
  */
 export async function toPlain(value: unknown, depth = 0): Promise<unknown> {
     if (depth > 40) return "[too deep]";
-    if (value === null || value === undefined || typeof value !== "object") return typeof value === "function" ? `[function ${(value as (...args: unknown[]) => unknown).name}]` : value;
+    if (value === null || value === undefined || typeof value !== "object")
+        return typeof value === "function" ? `[function ${(value as (...args: unknown[]) => unknown).name}]` : value;
     if (typeof (value as any).then === "function") return toPlain(await (value as Promise<unknown>), depth + 1);
     if (pulumi.Output.isInstance(value)) return toPlain(await unwrap(value), depth + 1);
     if (pulumi.Resource.isInstance(value)) return { resource: await unwrap(value.urn) };
     if (isArchive(value)) {
         const files: Record<string, unknown> = {};
         for (const entry of await archiveEntries(value)) {
-            files[entry.name] = entry.kind === "text" ? entry.text : entry.kind === "remote" ? { remote: entry.uri } : { [entry.kind]: entry.path };
+            files[entry.name] =
+                entry.kind === "text"
+                    ? entry.text
+                    : entry.kind === "remote"
+                      ? { remote: entry.uri }
+                      : { [entry.kind]: entry.path };
         }
         return files;
     }
@@ -97,7 +111,8 @@ export async function toPlain(value: unknown, depth = 0): Promise<unknown> {
         if (typeof text === "string") return text;
         return (await asset.path) !== undefined ? { file: await asset.path } : { remote: await asset.uri };
     }
-    if ((value as any)["4dabf18193072939515e22adb298388d"] === SECRET_SIG) return toPlain((value as any).value, depth + 1);
+    if ((value as any)["4dabf18193072939515e22adb298388d"] === SECRET_SIG)
+        return toPlain((value as any).value, depth + 1);
     if (Array.isArray(value)) return Promise.all(value.map(item => toPlain(item, depth + 1)));
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) out[key] = await toPlain(item, depth + 1);
@@ -135,9 +150,14 @@ export function forgetProgramModules(projectDir: string): void {
     }
 }
 
-export async function evaluateProject(projectDir: string, stack: string, options: EvaluateOptions = {}): Promise<ProjectPlan> {
+export async function evaluateProject(
+    projectDir: string,
+    stack: string,
+    options: EvaluateOptions = {},
+): Promise<ProjectPlan> {
     const dir = path.resolve(projectDir);
-    if (!fs.existsSync(path.join(dir, "Pulumi.yaml"))) throw new PlanUsageError(`no Pulumi.yaml in ${dir}: not a Pulumi project (give --project <dir>)`);
+    if (!fs.existsSync(path.join(dir, "Pulumi.yaml")))
+        throw new PlanUsageError(`no Pulumi.yaml in ${dir}: not a Pulumi project (give --project <dir>)`);
     let loaded;
     try {
         loaded = loadProjectConfig(dir, stack);
@@ -168,12 +188,15 @@ export async function evaluateProject(projectDir: string, stack: string, options
         forgetProgramModules(dir);
         let exported = require(loaded.main);
         if (typeof exported === "function") exported = await guard(exported());
-        else if (typeof exported?.default === "function" && Object.keys(exported).length === 1) exported = await guard(exported.default());
+        else if (typeof exported?.default === "function" && Object.keys(exported).length === 1)
+            exported = await guard(exported.default());
         await guard(settle(engine.resources, deadline));
         const outputs: Record<string, unknown> = {};
         for (const [key, value] of Object.entries(exported ?? {})) {
             if (key === "__esModule") continue;
-            outputs[key] = await guard(withTimeout(toPlain(value), Math.max(1, deadline - Date.now()), `stack output ${key}`));
+            outputs[key] = await guard(
+                withTimeout(toPlain(value), Math.max(1, deadline - Date.now()), `stack output ${key}`),
+            );
         }
         await guard(settle(engine.resources, deadline));
         return { project: loaded.project, stack, resources: engine.resources, outputs, config: loaded.config };
@@ -200,7 +223,14 @@ export interface PlanDocument {
 export async function planDocument(plan: ProjectPlan): Promise<PlanDocument> {
     const resources = [];
     for (const r of plan.resources) {
-        resources.push({ type: r.type, name: r.name, urn: r.urn, parent: r.parent ?? null, custom: r.custom, inputs: await toPlain(r.inputs) });
+        resources.push({
+            type: r.type,
+            name: r.name,
+            urn: r.urn,
+            parent: r.parent ?? null,
+            custom: r.custom,
+            inputs: await toPlain(r.inputs),
+        });
     }
     return { project: plan.project, stack: plan.stack, resources, outputs: plan.outputs };
 }
@@ -248,5 +278,12 @@ export function renderOutputs(outputs: Record<string, unknown>): string {
     const keys = Object.keys(outputs);
     if (keys.length === 0) return "";
     const width = Math.max(...keys.map(k => k.length)) + 2;
-    return ["Outputs:", ...keys.map(k => `  ${k.padEnd(width)}${typeof outputs[k] === "string" ? outputs[k] : JSON.stringify(outputs[k])}`)].join("\n") + "\n";
+    return (
+        [
+            "Outputs:",
+            ...keys.map(
+                k => `  ${k.padEnd(width)}${typeof outputs[k] === "string" ? outputs[k] : JSON.stringify(outputs[k])}`,
+            ),
+        ].join("\n") + "\n"
+    );
 }

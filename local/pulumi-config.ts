@@ -37,7 +37,8 @@ export function loadProjectConfig(projectDir: string, stack: string | null): Pro
     if (typeof project.name !== "string") throw new Error(`${projectFile} has no project name`);
     const config: Record<string, string> = {};
     for (const [key, spec] of Object.entries<any>(project.config ?? {})) {
-        const value = spec !== null && typeof spec === "object" && !Array.isArray(spec) ? spec.default ?? spec.value : spec;
+        const value =
+            spec !== null && typeof spec === "object" && !Array.isArray(spec) ? (spec.default ?? spec.value) : spec;
         if (value !== undefined) config[qualify(project.name, key)] = asConfigString(value);
     }
     const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);

@@ -21,16 +21,24 @@ export function createActivityOperations(store: ActivityStore): Record<string, O
             const all = store.listActivities().sort((a, b) => a.activityArn.localeCompare(b.activityArn));
             const max = body.maxResults === undefined || body.maxResults === 0 ? 100 : Number(body.maxResults);
             if (!Number.isInteger(max) || max < 0 || max > 1000) {
-                throw new AwsServiceError("ValidationException", "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000");
+                throw new AwsServiceError(
+                    "ValidationException",
+                    "1 validation error detected: Value at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000",
+                );
             }
             let start = 0;
             if (body.nextToken !== undefined) {
                 start = Number.parseInt(String(body.nextToken), 10);
-                if (!Number.isInteger(start) || start < 0 || start > all.length) throw new AwsServiceError("InvalidToken", "Invalid nextToken");
+                if (!Number.isInteger(start) || start < 0 || start > all.length)
+                    throw new AwsServiceError("InvalidToken", "Invalid nextToken");
             }
             const page = all.slice(start, start + max);
             return {
-                activities: page.map(a => ({ activityArn: a.activityArn, name: a.name, creationDate: a.creationDate.getTime() / 1000 })),
+                activities: page.map(a => ({
+                    activityArn: a.activityArn,
+                    name: a.name,
+                    creationDate: a.creationDate.getTime() / 1000,
+                })),
                 ...(start + max < all.length ? { nextToken: String(start + max) } : {}),
             };
         },
@@ -106,7 +114,9 @@ export interface StepFunctionsEndpoint extends RunningServer {
     waitForRequest(operation: string, options?: { count?: number; timeoutMs?: number }): Promise<RecordedRequest>;
 }
 
-export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointOptions): Promise<StepFunctionsEndpoint> {
+export async function startStepFunctionsEndpoint(
+    options: StepFunctionsEndpointOptions,
+): Promise<StepFunctionsEndpoint> {
     const operations = { ...createActivityOperations(options.store), ...(options.extraOperations ?? {}) };
     const requests: RecordedRequest[] = [];
     const faults: Array<Required<Omit<InjectedFault, "message">> & { message?: string }> = [];
@@ -125,7 +135,11 @@ export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointO
                     const fault = faults[i];
                     if (--fault.times <= 0) faults.splice(i, 1);
                     record.injected = true;
-                    throw new AwsServiceError(fault.code, fault.message ?? `injected fault for ${operation}`, fault.status);
+                    throw new AwsServiceError(
+                        fault.code,
+                        fault.message ?? `injected fault for ${operation}`,
+                        fault.status,
+                    );
                 }
                 const response = await handler(body, ctx);
                 record.status = 200;
@@ -178,7 +192,11 @@ export async function startStepFunctionsEndpoint(options: StepFunctionsEndpointO
                 };
                 const timer = setTimeout(() => {
                     cleanup();
-                    reject(new Error(`timed out after ${timeoutMs} ms waiting for ${operation} request #${count} (saw ${n})`));
+                    reject(
+                        new Error(
+                            `timed out after ${timeoutMs} ms waiting for ${operation} request #${count} (saw ${n})`,
+                        ),
+                    );
                 }, timeoutMs);
                 const cleanup = () => {
                     clearTimeout(timer);

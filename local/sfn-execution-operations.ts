@@ -36,14 +36,21 @@ type FieldType = "string" | "boolean" | "integer";
 function checkTypes(body: Record<string, unknown>, fields: Record<string, FieldType>, required: string[] = []): void {
     for (const name of required) {
         if (body[name] === undefined || body[name] === null) {
-            throw new AwsServiceError("ValidationException", `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`);
+            throw new AwsServiceError(
+                "ValidationException",
+                `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`,
+            );
         }
     }
     for (const [name, type] of Object.entries(fields)) {
         const value = body[name];
         if (value === undefined || value === null) continue;
         const ok = type === "integer" ? Number.isInteger(value) : typeof value === type;
-        if (!ok) throw new AwsServiceError("SerializationException", `member '${name}' must be ${type === "integer" ? "an integer" : `a ${type}`}`);
+        if (!ok)
+            throw new AwsServiceError(
+                "SerializationException",
+                `member '${name}' must be ${type === "integer" ? "an integer" : `a ${type}`}`,
+            );
     }
 }
 
@@ -65,8 +72,16 @@ function defined<T extends Record<string, unknown>>(record: T): T {
 export function createExecutionOperations(engine: LocalStepFunctions): ExecutionOperations {
     return {
         StartExecution(body) {
-            checkTypes(body, { stateMachineArn: "string", name: "string", input: "string", traceHeader: "string" }, ["stateMachineArn"]);
-            const { executionArn, startDate } = call(() => engine.startExecution({ stateMachineArn: body.stateMachineArn, name: body.name ?? undefined, input: body.input ?? undefined }));
+            checkTypes(body, { stateMachineArn: "string", name: "string", input: "string", traceHeader: "string" }, [
+                "stateMachineArn",
+            ]);
+            const { executionArn, startDate } = call(() =>
+                engine.startExecution({
+                    stateMachineArn: body.stateMachineArn,
+                    name: body.name ?? undefined,
+                    input: body.input ?? undefined,
+                }),
+            );
             return { executionArn, startDate: epochSeconds(startDate) };
         },
 
@@ -90,50 +105,90 @@ export function createExecutionOperations(engine: LocalStepFunctions): Execution
         },
 
         GetExecutionHistory(body) {
-            checkTypes(body, { executionArn: "string", maxResults: "integer", nextToken: "string", reverseOrder: "boolean", includeExecutionData: "boolean" }, ["executionArn"]);
-            const page = call(() => engine.getExecutionHistory(body.executionArn, {
-                maxResults: body.maxResults ?? undefined,
-                nextToken: body.nextToken ?? undefined,
-                reverseOrder: body.reverseOrder ?? undefined,
-                includeExecutionData: body.includeExecutionData ?? undefined,
-            }));
+            checkTypes(
+                body,
+                {
+                    executionArn: "string",
+                    maxResults: "integer",
+                    nextToken: "string",
+                    reverseOrder: "boolean",
+                    includeExecutionData: "boolean",
+                },
+                ["executionArn"],
+            );
+            const page = call(() =>
+                engine.getExecutionHistory(body.executionArn, {
+                    maxResults: body.maxResults ?? undefined,
+                    nextToken: body.nextToken ?? undefined,
+                    reverseOrder: body.reverseOrder ?? undefined,
+                    includeExecutionData: body.includeExecutionData ?? undefined,
+                }),
+            );
             return defined({ events: page.events.map(serializeHistoryEvent), nextToken: page.nextToken });
         },
 
         StopExecution(body) {
             checkTypes(body, { executionArn: "string", error: "string", cause: "string" }, ["executionArn"]);
-            const { stopDate } = call(() => engine.stopExecution(body.executionArn, body.error ?? undefined, body.cause ?? undefined));
+            const { stopDate } = call(() =>
+                engine.stopExecution(body.executionArn, body.error ?? undefined, body.cause ?? undefined),
+            );
             return { stopDate: epochSeconds(stopDate) };
         },
 
         ListExecutions(body) {
-            checkTypes(body, { stateMachineArn: "string", statusFilter: "string", maxResults: "integer", nextToken: "string", mapRunArn: "string", redriveFilter: "string" });
-            if (body.mapRunArn !== undefined && body.mapRunArn !== null) throw new AwsServiceError("ValidationException", "the local runtime has no Map Runs (distributed Map is not supported)");
-            if (body.stateMachineArn === undefined || body.stateMachineArn === null) throw new AwsServiceError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN");
-            const page = call(() => engine.listExecutions({
-                stateMachineArn: body.stateMachineArn,
-                statusFilter: body.statusFilter ?? undefined,
-                maxResults: body.maxResults ?? undefined,
-                nextToken: body.nextToken ?? undefined,
-            }));
+            checkTypes(body, {
+                stateMachineArn: "string",
+                statusFilter: "string",
+                maxResults: "integer",
+                nextToken: "string",
+                mapRunArn: "string",
+                redriveFilter: "string",
+            });
+            if (body.mapRunArn !== undefined && body.mapRunArn !== null)
+                throw new AwsServiceError(
+                    "ValidationException",
+                    "the local runtime has no Map Runs (distributed Map is not supported)",
+                );
+            if (body.stateMachineArn === undefined || body.stateMachineArn === null)
+                throw new AwsServiceError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN");
+            const page = call(() =>
+                engine.listExecutions({
+                    stateMachineArn: body.stateMachineArn,
+                    statusFilter: body.statusFilter ?? undefined,
+                    maxResults: body.maxResults ?? undefined,
+                    nextToken: body.nextToken ?? undefined,
+                }),
+            );
             return defined({
-                executions: page.executions.map(e => defined({
-                    executionArn: e.executionArn,
-                    stateMachineArn: e.stateMachineArn,
-                    name: e.name,
-                    status: e.status,
-                    startDate: epochSeconds(e.startDate),
-                    stopDate: epochSeconds(e.stopDate),
-                })),
+                executions: page.executions.map(e =>
+                    defined({
+                        executionArn: e.executionArn,
+                        stateMachineArn: e.stateMachineArn,
+                        name: e.name,
+                        status: e.status,
+                        startDate: epochSeconds(e.startDate),
+                        stopDate: epochSeconds(e.stopDate),
+                    }),
+                ),
                 nextToken: page.nextToken,
             });
         },
 
         ListStateMachines(body) {
             checkTypes(body, { maxResults: "integer", nextToken: "string" });
-            const page = call(() => engine.listStateMachines({ maxResults: body.maxResults ?? undefined, nextToken: body.nextToken ?? undefined }));
+            const page = call(() =>
+                engine.listStateMachines({
+                    maxResults: body.maxResults ?? undefined,
+                    nextToken: body.nextToken ?? undefined,
+                }),
+            );
             return defined({
-                stateMachines: page.stateMachines.map(m => ({ stateMachineArn: m.stateMachineArn, name: m.name, type: m.type, creationDate: epochSeconds(m.creationDate) })),
+                stateMachines: page.stateMachines.map(m => ({
+                    stateMachineArn: m.stateMachineArn,
+                    name: m.name,
+                    type: m.type,
+                    creationDate: epochSeconds(m.creationDate),
+                })),
                 nextToken: page.nextToken,
             });
         },

@@ -82,12 +82,16 @@ export function parseStartArgs(argv: string[]): StartOptions {
     } catch (err: any) {
         throw new UsageError(`--input is not valid JSON (${err.message}): ${input}`);
     }
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new UsageError(`--input must be a JSON object (the step adds _execution to it); got ${input}`);
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+        throw new UsageError(`--input must be a JSON object (the step adds _execution to it); got ${input}`);
     const portText = (values.port as string | undefined) ?? "0";
     const port = Number(portText);
-    if (!/^\d+$/.test(portText) || port > 65534) throw new UsageError(`--port must be a whole number from 0 to 65534; got ${portText}`);
-    if (values.serve && values.json) throw new UsageError("--serve and --json do not go together: --serve runs no execution of its own");
-    if (values.docker && values["external-workers"]) throw new UsageError("--docker and --external-workers do not go together");
+    if (!/^\d+$/.test(portText) || port > 65534)
+        throw new UsageError(`--port must be a whole number from 0 to 65534; got ${portText}`);
+    if (values.serve && values.json)
+        throw new UsageError("--serve and --json do not go together: --serve runs no execution of its own");
+    if (values.docker && values["external-workers"])
+        throw new UsageError("--docker and --external-workers do not go together");
     return {
         input,
         json: Boolean(values.json),
@@ -160,13 +164,21 @@ async function main(argv: string[], stdout: HeldStdout): Promise<number> {
     };
     try {
         if (options.serve) {
-            for (const [name, value] of Object.entries(stack.clientEnvironment())) stdout.write(`export ${name}=${value}\n`);
-            toStderr("Serving until Ctrl-C. Start an execution with, for example:\n  aws stepfunctions start-execution --endpoint-url $AWS_ENDPOINT_URL_SFN --state-machine-arn $STATE_MACHINE_ARN --input '{}'");
+            for (const [name, value] of Object.entries(stack.clientEnvironment()))
+                stdout.write(`export ${name}=${value}\n`);
+            toStderr(
+                "Serving until Ctrl-C. Start an execution with, for example:\n  aws stepfunctions start-execution --endpoint-url $AWS_ENDPOINT_URL_SFN --state-machine-arn $STATE_MACHINE_ARN --input '{}'",
+            );
             await new Promise<void>(resolve => onStopSignal(resolve));
             return 0;
         }
-        const { executionArn } = stack.engine.startExecution({ stateMachineArn: stack.stateMachineArn, input: options.input });
-        onStopSignal(() => stack.engine.stopExecution(executionArn, "Local.Interrupted", "npm start was interrupted (Ctrl-C)"));
+        const { executionArn } = stack.engine.startExecution({
+            stateMachineArn: stack.stateMachineArn,
+            input: options.input,
+        });
+        onStopSignal(() =>
+            stack.engine.stopExecution(executionArn, "Local.Interrupted", "npm start was interrupted (Ctrl-C)"),
+        );
         if (!options.json) {
             const table = new HistoryTable();
             stdout.write(`execution ${executionArn}\n${formatHeader()}\n`);
@@ -175,11 +187,20 @@ async function main(argv: string[], stdout: HeldStdout): Promise<number> {
         const result = await stack.engine.waitForExecution(executionArn);
         if (options.json) {
             const history = await allHistory(stack, executionArn);
-            stdout.write(JSON.stringify({ status: result.status, output: result.output ?? null, error: result.error ?? null, cause: result.cause ?? null, history }) + "\n");
+            stdout.write(
+                JSON.stringify({
+                    status: result.status,
+                    output: result.output ?? null,
+                    error: result.error ?? null,
+                    cause: result.cause ?? null,
+                    history,
+                }) + "\n",
+            );
         } else {
             stdout.write(`\nstatus  ${result.status}\n`);
             if (result.output !== undefined) stdout.write(`output  ${result.output}\n`);
-            if (result.error !== undefined || result.cause !== undefined) stdout.write(`error   ${result.error ?? ""}\ncause   ${result.cause ?? ""}\n`);
+            if (result.error !== undefined || result.cause !== undefined)
+                stdout.write(`error   ${result.error ?? ""}\ncause   ${result.cause ?? ""}\n`);
         }
         return result.status === "SUCCEEDED" ? 0 : 1;
     } finally {

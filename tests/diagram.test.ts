@@ -5,7 +5,14 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { definitionToMermaid, describeCondition, escapeLabel, mermaidIds } from "../local/diagram";
-import { DIAGRAM_END, DIAGRAM_START, embeddedDiagram, parseDiagramArgs, renderProjectDiagram, replaceEmbeddedDiagram } from "../local/diagram-cli";
+import {
+    DIAGRAM_END,
+    DIAGRAM_START,
+    embeddedDiagram,
+    parseDiagramArgs,
+    renderProjectDiagram,
+    replaceEmbeddedDiagram,
+} from "../local/diagram-cli";
 
 const ROOT = path.resolve(__dirname, "..");
 const LAMBDA = "arn:aws:lambda:us-east-1:000000000000:function:f";
@@ -19,19 +26,32 @@ const KITCHEN_SINK = {
             Type: "Choice",
             Choices: [
                 { Variable: "$.kind", StringEquals: "a|b <x>", Next: "fan out" },
-                { And: [{ Variable: "$.n", NumericGreaterThanEquals: 3 }, { Not: { Variable: "$.skip", IsPresent: true } }], Next: "each item" },
+                {
+                    And: [
+                        { Variable: "$.n", NumericGreaterThanEquals: 3 },
+                        { Not: { Variable: "$.skip", IsPresent: true } },
+                    ],
+                    Next: "each item",
+                },
             ],
             Default: "bad input",
         },
         "fan out": {
             Type: "Parallel",
             Branches: [
-                { StartAt: "left #1", States: { "left #1": { Type: "Task", Resource: "arn:aws:states:::ecs:runTask.sync", End: true } } },
+                {
+                    StartAt: "left #1",
+                    States: { "left #1": { Type: "Task", Resource: "arn:aws:states:::ecs:runTask.sync", End: true } },
+                },
                 {
                     StartAt: "pause",
                     States: {
                         pause: { Type: "Wait", Seconds: 30, Next: "inner map" },
-                        "inner map": { Type: "Map", ItemProcessor: { StartAt: "item", States: { item: { Type: "Pass", End: true } } }, End: true },
+                        "inner map": {
+                            Type: "Map",
+                            ItemProcessor: { StartAt: "item", States: { item: { Type: "Pass", End: true } } },
+                            End: true,
+                        },
                     },
                 },
             ],
@@ -47,7 +67,10 @@ const KITCHEN_SINK = {
                     work: {
                         Type: "Task",
                         Resource: LAMBDA,
-                        Retry: [{ ErrorEquals: ["States.TaskFailed"], MaxAttempts: 2 }, { ErrorEquals: ["States.Timeout"], MaxAttempts: 0 }],
+                        Retry: [
+                            { ErrorEquals: ["States.TaskFailed"], MaxAttempts: 2 },
+                            { ErrorEquals: ["States.Timeout"], MaxAttempts: 0 },
+                        ],
                         Catch: [{ ErrorEquals: ["States.TaskFailed", "Custom.Error"], Next: "item failed" }],
                         End: true,
                     },
@@ -68,8 +91,21 @@ const STEP_LIKE = {
     States: {
         "run-ecs": {
             Type: "Parallel",
-            Branches: [{ StartAt: "trigger-ecs", States: { "trigger-ecs": { Type: "Task", Resource: LAMBDA, Next: "execute-ecs" }, "execute-ecs": { Type: "Task", Resource: ACTIVITY, End: true } } }],
-            Retry: [{ ErrorEquals: ["Worker.Interrupted", "Worker.Lost", "States.HeartbeatTimeout", "Trigger.NoCapacity"], MaxAttempts: 3 }],
+            Branches: [
+                {
+                    StartAt: "trigger-ecs",
+                    States: {
+                        "trigger-ecs": { Type: "Task", Resource: LAMBDA, Next: "execute-ecs" },
+                        "execute-ecs": { Type: "Task", Resource: ACTIVITY, End: true },
+                    },
+                },
+            ],
+            Retry: [
+                {
+                    ErrorEquals: ["Worker.Interrupted", "Worker.Lost", "States.HeartbeatTimeout", "Trigger.NoCapacity"],
+                    MaxAttempts: 3,
+                },
+            ],
             Catch: [{ ErrorEquals: ["States.ALL"], Next: "failed" }],
             Next: "done",
         },
@@ -93,11 +129,17 @@ function assertWellFormed(text: string): void {
     const open: string[] = [];
     const id = "[A-Za-z][A-Za-z0-9_]*";
     const quoted = '"[^"]*"';
-    const node = new RegExp(`^(${id})(?:\\[${quoted}\\]|\\{${quoted}\\}|\\(\\[${quoted}\\]\\)|\\(\\(${quoted}\\)\\)|\\(${quoted}\\))$`);
+    const node = new RegExp(
+        `^(${id})(?:\\[${quoted}\\]|\\{${quoted}\\}|\\(\\[${quoted}\\]\\)|\\(\\(${quoted}\\)\\)|\\(${quoted}\\))$`,
+    );
     const edge = new RegExp(`^(${id}) (?:-->|-->\\|${quoted}\\||-\\.->\\|${quoted}\\|) (${id})$`);
     for (const raw of lines.slice(1)) {
         const line = raw.trim();
-        assert.strictEqual(raw.length - raw.trimStart().length, 4 * (open.length + (line === "end" ? 0 : 1)), `indentation of: ${raw}`);
+        assert.strictEqual(
+            raw.length - raw.trimStart().length,
+            4 * (open.length + (line === "end" ? 0 : 1)),
+            `indentation of: ${raw}`,
+        );
         let m: RegExpExecArray | null;
         if ((m = new RegExp(`^subgraph (${id})\\[${quoted}\\]$`).exec(line))) {
             ids.add(m[1]);
@@ -115,7 +157,11 @@ function assertWellFormed(text: string): void {
             assert.fail(`not a statement the renderer emits: ${raw}`);
         }
         for (const [, content] of line.matchAll(LABEL)) {
-            assert.doesNotMatch(content.replace(/<br\/>/g, ""), /[[\]{}()|<>`]|#(?!\w+;)/, `raw special character in label ${content}`);
+            assert.doesNotMatch(
+                content.replace(/<br\/>/g, ""),
+                /[[\]{}()|<>`]|#(?!\w+;)/,
+                `raw special character in label ${content}`,
+            );
         }
     }
     assert.deepStrictEqual(open, [], "every subgraph is closed");
@@ -146,7 +192,10 @@ describe("state machine diagram", () => {
         // The Iterator's states sit inside the Map's box, before its `end`.
         const map = at("subgraph s_each_item");
         assert.ok(at("s_work[") > map && at("s_item_failed(") > map);
-        assert.ok(lines.slice(map).findIndex(l => l === "    end") > lines.slice(map).findIndex(l => l.includes("s_item_failed(")));
+        assert.ok(
+            lines.slice(map).findIndex(l => l === "    end") >
+                lines.slice(map).findIndex(l => l.includes("s_item_failed(")),
+        );
         // One box for a single-branch Parallel: its states directly inside.
         const single = definitionToMermaid(STEP_LIKE).split("\n");
         assert.deepStrictEqual(single.slice(2, 9), [
@@ -167,7 +216,12 @@ describe("state machine diagram", () => {
         assert.match(definitionToMermaid(STEP_LIKE), /^ {4}s_run_ecs -\.->\|"States\.ALL"\| s_failed$/m);
         // MaxAttempts 0 is "never retry": not shown. An absent MaxAttempts is ASL's default, 3.
         assert.doesNotMatch(text, /States\.Timeout/);
-        const def = { StartAt: "t", States: { t: { Type: "Task", Resource: LAMBDA, Retry: [{ ErrorEquals: ["A", "B", "C", "D"] }], End: true } } };
+        const def = {
+            StartAt: "t",
+            States: {
+                t: { Type: "Task", Resource: LAMBDA, Retry: [{ ErrorEquals: ["A", "B", "C", "D"] }], End: true },
+            },
+        };
         assert.match(definitionToMermaid(def), /retry ×3 on A, B and 2 more/);
     });
 
@@ -179,21 +233,72 @@ describe("state machine diagram", () => {
         assert.strictEqual(describeCondition({ Variable: "$.a", NumericLessThanEqualsPath: "$.b" }), "$.a <= $.b");
         assert.strictEqual(describeCondition({ Variable: "$.a", StringMatches: "log-*" }), '$.a matches "log-*"');
         assert.strictEqual(describeCondition({ Variable: "$.a", IsNull: false }), "$.a is not null");
-        assert.strictEqual(describeCondition({ Or: [{ Variable: "$.a", BooleanEquals: true }, { And: [{ Variable: "$.b", IsPresent: false }, { Variable: "$.c", IsString: true }] }] }), "$.a == true or ($.b absent and $.c is string)");
+        assert.strictEqual(
+            describeCondition({
+                Or: [
+                    { Variable: "$.a", BooleanEquals: true },
+                    {
+                        And: [
+                            { Variable: "$.b", IsPresent: false },
+                            { Variable: "$.c", IsString: true },
+                        ],
+                    },
+                ],
+            }),
+            "$.a == true or ($.b absent and $.c is string)",
+        );
         assert.strictEqual(describeCondition({ Condition: "{% $states.input.n > 1 %}" }), "$states.input.n > 1");
         // A long condition is cut: the label stays a label.
-        const long = { StartAt: "c", States: { c: { Type: "Choice", Choices: [{ Variable: "$.a_very_long_variable_name.and.more", StringEquals: "a long long value", Next: "x" }], Default: "x" }, x: { Type: "Succeed" } } };
-        assert.match(definitionToMermaid(long), /-->\|"\$\.a_very_long_variable_name\.and\.more == #quot;a long…"\| s_x$/m);
+        const long = {
+            StartAt: "c",
+            States: {
+                c: {
+                    Type: "Choice",
+                    Choices: [
+                        {
+                            Variable: "$.a_very_long_variable_name.and.more",
+                            StringEquals: "a long long value",
+                            Next: "x",
+                        },
+                    ],
+                    Default: "x",
+                },
+                x: { Type: "Succeed" },
+            },
+        };
+        assert.match(
+            definitionToMermaid(long),
+            /-->\|"\$\.a_very_long_variable_name\.and\.more == #quot;a long…"\| s_x$/m,
+        );
     });
 
     it("escapes characters Mermaid reads in names and labels", () => {
-        assert.strictEqual(escapeLabel('a "b" [c] {d} (e) f|g <h> #i; `j` & k\nl'), "a #quot;b#quot; #91;c#93; #123;d#125; #40;e#41; f#124;g #lt;h#gt; #35;i; #96;j#96; #amp; k l");
+        assert.strictEqual(
+            escapeLabel('a "b" [c] {d} (e) f|g <h> #i; `j` & k\nl'),
+            "a #quot;b#quot; #91;c#93; #123;d#125; #40;e#41; f#124;g #lt;h#gt; #35;i; #96;j#96; #amp; k l",
+        );
         assertWellFormed(definitionToMermaid(KITCHEN_SINK));
     });
 
     it("derives safe, stable ids from state names and keeps names that clash apart", () => {
-        const def = { StartAt: "a-b", States: { "a-b": { Type: "Pass", Next: "a b" }, "a b": { Type: "Pass", Next: "a_b" }, a_b: { Type: "Pass", Next: "end" }, end: { Type: "Succeed" } } };
-        assert.deepStrictEqual([...mermaidIds(def)], [["a-b", "s_a_b"], ["a b", "s_a_b_2"], ["a_b", "s_a_b_3"], ["end", "s_end"]]);
+        const def = {
+            StartAt: "a-b",
+            States: {
+                "a-b": { Type: "Pass", Next: "a b" },
+                "a b": { Type: "Pass", Next: "a_b" },
+                a_b: { Type: "Pass", Next: "end" },
+                end: { Type: "Succeed" },
+            },
+        };
+        assert.deepStrictEqual(
+            [...mermaidIds(def)],
+            [
+                ["a-b", "s_a_b"],
+                ["a b", "s_a_b_2"],
+                ["a_b", "s_a_b_3"],
+                ["end", "s_end"],
+            ],
+        );
         const text = definitionToMermaid(def);
         assertWellFormed(text);
         assert.strictEqual(definitionToMermaid(JSON.parse(JSON.stringify(def))), text, "same definition, same text");
@@ -207,33 +312,69 @@ describe("state machine diagram", () => {
         assert.match(text, /^ {4}s_failed --> sfn_end$/m);
         // Inside a branch an End only ends the branch.
         assert.doesNotMatch(text, /s_execute_ecs --> sfn_end/);
-        assert.match(definitionToMermaid({ StartAt: "p", States: { p: { Type: "Pass", End: true } } }), /^ {4}s_p --> sfn_end$/m);
+        assert.match(
+            definitionToMermaid({ StartAt: "p", States: { p: { Type: "Pass", End: true } } }),
+            /^ {4}s_p --> sfn_end$/m,
+        );
     });
 
     it("refuses a transition to a state that does not exist, naming both", () => {
-        assert.throws(() => definitionToMermaid({ StartAt: "a", States: { a: { Type: "Pass", Next: "nowhere" } } }), /"a" goes to "nowhere", which is not a state/);
+        assert.throws(
+            () => definitionToMermaid({ StartAt: "a", States: { a: { Type: "Pass", Next: "nowhere" } } }),
+            /"a" goes to "nowhere", which is not a state/,
+        );
         assert.throws(() => definitionToMermaid({ States: {} }), /needs StartAt and States/);
     });
 });
 
 describe("npm run diagram", () => {
-    const machine = (name: string, arn: string, definition: object) => ({ type: "aws:sfn/stateMachine:StateMachine", name, urn: name, custom: true, inputs: { definition: JSON.stringify(definition) }, state: { arn } });
+    const machine = (name: string, arn: string, definition: object) => ({
+        type: "aws:sfn/stateMachine:StateMachine",
+        name,
+        urn: name,
+        custom: true,
+        inputs: { definition: JSON.stringify(definition) },
+        state: { arn },
+    });
 
     it("draws the exported state machine, else each with a heading comment; --markdown fences it", async () => {
         const a = machine("a", "arn:a", STEP_LIKE);
         const b = machine("b", "arn:b", { StartAt: "p", States: { p: { Type: "Pass", End: true } } });
         const base = { project: "p", stack: "dev", resources: [a, b] };
-        assert.strictEqual(await renderProjectDiagram({ ...base, outputs: { stateMachineArn: "arn:a" } }, false), definitionToMermaid(STEP_LIKE));
+        assert.strictEqual(
+            await renderProjectDiagram({ ...base, outputs: { stateMachineArn: "arn:a" } }, false),
+            definitionToMermaid(STEP_LIKE),
+        );
         const both = await renderProjectDiagram({ ...base, outputs: {} }, true);
-        assert.strictEqual(both, "```mermaid\n%% state machine a\n" + definitionToMermaid(STEP_LIKE) + "```\n\n```mermaid\n%% state machine b\n" + definitionToMermaid(JSON.parse(b.inputs.definition)) + "```\n");
-        await assert.rejects(renderProjectDiagram({ ...base, resources: [], outputs: {} }, false), /declares no aws:sfn\/stateMachine:StateMachine/);
+        assert.strictEqual(
+            both,
+            "```mermaid\n%% state machine a\n" +
+                definitionToMermaid(STEP_LIKE) +
+                "```\n\n```mermaid\n%% state machine b\n" +
+                definitionToMermaid(JSON.parse(b.inputs.definition)) +
+                "```\n",
+        );
+        await assert.rejects(
+            renderProjectDiagram({ ...base, resources: [], outputs: {} }, false),
+            /declares no aws:sfn\/stateMachine:StateMachine/,
+        );
     });
 
     it("parses its flags and refuses unknown ones", () => {
-        assert.deepStrictEqual(parseDiagramArgs(["--project=examples/etl", "--stack", "prod", "--markdown"]), { project: path.resolve("examples/etl"), stack: "prod", markdown: true, updateReadme: false, help: false });
+        assert.deepStrictEqual(parseDiagramArgs(["--project=examples/etl", "--stack", "prod", "--markdown"]), {
+            project: path.resolve("examples/etl"),
+            stack: "prod",
+            markdown: true,
+            updateReadme: false,
+            help: false,
+        });
         assert.throws(() => parseDiagramArgs(["--stack"]), /--stack needs a value/);
         assert.throws(() => parseDiagramArgs(["--nope"]), /unknown argument --nope/);
-        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "local/diagram-cli.ts", "--nope"], { cwd: ROOT, encoding: "utf8" });
+        const run = spawnSync(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", "local/diagram-cli.ts", "--nope"],
+            { cwd: ROOT, encoding: "utf8" },
+        );
         assert.strictEqual(run.status, 2);
         assert.match(run.stderr, /unknown argument --nope[\s\S]*Usage: npm run diagram/);
     });
@@ -241,13 +382,20 @@ describe("npm run diagram", () => {
     it("--update-readme replaces only the text between the markers", () => {
         const readme = `# x\n\ntext\n${DIAGRAM_START}\nold\n${DIAGRAM_END}\n\nmore\n`;
         const updated = replaceEmbeddedDiagram(readme, "```mermaid\nnew\n```\n");
-        assert.strictEqual(updated, `# x\n\ntext\n${DIAGRAM_START}\n\`\`\`mermaid\nnew\n\`\`\`\n${DIAGRAM_END}\n\nmore\n`);
+        assert.strictEqual(
+            updated,
+            `# x\n\ntext\n${DIAGRAM_START}\n\`\`\`mermaid\nnew\n\`\`\`\n${DIAGRAM_END}\n\nmore\n`,
+        );
         assert.strictEqual(embeddedDiagram(updated), "```mermaid\nnew\n```\n");
         assert.throws(() => replaceEmbeddedDiagram("# no markers\n", "x"), /no <!-- diagram:start -->/);
     });
 
     it("the README embeds the dev stack's current diagram", () => {
-        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "local/diagram-cli.ts", "--markdown"], { cwd: ROOT, encoding: "utf8" });
+        const run = spawnSync(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", "local/diagram-cli.ts", "--markdown"],
+            { cwd: ROOT, encoding: "utf8" },
+        );
         assert.strictEqual(run.status, 0, `npm run diagram failed:\n${run.stderr}`);
         assertWellFormed(run.stdout.replace(/^```mermaid\n/, "").replace(/```\n$/, ""));
         const embedded = embeddedDiagram(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"));

@@ -23,7 +23,9 @@ describe("the example consumer project (examples/etl)", function () {
 
     before(async function () {
         if (!fs.existsSync(path.join(EXAMPLE, "node_modules", "fargate-activity-step", "package.json"))) {
-            throw new Error("the packed library is not installed into examples/etl: run `npm run examples:install` (npm test does it)");
+            throw new Error(
+                "the packed library is not installed into examples/etl: run `npm run examples:install` (npm test does it)",
+            );
         }
         const plan = await evaluateProject(EXAMPLE, "dev");
         stack = stackView(plan.resources, plan.outputs);
@@ -32,23 +34,42 @@ describe("the example consumer project (examples/etl)", function () {
     it("uses the library from node_modules, as installed from the tarball", () => {
         // Resolved as the example's own modules resolve it (a require from this repository would find itself).
         const resolved = createRequire(path.join(EXAMPLE, "index.ts")).resolve("fargate-activity-step");
-        assert.ok(resolved.includes(`${path.sep}node_modules${path.sep}fargate-activity-step${path.sep}dist${path.sep}`), resolved);
+        assert.ok(
+            resolved.includes(`${path.sep}node_modules${path.sep}fargate-activity-step${path.sep}dist${path.sep}`),
+            resolved,
+        );
         const installed = fs.readdirSync(path.join(EXAMPLE, "node_modules", "fargate-activity-step"));
         assert.deepStrictEqual(installed.sort(), ["README.md", "dist", "package.json"], "only what a consumer needs");
-        assert.deepStrictEqual(fs.readdirSync(path.join(EXAMPLE, "node_modules", "fargate-activity-step", "dist")).sort(), ["components", "functions", "worker-image"]);
+        assert.deepStrictEqual(
+            fs.readdirSync(path.join(EXAMPLE, "node_modules", "fargate-activity-step", "dist")).sort(),
+            ["components", "functions", "worker-image"],
+        );
     });
 
     it("declares three steps with distinct activities, task families and state names, in one valid definition", async () => {
         const activities = stack.ofType("aws:sfn/activity:Activity").map(a => a.inputs.name);
-        assert.deepStrictEqual(activities.sort(), ["etl-example-dev-extract", "etl-example-dev-load", "etl-example-dev-transform"]);
-        assert.strictEqual(new Set(stack.ofType("aws:ecs/taskDefinition:TaskDefinition").map(t => t.inputs.family)).size, 3);
+        assert.deepStrictEqual(activities.sort(), [
+            "etl-example-dev-extract",
+            "etl-example-dev-load",
+            "etl-example-dev-transform",
+        ]);
+        assert.strictEqual(
+            new Set(stack.ofType("aws:ecs/taskDefinition:TaskDefinition").map(t => t.inputs.family)).size,
+            3,
+        );
         const definition = JSON.parse(stack.one("aws:sfn/stateMachine:StateMachine").inputs.definition);
         assert.strictEqual(definition.States["load-each"].Type, "Map");
         assert.strictEqual(definition.States["load-each"].MaxConcurrency, 20);
         assert.deepStrictEqual(checkDefinition(definition), []);
         assert.deepStrictEqual(await thirdPartyAslErrors(definition), []);
-        const invoke = JSON.parse(stack.ofType("aws:iam/rolePolicy:RolePolicy").find(p => p.name === "etl-role")!.inputs.policy).Statement[0];
-        assert.strictEqual(invoke.Resource.length, 6, "the state machine may invoke the three triggers (and their versions)");
+        const invoke = JSON.parse(
+            stack.ofType("aws:iam/rolePolicy:RolePolicy").find(p => p.name === "etl-role")!.inputs.policy,
+        ).Statement[0];
+        assert.strictEqual(
+            invoke.Resource.length,
+            6,
+            "the state machine may invoke the three triggers (and their versions)",
+        );
     });
 
     it("serializes a self-contained trigger from the installed library that runs from an empty folder", async () => {
@@ -62,14 +83,30 @@ describe("the example consumer project (examples/etl)", function () {
             protocol: "1.1",
             targetPrefix: "AmazonEC2ContainerServiceV20141113",
             operations: {
-                RunTask: body => (requests.push(body), { tasks: [], failures: [{ reason: "Capacity is unavailable at this time." }] }),
+                RunTask: body => (
+                    requests.push(body),
+                    { tasks: [], failures: [{ reason: "Capacity is unavailable at this time." }] }
+                ),
             },
         });
         const folder = lambdaFolder(files["__index.js"], ["@aws-sdk/client-ecs"]);
         try {
-            const out = await invokeInFolder(folder.dir, { executionArn: "arn:aws:states:us-east-1:000000000000:execution:etl:e1" }, { ...fn.inputs.environment.variables, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "x", AWS_SECRET_ACCESS_KEY: "x", AWS_ENDPOINT_URL_ECS: ecs.url });
+            const out = await invokeInFolder(
+                folder.dir,
+                { executionArn: "arn:aws:states:us-east-1:000000000000:execution:etl:e1" },
+                {
+                    ...fn.inputs.environment.variables,
+                    AWS_REGION: "us-east-1",
+                    AWS_ACCESS_KEY_ID: "x",
+                    AWS_SECRET_ACCESS_KEY: "x",
+                    AWS_ENDPOINT_URL_ECS: ecs.url,
+                },
+            );
             assert.strictEqual(out.name, "Trigger.NoCapacity", out.stderr);
-            assert.strictEqual(requests[0].taskDefinition, stack.one("aws:ecs/taskDefinition:TaskDefinition", "transform-task").state.arn);
+            assert.strictEqual(
+                requests[0].taskDefinition,
+                stack.one("aws:ecs/taskDefinition:TaskDefinition", "transform-task").state.arn,
+            );
         } finally {
             folder.remove();
             await ecs.close();
@@ -81,15 +118,28 @@ describe("the example consumer project (examples/etl)", function () {
     });
 
     it("passes its own tests (mocha and Pulumi mocks, as a consumer writes them), in their own process", () => {
-        const out = execFileSync(process.execPath, [require.resolve("mocha/bin/mocha.js")], { cwd: EXAMPLE, encoding: "utf8", env: { ...process.env, TS_NODE_PROJECT: path.join(EXAMPLE, "tsconfig.json") } });
+        const out = execFileSync(process.execPath, [require.resolve("mocha/bin/mocha.js")], {
+            cwd: EXAMPLE,
+            encoding: "utf8",
+            env: { ...process.env, TS_NODE_PROJECT: path.join(EXAMPLE, "tsconfig.json") },
+        });
         assert.match(out, /(\d+) passing/);
         assert.ok(!/failing/.test(out), out);
     });
 
     it("runs end to end on the local runtime with its own worker", async () => {
-        const local = await startLocalStack({ projectDir: EXAMPLE, stack: "dev", workerEntry: path.join(EXAMPLE, "worker", "main.ts"), containerOutput: () => undefined, lambdaOutput: () => undefined });
+        const local = await startLocalStack({
+            projectDir: EXAMPLE,
+            stack: "dev",
+            workerEntry: path.join(EXAMPLE, "worker", "main.ts"),
+            containerOutput: () => undefined,
+            lambdaOutput: () => undefined,
+        });
         try {
-            const { executionArn } = local.engine.startExecution({ stateMachineArn: local.stateMachineArn, input: '{"batch":"b1"}' });
+            const { executionArn } = local.engine.startExecution({
+                stateMachineArn: local.stateMachineArn,
+                input: '{"batch":"b1"}',
+            });
             const done = await local.engine.waitForExecution(executionArn);
             assert.strictEqual(done.status, "SUCCEEDED", `${done.error}: ${done.cause}`);
             assert.deepStrictEqual(JSON.parse(done.output!), {

@@ -19,7 +19,11 @@ describe("the trigger Lambda's archive", function () {
         const stack = await devStack();
         const fn = stack.one("aws:lambda/function:Function", "ecs-trigger");
         const files = await archiveFiles(fn);
-        assert.deepStrictEqual(Object.keys(files), ["__index.js"], "no node_modules, nothing but the serialized closure");
+        assert.deepStrictEqual(
+            Object.keys(files),
+            ["__index.js"],
+            "no node_modules, nothing but the serialized closure",
+        );
         indexJs = files["__index.js"];
         env = fn.inputs.environment.variables;
         ecs = await startAwsJsonServer({
@@ -38,10 +42,19 @@ describe("the trigger Lambda's archive", function () {
         await ecs?.close();
     });
 
-    const lambdaEnv = () => ({ ...env, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local", AWS_ENDPOINT_URL_ECS: ecs.url });
-    const event = { executionArn: "arn:aws:states:us-east-1:000000000000:execution:pipeline:run-1", executionName: "run-1" };
+    const lambdaEnv = () => ({
+        ...env,
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "local",
+        AWS_SECRET_ACCESS_KEY: "local",
+        AWS_ENDPOINT_URL_ECS: ecs.url,
+    });
+    const event = {
+        executionArn: "arn:aws:states:us-east-1:000000000000:execution:pipeline:run-1",
+        executionName: "run-1",
+    };
 
-    it("is self-contained but for require(\"@aws-sdk/client-ecs\")", () => {
+    it('is self-contained but for require("@aws-sdk/client-ecs")', () => {
         const requires = [...indexJs.matchAll(/require\(([^)]*)\)/g)].map(m => m[1]);
         assert.deepStrictEqual([...new Set(requires)], ['"@aws-sdk/client-ecs"']);
         assert.ok(!/node_modules|\/work\/|@pulumi/.test(indexJs), "no absolute paths or Pulumi code in the closure");
@@ -50,11 +63,21 @@ describe("the trigger Lambda's archive", function () {
     it("calls RunTask with the stack's cluster, task definition and network, and returns the task ARN", async () => {
         requests.length = 0;
         answer = { tasks: [{ taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/0123456789abcdef" }], failures: [] };
-        described = { tasks: [{ taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/0123456789abcdef", lastStatus: "RUNNING" }], failures: [] };
+        described = {
+            tasks: [{ taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/0123456789abcdef", lastStatus: "RUNNING" }],
+            failures: [],
+        };
         const out = await invokeInFolder(folder.dir, event, lambdaEnv());
         assert.ok(out.ok, `handler failed: ${out.name}: ${out.message}\n${out.stderr}`);
-        assert.deepStrictEqual(out.result, { executionArn: event.executionArn, taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/0123456789abcdef" });
-        assert.deepStrictEqual(requests.map(r => r.op), ["RunTask", "DescribeTasks"], "waits for RUNNING");
+        assert.deepStrictEqual(out.result, {
+            executionArn: event.executionArn,
+            taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/0123456789abcdef",
+        });
+        assert.deepStrictEqual(
+            requests.map(r => r.op),
+            ["RunTask", "DescribeTasks"],
+            "waits for RUNNING",
+        );
         assert.deepStrictEqual(requests[1].tasks, ["arn:aws:ecs:us-east-1:000000000000:task/c/0123456789abcdef"]);
         const r = requests[0];
         assert.strictEqual(r.cluster, env.CLUSTER_ARN);
@@ -62,14 +85,26 @@ describe("the trigger Lambda's archive", function () {
         assert.strictEqual(r.launchType, "FARGATE");
         assert.strictEqual(r.platformVersion, "1.4.0");
         assert.strictEqual(r.count, 1);
-        assert.deepStrictEqual(r.networkConfiguration.awsvpcConfiguration, { subnets: env.SUBNET_IDS.split(","), securityGroups: env.SECURITY_GROUP_IDS.split(","), assignPublicIp: "ENABLED" });
+        assert.deepStrictEqual(r.networkConfiguration.awsvpcConfiguration, {
+            subnets: env.SUBNET_IDS.split(","),
+            securityGroups: env.SECURITY_GROUP_IDS.split(","),
+            assignPublicIp: "ENABLED",
+        });
         assert.deepStrictEqual(r.tags, [{ key: "step-functions-execution-arn", value: event.executionArn }]);
         assert.strictEqual(r.startedBy, "run-1");
         assert.match(r.clientToken ?? "", /^.{1,64}$/, "the SDK's idempotency token");
     });
 
     it("throws a named error with its message for a failures answer (not a class that loses its message)", async () => {
-        answer = { tasks: [], failures: [{ arn: "arn:aws:ecs:us-east-1:000000000000:container-instance/x", reason: "Capacity is unavailable at this time. Please try again later or in a different availability zone" }] };
+        answer = {
+            tasks: [],
+            failures: [
+                {
+                    arn: "arn:aws:ecs:us-east-1:000000000000:container-instance/x",
+                    reason: "Capacity is unavailable at this time. Please try again later or in a different availability zone",
+                },
+            ],
+        };
         const out = await invokeInFolder(folder.dir, event, lambdaEnv());
         assert.strictEqual(out.ok, false);
         assert.strictEqual(out.name, "Trigger.NoCapacity");
@@ -84,10 +119,23 @@ describe("the trigger Lambda's archive", function () {
 
     it("reports a task that stops before RUNNING as Trigger.TaskStopped with ECS's reason", async () => {
         answer = { tasks: [{ taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/dead" }], failures: [] };
-        described = { tasks: [{ taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/dead", lastStatus: "STOPPED", stoppedReason: "Essential container in task exited", stopCode: "EssentialContainerExited", containers: [{ name: "worker", exitCode: 1 }] }] };
+        described = {
+            tasks: [
+                {
+                    taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/dead",
+                    lastStatus: "STOPPED",
+                    stoppedReason: "Essential container in task exited",
+                    stopCode: "EssentialContainerExited",
+                    containers: [{ name: "worker", exitCode: 1 }],
+                },
+            ],
+        };
         const out = await invokeInFolder(folder.dir, event, lambdaEnv());
         assert.strictEqual(out.name, "Trigger.TaskStopped");
-        assert.match(out.message!, /Essential container in task exited; stop code EssentialContainerExited; container worker exit code 1/);
+        assert.match(
+            out.message!,
+            /Essential container in task exited; stop code EssentialContainerExited; container worker exit code 1/,
+        );
     });
 });
 
@@ -114,7 +162,20 @@ describe("the healer Lambda's archive", function () {
             protocol: "1.1",
             targetPrefix: "AmazonEC2ContainerServiceV20141113",
             operations: {
-                DescribeTasks: body => (record("DescribeTasks")(body), { tasks: [{ taskArn, lastStatus: "STOPPED", stoppedReason: "Essential container in task exited", containers: [{ name: "worker", exitCode: 1 }], tags: [{ key: "step-functions-execution-arn", value: executionArn }] }] }),
+                DescribeTasks: body => (
+                    record("DescribeTasks")(body),
+                    {
+                        tasks: [
+                            {
+                                taskArn,
+                                lastStatus: "STOPPED",
+                                stoppedReason: "Essential container in task exited",
+                                containers: [{ name: "worker", exitCode: 1 }],
+                                tags: [{ key: "step-functions-execution-arn", value: executionArn }],
+                            },
+                        ],
+                    }
+                ),
             },
         });
         sfn = await startAwsJsonServer({
@@ -122,10 +183,27 @@ describe("the healer Lambda's archive", function () {
             targetPrefix: "AWSStepFunctions",
             errorNamespace: "com.amazonaws.sfn",
             operations: {
-                GetExecutionHistory: body => (record("GetExecutionHistory")(body), {
-                    events: [{ id: 9, previousEventId: 8, timestamp: 1764300000, type: "ActivityScheduled", activityScheduledEventDetails: { resource: env.ACTIVITY_ARN, input: JSON.stringify({ _execution: { executionArn, taskArn } }) } }],
-                }),
-                GetActivityTask: body => (record("GetActivityTask")(body), { taskToken: "token-1", input: JSON.stringify({ _execution: { executionArn, taskArn } }) }),
+                GetExecutionHistory: body => (
+                    record("GetExecutionHistory")(body),
+                    {
+                        events: [
+                            {
+                                id: 9,
+                                previousEventId: 8,
+                                timestamp: 1764300000,
+                                type: "ActivityScheduled",
+                                activityScheduledEventDetails: {
+                                    resource: env.ACTIVITY_ARN,
+                                    input: JSON.stringify({ _execution: { executionArn, taskArn } }),
+                                },
+                            },
+                        ],
+                    }
+                ),
+                GetActivityTask: body => (
+                    record("GetActivityTask")(body),
+                    { taskToken: "token-1", input: JSON.stringify({ _execution: { executionArn, taskArn } }) }
+                ),
                 SendTaskFailure: body => (record("SendTaskFailure")(body), {}),
             },
         });
@@ -139,11 +217,30 @@ describe("the healer Lambda's archive", function () {
     });
 
     it("fails the lost container's pending task with Worker.Lost through the real SDK clients", async () => {
-        const event = { "detail-type": "ECS Task State Change", source: "aws.ecs", detail: { taskArn, clusterArn: env.CLUSTER_ARN, lastStatus: "STOPPED", containers: [{ name: "worker", exitCode: 1 }] } };
-        const out = await invokeInFolder(folder.dir, event, { ...env, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "local", AWS_SECRET_ACCESS_KEY: "local", AWS_ENDPOINT_URL_ECS: ecs.url, AWS_ENDPOINT_URL_SFN: sfn.url });
+        const event = {
+            "detail-type": "ECS Task State Change",
+            source: "aws.ecs",
+            detail: {
+                taskArn,
+                clusterArn: env.CLUSTER_ARN,
+                lastStatus: "STOPPED",
+                containers: [{ name: "worker", exitCode: 1 }],
+            },
+        };
+        const out = await invokeInFolder(folder.dir, event, {
+            ...env,
+            AWS_REGION: "us-east-1",
+            AWS_ACCESS_KEY_ID: "local",
+            AWS_SECRET_ACCESS_KEY: "local",
+            AWS_ENDPOINT_URL_ECS: ecs.url,
+            AWS_ENDPOINT_URL_SFN: sfn.url,
+        });
         assert.ok(out.ok, `${out.name}: ${out.message}\n${out.stderr}`);
         assert.deepStrictEqual(out.result, { action: "failed-task", claimedFor: executionArn, taskArn });
-        assert.deepStrictEqual(calls.map(c => c.op), ["DescribeTasks", "GetExecutionHistory", "GetActivityTask", "SendTaskFailure"]);
+        assert.deepStrictEqual(
+            calls.map(c => c.op),
+            ["DescribeTasks", "GetExecutionHistory", "GetActivityTask", "SendTaskFailure"],
+        );
         assert.deepStrictEqual(calls[0].body.include, ["TAGS"]);
         assert.strictEqual(calls[1].body.reverseOrder, true);
         assert.strictEqual(calls[2].body.activityArn, env.ACTIVITY_ARN);

@@ -1,7 +1,13 @@
 // The dev stack under mocks: what `pulumi up` would create, how it hangs together, and what it
 // exports; plus a second component in the same program that must not collide with the first.
 import * as assert from "assert";
-import { FargateActivityStep, renderDefinition, checkDefinition, Chain, FARGATE_ACTIVITY_STEP_TYPE } from "../components";
+import {
+    FargateActivityStep,
+    renderDefinition,
+    checkDefinition,
+    Chain,
+    FARGATE_ACTIVITY_STEP_TYPE,
+} from "../components";
 import { installMocks, settled } from "../local/mocks";
 import { loadProjectConfig } from "../local/pulumi-config";
 import { thirdPartyAslErrors } from "./helpers/asl-validators";
@@ -42,21 +48,40 @@ describe("the dev stack", function () {
         const step = stack.one(FARGATE_ACTIVITY_STEP_TYPE, "ecs");
         for (const r of stack.resources) {
             if (r.type === FARGATE_ACTIVITY_STEP_TYPE || r.type === "fargate-activity:steps:StepStateMachine") continue;
-            assert.ok(r.parent && !r.parent.endsWith("pulumi:pulumi:Stack::fargate-activity-dev"), `${r.type} ${r.name} has no component parent`);
+            assert.ok(
+                r.parent && !r.parent.endsWith("pulumi:pulumi:Stack::fargate-activity-dev"),
+                `${r.type} ${r.name} has no component parent`,
+            );
         }
         const children = stack.resources.filter(r => r.parent === step.urn);
         const types = new Set(children.map(r => r.type));
         assert.deepStrictEqual([...types].sort(), [...STEP_CHILDREN].sort());
-        assert.strictEqual(children.filter(r => r.type === "aws:ec2/subnet:Subnet").length, 2, "two availability zones");
-        assert.deepStrictEqual(children.filter(r => r.type === "aws:ec2/subnet:Subnet").map(s => s.inputs.availabilityZone), ["us-east-1a", "us-east-1b"]);
-        assert.deepStrictEqual(children.filter(r => r.type === "aws:iam/role:Role").map(r => r.name).sort(), ["ecs-execution", "ecs-healer", "ecs-task", "ecs-trigger"]);
+        assert.strictEqual(
+            children.filter(r => r.type === "aws:ec2/subnet:Subnet").length,
+            2,
+            "two availability zones",
+        );
+        assert.deepStrictEqual(
+            children.filter(r => r.type === "aws:ec2/subnet:Subnet").map(s => s.inputs.availabilityZone),
+            ["us-east-1a", "us-east-1b"],
+        );
+        assert.deepStrictEqual(
+            children
+                .filter(r => r.type === "aws:iam/role:Role")
+                .map(r => r.name)
+                .sort(),
+            ["ecs-execution", "ecs-healer", "ecs-task", "ecs-trigger"],
+        );
     });
 
     it("creates no NAT gateway, and a security group without ingress that lets out HTTPS only", () => {
         assert.strictEqual(stack.ofType("aws:ec2/natGateway:NatGateway").length, 0);
         const sg = stack.one("aws:ec2/securityGroup:SecurityGroup");
         assert.deepStrictEqual(sg.inputs.ingress ?? [], []);
-        assert.deepStrictEqual(sg.inputs.egress.map((e: any) => [e.protocol, e.fromPort, e.toPort]), [["tcp", 443, 443]]);
+        assert.deepStrictEqual(
+            sg.inputs.egress.map((e: any) => [e.protocol, e.fromPort, e.toPort]),
+            [["tcp", 443, 443]],
+        );
     });
 
     it("names the activity per project, stack and step", () => {
@@ -77,9 +102,15 @@ describe("the dev stack", function () {
         assert.strictEqual(container.essential, true);
         assert.match(container.image, /dkr\.ecr\.us-east-1\.amazonaws\.com\/worker@sha256:/);
         const env = Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
-        assert.deepStrictEqual(env, { ACTIVITY_ARN: stack.outputs.activityArn, AWS_REGION: "us-east-1", HEARTBEAT_SECONDS: "60", JOB_DURATION_MS: "10000" });
+        assert.deepStrictEqual(env, {
+            ACTIVITY_ARN: stack.outputs.activityArn,
+            AWS_REGION: "us-east-1",
+            HEARTBEAT_SECONDS: "60",
+            JOB_DURATION_MS: "10000",
+        });
         assert.strictEqual(container.logConfiguration.logDriver, "awslogs");
-        for (const lg of stack.ofType("aws:cloudwatch/logGroup:LogGroup")) assert.strictEqual(lg.inputs.retentionInDays, 14, `${lg.name} retention from Pulumi.dev.yaml`);
+        for (const lg of stack.ofType("aws:cloudwatch/logGroup:LogGroup"))
+            assert.strictEqual(lg.inputs.retentionInDays, 14, `${lg.name} retention from Pulumi.dev.yaml`);
     });
 
     it("builds the worker image from worker-image/Dockerfile with the repository root as context, for the task's platform", () => {
@@ -96,7 +127,10 @@ describe("the dev stack", function () {
         assert.strictEqual(fn.runtime, "nodejs22.x");
         assert.strictEqual(fn.role, stack.one("aws:iam/role:Role", "ecs-trigger").state.arn);
         assert.strictEqual(fn.timeout, 360, "the 300 s wait for RUNNING plus a minute");
-        assert.strictEqual(fn.loggingConfig.logGroup, stack.one("aws:cloudwatch/logGroup:LogGroup", "ecs-trigger").state.name);
+        assert.strictEqual(
+            fn.loggingConfig.logGroup,
+            stack.one("aws:cloudwatch/logGroup:LogGroup", "ecs-trigger").state.name,
+        );
         const env = fn.environment.variables;
         assert.strictEqual(env.CLUSTER_ARN, stack.one("aws:ecs/cluster:Cluster").state.arn);
         assert.strictEqual(env.TASK_DEFINITION_ARN, stack.one("aws:ecs/taskDefinition:TaskDefinition").state.arn);
@@ -105,30 +139,56 @@ describe("the dev stack", function () {
         assert.strictEqual(env.CAPACITY, "FARGATE");
         assert.strictEqual(env.PLATFORM_VERSION, "1.4.0");
         assert.strictEqual(env.WAIT_FOR_RUNNING_SECONDS, "300");
-        assert.deepStrictEqual(stack.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").inputs.capacityProviders, ["FARGATE", "FARGATE_SPOT"]);
+        assert.deepStrictEqual(
+            stack.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").inputs.capacityProviders,
+            ["FARGATE", "FARGATE_SPOT"],
+        );
     });
 
     it("subscribes the healer to this step's stopped tasks, and lets it read the state machine's history", () => {
-        const rule = JSON.parse(stack.one("aws:cloudwatch/eventRule:EventRule", "ecs-task-stopped").inputs.eventPattern);
+        const rule = JSON.parse(
+            stack.one("aws:cloudwatch/eventRule:EventRule", "ecs-task-stopped").inputs.eventPattern,
+        );
         const td = stack.one("aws:ecs/taskDefinition:TaskDefinition", "ecs-task").state;
         assert.deepStrictEqual(rule, {
             source: ["aws.ecs"],
             "detail-type": ["ECS Task State Change"],
-            detail: { clusterArn: [stack.one("aws:ecs/cluster:Cluster").state.arn], lastStatus: ["STOPPED"], taskDefinitionArn: [{ prefix: `${td.arnWithoutRevision}:` }] },
+            detail: {
+                clusterArn: [stack.one("aws:ecs/cluster:Cluster").state.arn],
+                lastStatus: ["STOPPED"],
+                taskDefinitionArn: [{ prefix: `${td.arnWithoutRevision}:` }],
+            },
         });
         const healer = stack.one("aws:lambda/function:Function", "ecs-healer");
-        assert.strictEqual(stack.one("aws:cloudwatch/eventTarget:EventTarget", "ecs-task-stopped").inputs.arn, healer.state.arn);
+        assert.strictEqual(
+            stack.one("aws:cloudwatch/eventTarget:EventTarget", "ecs-task-stopped").inputs.arn,
+            healer.state.arn,
+        );
         const permission = stack.one("aws:lambda/permission:Permission", "ecs-task-stopped").inputs;
-        assert.deepStrictEqual([permission.principal, permission.sourceArn], ["events.amazonaws.com", stack.one("aws:cloudwatch/eventRule:EventRule", "ecs-task-stopped").state.arn]);
-        assert.deepStrictEqual(healer.inputs.environment.variables, { ACTIVITY_ARN: stack.outputs.activityArn, CLUSTER_ARN: stack.one("aws:ecs/cluster:Cluster").state.arn });
+        assert.deepStrictEqual(
+            [permission.principal, permission.sourceArn],
+            ["events.amazonaws.com", stack.one("aws:cloudwatch/eventRule:EventRule", "ecs-task-stopped").state.arn],
+        );
+        assert.deepStrictEqual(healer.inputs.environment.variables, {
+            ACTIVITY_ARN: stack.outputs.activityArn,
+            CLUSTER_ARN: stack.one("aws:ecs/cluster:Cluster").state.arn,
+        });
     });
 
     it("alarms on failed and timed-out executions and on a task waiting long for a worker", () => {
         const alarms = stack.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").map(a => a.inputs);
-        assert.deepStrictEqual(alarms.map(a => a.metricName).sort(), ["ActivityScheduleTime", "ExecutionsFailed", "ExecutionsTimedOut"]);
+        assert.deepStrictEqual(alarms.map(a => a.metricName).sort(), [
+            "ActivityScheduleTime",
+            "ExecutionsFailed",
+            "ExecutionsTimedOut",
+        ]);
         for (const a of alarms) assert.strictEqual(a.namespace, "AWS/States");
-        assert.deepStrictEqual(alarms.find(a => a.metricName === "ExecutionsFailed")!.dimensions, { StateMachineArn: stack.outputs.stateMachineArn });
-        assert.deepStrictEqual(alarms.find(a => a.metricName === "ActivityScheduleTime")!.dimensions, { ActivityArn: stack.outputs.activityArn });
+        assert.deepStrictEqual(alarms.find(a => a.metricName === "ExecutionsFailed")!.dimensions, {
+            StateMachineArn: stack.outputs.stateMachineArn,
+        });
+        assert.deepStrictEqual(alarms.find(a => a.metricName === "ActivityScheduleTime")!.dimensions, {
+            ActivityArn: stack.outputs.activityArn,
+        });
     });
 
     it("creates a standard state machine with a timeout, logging and X-Ray tracing", () => {
@@ -147,10 +207,18 @@ describe("the dev stack", function () {
         const def = JSON.parse(stack.one("aws:sfn/stateMachine:StateMachine").inputs.definition);
         assert.strictEqual(def.StartAt, "run-ecs");
         assert.deepStrictEqual(Object.keys(def.States).sort(), ["done", "failed", "run-ecs"]);
-        assert.deepStrictEqual(def.States.failed, { Type: "Fail", Comment: def.States.failed.Comment, ErrorPath: "$.Error", CausePath: "$.Cause" });
+        assert.deepStrictEqual(def.States.failed, {
+            Type: "Fail",
+            Comment: def.States.failed.Comment,
+            ErrorPath: "$.Error",
+            CausePath: "$.Cause",
+        });
         assert.deepStrictEqual(def.States["run-ecs"].Catch, [{ ErrorEquals: ["States.ALL"], Next: "failed" }]);
         const branch = def.States["run-ecs"].Branches[0];
-        assert.strictEqual(branch.States["trigger-ecs"].Resource, stack.one("aws:lambda/function:Function", "ecs-trigger").state.arn);
+        assert.strictEqual(
+            branch.States["trigger-ecs"].Resource,
+            stack.one("aws:lambda/function:Function", "ecs-trigger").state.arn,
+        );
         assert.strictEqual(branch.States["execute-ecs"].Resource, stack.outputs.activityArn);
         assert.deepStrictEqual(checkDefinition(def), []);
         assert.deepStrictEqual(await thirdPartyAslErrors(def), []);
@@ -160,7 +228,10 @@ describe("the dev stack", function () {
         const sm = stack.one("aws:sfn/stateMachine:StateMachine");
         assert.strictEqual(stack.outputs.stateMachineArn, sm.state.arn);
         assert.strictEqual(stack.outputs.activityArn, stack.one("aws:sfn/activity:Activity").state.arn);
-        assert.strictEqual(stack.outputs.startExecutionCommand, `aws stepfunctions start-execution --region us-east-1 --state-machine-arn ${sm.state.arn} --input '{"echo":"hello"}'`);
+        assert.strictEqual(
+            stack.outputs.startExecutionCommand,
+            `aws stepfunctions start-execution --region us-east-1 --state-machine-arn ${sm.state.arn} --input '{"echo":"hello"}'`,
+        );
     });
 });
 
@@ -174,56 +245,143 @@ describe("more steps in a program", function () {
     it("collides with the first in no resource name, activity name or state name", async () => {
         const first = await devStack();
         const engine = await freshEngine();
-        const second = new FargateActivityStep("transform", { cpu: 1024, memory: 2048, architecture: "ARM64", capacity: "FARGATE_SPOT", image: "public.ecr.aws/x/worker:1" });
+        const second = new FargateActivityStep("transform", {
+            cpu: 1024,
+            memory: 2048,
+            architecture: "ARM64",
+            capacity: "FARGATE_SPOT",
+            image: "public.ecr.aws/x/worker:1",
+        });
         new FargateActivityStep("ecs", { image: "x" });
         await settled();
         const added = stackView(engine.resources.filter(r => r.urn.includes("::transform")));
         const both = stackView(engine.resources);
-        assert.notStrictEqual(both.one("aws:sfn/activity:Activity", "transform-activity").inputs.name, both.one("aws:sfn/activity:Activity", "ecs-activity").inputs.name);
+        assert.notStrictEqual(
+            both.one("aws:sfn/activity:Activity", "transform-activity").inputs.name,
+            both.one("aws:sfn/activity:Activity", "ecs-activity").inputs.name,
+        );
         const urns = engine.resources.map(r => r.urn);
         assert.strictEqual(new Set(urns).size, urns.length, "every URN unique");
-        assert.notStrictEqual(added.one("aws:sfn/activity:Activity").inputs.name, first.one("aws:sfn/activity:Activity", "ecs-activity").inputs.name);
-        assert.notStrictEqual(added.one("aws:ecs/taskDefinition:TaskDefinition").inputs.family, first.one("aws:ecs/taskDefinition:TaskDefinition", "ecs-task").inputs.family);
+        assert.notStrictEqual(
+            added.one("aws:sfn/activity:Activity").inputs.name,
+            first.one("aws:sfn/activity:Activity", "ecs-activity").inputs.name,
+        );
+        assert.notStrictEqual(
+            added.one("aws:ecs/taskDefinition:TaskDefinition").inputs.family,
+            first.one("aws:ecs/taskDefinition:TaskDefinition", "ecs-task").inputs.family,
+        );
         assert.strictEqual(added.ofType("awsx:ecr:Image").length, 0, "a given image is not built");
-        assert.strictEqual(added.one("aws:ecs/taskDefinition:TaskDefinition").inputs.runtimePlatform.cpuArchitecture, "ARM64");
-        assert.strictEqual(added.one("aws:lambda/function:Function", "transform-trigger").inputs.environment.variables.CAPACITY, "FARGATE_SPOT");
-        const def = renderDefinition(Chain.start(second.block()).next(new FargateActivityStep("third", { image: "x", subnetIds: ["subnet-1"], assignPublicIp: false }).block()));
+        assert.strictEqual(
+            added.one("aws:ecs/taskDefinition:TaskDefinition").inputs.runtimePlatform.cpuArchitecture,
+            "ARM64",
+        );
+        assert.strictEqual(
+            added.one("aws:lambda/function:Function", "transform-trigger").inputs.environment.variables.CAPACITY,
+            "FARGATE_SPOT",
+        );
+        const def = renderDefinition(
+            Chain.start(second.block()).next(
+                new FargateActivityStep("third", {
+                    image: "x",
+                    subnetIds: ["subnet-1"],
+                    assignPublicIp: false,
+                }).block(),
+            ),
+        );
         assert.deepStrictEqual(checkDefinition(def), []);
     });
 
     it("uses the user's subnets and security groups and creates no network", async () => {
         const engine = await freshEngine();
-        new FargateActivityStep("own-net", { image: "x", subnetIds: ["subnet-1", "subnet-2"], securityGroupIds: ["sg-1"], assignPublicIp: false, clusterArn: "arn:aws:ecs:us-east-1:000000000000:cluster/shared", healLostWorkers: false });
+        new FargateActivityStep("own-net", {
+            image: "x",
+            subnetIds: ["subnet-1", "subnet-2"],
+            securityGroupIds: ["sg-1"],
+            assignPublicIp: false,
+            clusterArn: "arn:aws:ecs:us-east-1:000000000000:cluster/shared",
+            healLostWorkers: false,
+        });
         await settled();
         const added = stackView(engine.resources);
-        for (const t of ["aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/securityGroup:SecurityGroup", "aws:ecs/cluster:Cluster"]) assert.strictEqual(added.ofType(t).length, 0, t);
-        assert.strictEqual(added.ofType("aws:cloudwatch/eventRule:EventRule").length, 0, "no healer when healLostWorkers is false");
+        for (const t of [
+            "aws:ec2/vpc:Vpc",
+            "aws:ec2/subnet:Subnet",
+            "aws:ec2/securityGroup:SecurityGroup",
+            "aws:ecs/cluster:Cluster",
+        ])
+            assert.strictEqual(added.ofType(t).length, 0, t);
+        assert.strictEqual(
+            added.ofType("aws:cloudwatch/eventRule:EventRule").length,
+            0,
+            "no healer when healLostWorkers is false",
+        );
         const env = added.one("aws:lambda/function:Function").inputs.environment.variables;
-        assert.deepStrictEqual([env.SUBNET_IDS, env.SECURITY_GROUP_IDS, env.ASSIGN_PUBLIC_IP, env.CLUSTER_ARN], ["subnet-1,subnet-2", "sg-1", "DISABLED", "arn:aws:ecs:us-east-1:000000000000:cluster/shared"]);
+        assert.deepStrictEqual(
+            [env.SUBNET_IDS, env.SECURITY_GROUP_IDS, env.ASSIGN_PUBLIC_IP, env.CLUSTER_ARN],
+            ["subnet-1,subnet-2", "sg-1", "DISABLED", "arn:aws:ecs:us-east-1:000000000000:cluster/shared"],
+        );
     });
 
     it("passes secrets to the container through the task definition, readable by the execution role only", async () => {
         const engine = await freshEngine();
         const db = "arn:aws:secretsmanager:us-east-1:000000000000:secret:db-AbCdEf";
-        new FargateActivityStep("with-secrets", { image: "x", healLostWorkers: false, environment: { MODE: "full" }, secrets: { DB_PASSWORD: `${db}:password::`, BUCKET: "arn:aws:ssm:us-east-1:000000000000:parameter/etl/bucket" } });
+        new FargateActivityStep("with-secrets", {
+            image: "x",
+            healLostWorkers: false,
+            environment: { MODE: "full" },
+            secrets: {
+                DB_PASSWORD: `${db}:password::`,
+                BUCKET: "arn:aws:ssm:us-east-1:000000000000:parameter/etl/bucket",
+            },
+        });
         await settled();
         const added = stackView(engine.resources);
         const [container] = JSON.parse(added.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
-        assert.deepStrictEqual(container.secrets, [{ name: "DB_PASSWORD", valueFrom: `${db}:password::` }, { name: "BUCKET", valueFrom: "arn:aws:ssm:us-east-1:000000000000:parameter/etl/bucket" }]);
+        assert.deepStrictEqual(container.secrets, [
+            { name: "DB_PASSWORD", valueFrom: `${db}:password::` },
+            { name: "BUCKET", valueFrom: "arn:aws:ssm:us-east-1:000000000000:parameter/etl/bucket" },
+        ]);
         assert.strictEqual(container.environment.find((e: any) => e.name === "MODE").value, "full");
         const policy = JSON.parse(added.one("aws:iam/rolePolicy:RolePolicy", "with-secrets-execution").inputs.policy);
-        assert.deepStrictEqual(policy.Statement.filter((s: any) => s.Sid.startsWith("Read")).map((s: any) => s.Resource), [[db], ["arn:aws:ssm:us-east-1:000000000000:parameter/etl/bucket"]]);
-        assert.throws(() => new FargateActivityStep("bad-secret", { image: "x", secrets: { TOKEN: "plain-text" } }), /must be the ARN of a Secrets Manager secret/);
+        assert.deepStrictEqual(
+            policy.Statement.filter((s: any) => s.Sid.startsWith("Read")).map((s: any) => s.Resource),
+            [[db], ["arn:aws:ssm:us-east-1:000000000000:parameter/etl/bucket"]],
+        );
+        assert.throws(
+            () => new FargateActivityStep("bad-secret", { image: "x", secrets: { TOKEN: "plain-text" } }),
+            /must be the ARN of a Secrets Manager secret/,
+        );
     });
 
     it("refuses bad arguments at program time with a clear message", async () => {
         await freshEngine();
-        assert.throws(() => new FargateActivityStep("bad1", { image: "x", cpu: 256, memory: 4096 }), /memory 4096 MiB does not fit cpu 256 on Fargate; valid memory for cpu 256: 512, 1024, 2048/);
-        assert.throws(() => new FargateActivityStep("bad2", { image: "x", activityName: "has space" }), /activity name "has space" contains " "/);
-        assert.throws(() => new FargateActivityStep("bad3", { image: "x", heartbeatSeconds: 600, timeoutSeconds: 300 }), /heartbeatSeconds \(600\) must be below timeoutSeconds \(300\)/);
-        assert.throws(() => new FargateActivityStep("bad4", { image: "x", subnetIds: [], assignPublicIp: true }), /subnetIds is empty/);
-        assert.throws(() => new FargateActivityStep("bad5", { image: "x", subnetIds: ["subnet-1"] }), /set assignPublicIp explicitly/);
-        assert.throws(() => new FargateActivityStep("bad6", { image: "x", architecture: "arm" as any }), /architecture must be one of X86_64, ARM64/);
-        assert.throws(() => new FargateActivityStep("bad7", { image: "x", logRetentionDays: 10 }), /logRetentionDays must be one of 1, 3, 5, 7, 14, 30/);
+        assert.throws(
+            () => new FargateActivityStep("bad1", { image: "x", cpu: 256, memory: 4096 }),
+            /memory 4096 MiB does not fit cpu 256 on Fargate; valid memory for cpu 256: 512, 1024, 2048/,
+        );
+        assert.throws(
+            () => new FargateActivityStep("bad2", { image: "x", activityName: "has space" }),
+            /activity name "has space" contains " "/,
+        );
+        assert.throws(
+            () => new FargateActivityStep("bad3", { image: "x", heartbeatSeconds: 600, timeoutSeconds: 300 }),
+            /heartbeatSeconds \(600\) must be below timeoutSeconds \(300\)/,
+        );
+        assert.throws(
+            () => new FargateActivityStep("bad4", { image: "x", subnetIds: [], assignPublicIp: true }),
+            /subnetIds is empty/,
+        );
+        assert.throws(
+            () => new FargateActivityStep("bad5", { image: "x", subnetIds: ["subnet-1"] }),
+            /set assignPublicIp explicitly/,
+        );
+        assert.throws(
+            () => new FargateActivityStep("bad6", { image: "x", architecture: "arm" as any }),
+            /architecture must be one of X86_64, ARM64/,
+        );
+        assert.throws(
+            () => new FargateActivityStep("bad7", { image: "x", logRetentionDays: 10 }),
+            /logRetentionDays must be one of 1, 3, 5, 7, 14, 30/,
+        );
     });
 });

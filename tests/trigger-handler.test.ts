@@ -1,6 +1,17 @@
 // The trigger's logic, over a fake ECS client: the exact RunTask request and the named errors.
 import * as assert from "assert";
-import { buildRunTaskRequest, Clock, EcsRunTask, EcsTaskDescription, errorForRunTaskAnswer, pollDelayMs, readTriggerConfig, startedByFor, triggerTask, TriggerConfig } from "../functions/trigger";
+import {
+    buildRunTaskRequest,
+    Clock,
+    EcsRunTask,
+    EcsTaskDescription,
+    errorForRunTaskAnswer,
+    pollDelayMs,
+    readTriggerConfig,
+    startedByFor,
+    triggerTask,
+    TriggerConfig,
+} from "../functions/trigger";
 
 const config: TriggerConfig = {
     cluster: "arn:aws:ecs:us-east-1:000000000000:cluster/c",
@@ -23,17 +34,28 @@ describe("trigger handler", () => {
     it("sends exactly the RunTask request for on-demand Fargate", async () => {
         const ecs = fakeEcs({ tasks: [{ taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/abc" }], failures: [] });
         const result = await triggerTask(ecs, config, event);
-        assert.deepStrictEqual(result, { executionArn: event.executionArn, taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/abc" });
-        assert.deepStrictEqual(ecs.requests, [{
-            cluster: config.cluster,
-            taskDefinition: config.taskDefinition,
-            count: 1,
-            platformVersion: "1.4.0",
-            launchType: "FARGATE",
-            networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], securityGroups: ["sg-1"], assignPublicIp: "ENABLED" } },
-            tags: [{ key: "step-functions-execution-arn", value: event.executionArn }],
-            startedBy: "run_1",
-        }]);
+        assert.deepStrictEqual(result, {
+            executionArn: event.executionArn,
+            taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/abc",
+        });
+        assert.deepStrictEqual(ecs.requests, [
+            {
+                cluster: config.cluster,
+                taskDefinition: config.taskDefinition,
+                count: 1,
+                platformVersion: "1.4.0",
+                launchType: "FARGATE",
+                networkConfiguration: {
+                    awsvpcConfiguration: {
+                        subnets: ["subnet-a", "subnet-b"],
+                        securityGroups: ["sg-1"],
+                        assignPublicIp: "ENABLED",
+                    },
+                },
+                tags: [{ key: "step-functions-execution-arn", value: event.executionArn }],
+                startedBy: "run_1",
+            },
+        ]);
     });
 
     it("uses a FARGATE_SPOT capacity provider strategy instead of a launch type", () => {
@@ -44,8 +66,19 @@ describe("trigger handler", () => {
     });
 
     it("throws Trigger.NoCapacity when RunTask reports missing capacity", async () => {
-        const ecs = fakeEcs({ tasks: [], failures: [{ arn: "arn:x", reason: "Capacity is unavailable at this time. Please try again later or in a different availability zone" }] });
-        await assert.rejects(triggerTask(ecs, config, event), (e: Error) => e.name === "Trigger.NoCapacity" && /Capacity is unavailable at this time/.test(e.message));
+        const ecs = fakeEcs({
+            tasks: [],
+            failures: [
+                {
+                    arn: "arn:x",
+                    reason: "Capacity is unavailable at this time. Please try again later or in a different availability zone",
+                },
+            ],
+        });
+        await assert.rejects(
+            triggerTask(ecs, config, event),
+            (e: Error) => e.name === "Trigger.NoCapacity" && /Capacity is unavailable at this time/.test(e.message),
+        );
     });
 
     it("throws Trigger.RunTaskFailed for other failures and for an answer without a task", () => {
@@ -67,11 +100,34 @@ describe("trigger handler", () => {
     });
 
     it("reads its configuration from the environment and names a missing variable", () => {
-        const env = { CLUSTER_ARN: "c", TASK_DEFINITION_ARN: "t", SUBNET_IDS: "s1, s2", SECURITY_GROUP_IDS: "", ASSIGN_PUBLIC_IP: "DISABLED", CAPACITY: "FARGATE_SPOT", PLATFORM_VERSION: "1.4.0" };
-        assert.deepStrictEqual(readTriggerConfig(env), { cluster: "c", taskDefinition: "t", subnets: ["s1", "s2"], securityGroups: [], assignPublicIp: false, capacity: "FARGATE_SPOT", platformVersion: "1.4.0", waitForRunningSeconds: 0 });
+        const env = {
+            CLUSTER_ARN: "c",
+            TASK_DEFINITION_ARN: "t",
+            SUBNET_IDS: "s1, s2",
+            SECURITY_GROUP_IDS: "",
+            ASSIGN_PUBLIC_IP: "DISABLED",
+            CAPACITY: "FARGATE_SPOT",
+            PLATFORM_VERSION: "1.4.0",
+        };
+        assert.deepStrictEqual(readTriggerConfig(env), {
+            cluster: "c",
+            taskDefinition: "t",
+            subnets: ["s1", "s2"],
+            securityGroups: [],
+            assignPublicIp: false,
+            capacity: "FARGATE_SPOT",
+            platformVersion: "1.4.0",
+            waitForRunningSeconds: 0,
+        });
         assert.strictEqual(readTriggerConfig({ ...env, WAIT_FOR_RUNNING_SECONDS: "300" }).waitForRunningSeconds, 300);
-        assert.throws(() => readTriggerConfig({ ...env, WAIT_FOR_RUNNING_SECONDS: "-1" }), /WAIT_FOR_RUNNING_SECONDS must be a whole number/);
-        assert.throws(() => readTriggerConfig({ ...env, CLUSTER_ARN: undefined }), (e: Error) => e.name === "Trigger.Misconfigured" && /CLUSTER_ARN/.test(e.message));
+        assert.throws(
+            () => readTriggerConfig({ ...env, WAIT_FOR_RUNNING_SECONDS: "-1" }),
+            /WAIT_FOR_RUNNING_SECONDS must be a whole number/,
+        );
+        assert.throws(
+            () => readTriggerConfig({ ...env, CLUSTER_ARN: undefined }),
+            (e: Error) => e.name === "Trigger.Misconfigured" && /CLUSTER_ARN/.test(e.message),
+        );
         assert.throws(() => readTriggerConfig({ ...env, CAPACITY: "EC2" }), /CAPACITY must be FARGATE or FARGATE_SPOT/);
     });
 });
@@ -88,8 +144,14 @@ function ecsWithStatuses(statuses: EcsTaskDescription[]): EcsRunTask & { calls: 
     let i = 0;
     return {
         calls,
-        runTask: async () => (calls.push("RunTask"), { tasks: [{ taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/t1" }] }),
-        describeTasks: async r => (calls.push(`DescribeTasks ${r.tasks[0]}`), { tasks: [statuses[Math.min(i++, statuses.length - 1)]] }),
+        runTask: async () => (
+            calls.push("RunTask"),
+            { tasks: [{ taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/t1" }] }
+        ),
+        describeTasks: async r => (
+            calls.push(`DescribeTasks ${r.tasks[0]}`),
+            { tasks: [statuses[Math.min(i++, statuses.length - 1)]] }
+        ),
         stopTask: async r => void calls.push(`StopTask ${r.task} (${r.reason})`),
     };
 }
@@ -98,7 +160,11 @@ describe("trigger: waiting for RUNNING", () => {
     const waiting = { ...config, waitForRunningSeconds: 300 };
 
     it("returns once the task is RUNNING, polling quickly at first", async () => {
-        const ecs = ecsWithStatuses([{ lastStatus: "PROVISIONING" }, { lastStatus: "PENDING" }, { lastStatus: "RUNNING" }]);
+        const ecs = ecsWithStatuses([
+            { lastStatus: "PROVISIONING" },
+            { lastStatus: "PENDING" },
+            { lastStatus: "RUNNING" },
+        ]);
         const clock = fakeClock();
         const result = await triggerTask(ecs, waiting, event, clock);
         assert.strictEqual(result.taskArn, "arn:aws:ecs:us-east-1:000000000000:task/c/t1");
@@ -107,17 +173,38 @@ describe("trigger: waiting for RUNNING", () => {
     });
 
     it("throws Trigger.TaskStopped with ECS's reason and the exit code when the task stops first", async () => {
-        const ecs = ecsWithStatuses([{ lastStatus: "PENDING" }, { lastStatus: "STOPPED", stoppedReason: "CannotPullContainerError: pull image manifest has been retried 5 time(s)", stopCode: "TaskFailedToStart", containers: [{ name: "worker", exitCode: 1 }] }]);
-        await assert.rejects(triggerTask(ecs, waiting, event, fakeClock()), (e: Error) =>
-            e.name === "Trigger.TaskStopped" && /CannotPullContainerError/.test(e.message) && /stop code TaskFailedToStart/.test(e.message) && /container worker exit code 1/.test(e.message));
+        const ecs = ecsWithStatuses([
+            { lastStatus: "PENDING" },
+            {
+                lastStatus: "STOPPED",
+                stoppedReason: "CannotPullContainerError: pull image manifest has been retried 5 time(s)",
+                stopCode: "TaskFailedToStart",
+                containers: [{ name: "worker", exitCode: 1 }],
+            },
+        ]);
+        await assert.rejects(
+            triggerTask(ecs, waiting, event, fakeClock()),
+            (e: Error) =>
+                e.name === "Trigger.TaskStopped" &&
+                /CannotPullContainerError/.test(e.message) &&
+                /stop code TaskFailedToStart/.test(e.message) &&
+                /container worker exit code 1/.test(e.message),
+        );
         assert.ok(!ecs.calls.some(c => c.startsWith("StopTask")));
     });
 
     it("stops a task that is not RUNNING in time and says so", async () => {
         const ecs = ecsWithStatuses([{ lastStatus: "PENDING" }]);
         const clock = fakeClock();
-        await assert.rejects(triggerTask(ecs, { ...config, waitForRunningSeconds: 30 }, event, clock), (e: Error) => e.name === "Trigger.TaskStopped" && /not RUNNING within 30 s \(last status PENDING\)/.test(e.message));
-        assert.match(ecs.calls.at(-1)!, /^StopTask arn:aws:ecs:us-east-1:000000000000:task\/c\/t1 \(not RUNNING within 30 s/);
+        await assert.rejects(
+            triggerTask(ecs, { ...config, waitForRunningSeconds: 30 }, event, clock),
+            (e: Error) =>
+                e.name === "Trigger.TaskStopped" && /not RUNNING within 30 s \(last status PENDING\)/.test(e.message),
+        );
+        assert.match(
+            ecs.calls.at(-1)!,
+            /^StopTask arn:aws:ecs:us-east-1:000000000000:task\/c\/t1 \(not RUNNING within 30 s/,
+        );
         assert.ok(clock.now() >= 30_000 && clock.now() <= 30_000 + 5000, `gave up at ${clock.now()} ms`);
     });
 

@@ -84,14 +84,18 @@ export async function ensureWorkerBundle(): Promise<WorkerBundleInfo> {
     const started = Date.now();
     if (fs.existsSync(WORKER_BUNDLE)) {
         const stat = fs.statSync(WORKER_BUNDLE);
-        if (stat.mtimeMs > newestSourceMtime()) return { outfile: WORKER_BUNDLE, bytes: stat.size, built: false, buildMs: Date.now() - started };
+        if (stat.mtimeMs > newestSourceMtime())
+            return { outfile: WORKER_BUNDLE, bytes: stat.size, built: false, buildMs: Date.now() - started };
     }
     return buildWorkerBundle();
 }
 
 if (require.main === module) {
     buildWorkerBundle().then(
-        info => console.log(`worker bundle: ${path.relative(process.cwd(), info.outfile)} ${(info.bytes / 1024).toFixed(1)} KiB (${info.buildMs} ms)`),
+        info =>
+            console.log(
+                `worker bundle: ${path.relative(process.cwd(), info.outfile)} ${(info.bytes / 1024).toFixed(1)} KiB (${info.buildMs} ms)`,
+            ),
         err => {
             console.error(err);
             process.exit(1);

@@ -42,11 +42,21 @@ function invalid(message: string): Error {
 /** Checks the input; throws `Worker.InvalidInput` saying what is wrong. */
 export function validateJobInput(input: unknown): ExampleJobInput {
     if (typeof input !== "object" || input === null || Array.isArray(input)) {
-        throw invalid(`the input must be a JSON object, got ${input === null ? "null" : Array.isArray(input) ? "an array" : typeof input}`);
+        throw invalid(
+            `the input must be a JSON object, got ${input === null ? "null" : Array.isArray(input) ? "an array" : typeof input}`,
+        );
     }
     const i = input as Record<string, unknown>;
-    if (i.durationMs !== undefined && (typeof i.durationMs !== "number" || !Number.isFinite(i.durationMs) || i.durationMs < 0 || i.durationMs > MAX_DURATION_MS)) {
-        throw invalid(`durationMs must be a non-negative number of milliseconds (at most ${MAX_DURATION_MS}), got ${JSON.stringify(i.durationMs)}`);
+    if (
+        i.durationMs !== undefined &&
+        (typeof i.durationMs !== "number" ||
+            !Number.isFinite(i.durationMs) ||
+            i.durationMs < 0 ||
+            i.durationMs > MAX_DURATION_MS)
+    ) {
+        throw invalid(
+            `durationMs must be a non-negative number of milliseconds (at most ${MAX_DURATION_MS}), got ${JSON.stringify(i.durationMs)}`,
+        );
     }
     if (i.failWith !== undefined && (typeof i.failWith !== "string" || i.failWith.length === 0)) {
         throw invalid(`failWith must be a non-empty error name, got ${JSON.stringify(i.failWith)}`);
@@ -64,7 +74,11 @@ export function createExampleJob(config: ExampleJobConfig): ActivityHandler<unkn
         log.info("job.working", { durationMs });
         await sleep(durationMs, signal);
         if (signal.aborted) throw signal.reason;
-        if (input.failWith !== undefined) throw namedError(input.failWith, input.failMessage ?? `the job failed as its input asked (failWith ${JSON.stringify(input.failWith)})`);
+        if (input.failWith !== undefined)
+            throw namedError(
+                input.failWith,
+                input.failMessage ?? `the job failed as its input asked (failWith ${JSON.stringify(input.failWith)})`,
+            );
         const output: ExampleJobOutput = { result: "ecs done" };
         if (Object.hasOwn(input, "echo")) output.echo = input.echo;
         return output;

@@ -13,7 +13,10 @@ function main(): void {
     const jobConfig = parseJobConfig(process.env);
     const problem = !config.ok ? config.problem : !jobConfig.ok ? jobConfig.problem : undefined;
     if (problem || !config.ok || !jobConfig.ok) {
-        createLogger().error("config.invalid", { variable: problem?.variable, message: `invalid configuration: ${problem?.message}` });
+        createLogger().error("config.invalid", {
+            variable: problem?.variable,
+            message: `invalid configuration: ${problem?.message}`,
+        });
         process.exitCode = 2;
         return;
     }
@@ -27,7 +30,10 @@ function main(): void {
     }
     // A job's stray promise must not take the task down with it: log it and carry on reporting.
     process.on("unhandledRejection", reason => {
-        log.error("worker.unhandledRejection", { error: (reason as Error)?.name, message: (reason as Error)?.message ?? String(reason) });
+        log.error("worker.unhandledRejection", {
+            error: (reason as Error)?.name,
+            message: (reason as Error)?.message ?? String(reason),
+        });
     });
     process.on("uncaughtException", err => {
         log.error("worker.crashed", { error: err?.name, message: err?.message, stack: err?.stack });

@@ -18,15 +18,20 @@ function checkScope(scope: Json, where: string, names: Map<string, string>, prob
         for (const c of state.Catch ?? []) targets.push(c.Next);
         for (const c of state.Choices ?? []) targets.push(c.Next);
         if (state.Default !== undefined) targets.push(state.Default);
-        for (const t of targets) if (!(t in states)) problems.push(`${where}: "${name}" goes to "${t}", which is not a state in this scope`);
+        for (const t of targets)
+            if (!(t in states)) problems.push(`${where}: "${name}" goes to "${t}", which is not a state in this scope`);
         if (state.Type !== "Choice" && !TERMINAL.has(state.Type) && state.Next === undefined && state.End !== true) {
             problems.push(`${where}: "${name}" has neither Next nor End`);
         }
         if (typeof state.HeartbeatSeconds === "number") {
             const timeout = typeof state.TimeoutSeconds === "number" ? state.TimeoutSeconds : 99999999;
-            if (state.HeartbeatSeconds >= timeout) problems.push(`"${name}": HeartbeatSeconds (${state.HeartbeatSeconds}) must be below TimeoutSeconds (${timeout})`);
+            if (state.HeartbeatSeconds >= timeout)
+                problems.push(
+                    `"${name}": HeartbeatSeconds (${state.HeartbeatSeconds}) must be below TimeoutSeconds (${timeout})`,
+                );
         }
-        for (const [i, branch] of (state.Branches ?? []).entries()) checkScope(branch, `branch ${i + 1} of "${name}"`, names, problems);
+        for (const [i, branch] of (state.Branches ?? []).entries())
+            checkScope(branch, `branch ${i + 1} of "${name}"`, names, problems);
         const processor = state.ItemProcessor ?? state.Iterator;
         if (processor) checkScope(processor, `the item processor of "${name}"`, names, problems);
     }
@@ -37,9 +42,15 @@ function checkScope(scope: Json, where: string, names: Map<string, string>, prob
         if (reachable.has(name) || !(name in states)) continue;
         reachable.add(name);
         const s = states[name];
-        queue.push(s.Next, s.Default, ...(s.Catch ?? []).map((c: Json) => c.Next), ...(s.Choices ?? []).map((c: Json) => c.Next));
+        queue.push(
+            s.Next,
+            s.Default,
+            ...(s.Catch ?? []).map((c: Json) => c.Next),
+            ...(s.Choices ?? []).map((c: Json) => c.Next),
+        );
     }
-    for (const name of Object.keys(states)) if (!reachable.has(name)) problems.push(`${where}: "${name}" is not reachable from "${scope.StartAt}"`);
+    for (const name of Object.keys(states))
+        if (!reachable.has(name)) problems.push(`${where}: "${name}" is not reachable from "${scope.StartAt}"`);
 }
 
 /** Every problem found, as readable sentences; empty when the definition is sound. */

@@ -46,10 +46,14 @@ function renderScope(start: IChainable, scope: string, registry: Registry): { St
         seen.add(state);
         const known = registry.get(state.name);
         if (known && known.state !== state) {
-            throw new Error(`two states are named "${state.name}"; state names must be unique across the whole definition, branches included`);
+            throw new Error(
+                `two states are named "${state.name}"; state names must be unique across the whole definition, branches included`,
+            );
         }
         if (known && known.scope !== scope) {
-            throw new Error(`state "${state.name}" is reachable from ${known.scope} and from ${scope}; a transition cannot cross a Parallel branch or Map boundary`);
+            throw new Error(
+                `state "${state.name}" is reachable from ${known.scope} and from ${scope}; a transition cannot cross a Parallel branch or Map boundary`,
+            );
         }
         registry.set(state.name, { state, scope });
         states[state.name] = renderState(state, registry);
@@ -61,11 +65,16 @@ function renderScope(start: IChainable, scope: string, registry: Registry): { St
 function renderState(state: State, registry: Registry): Record<string, AslValue> {
     const rendered: Record<string, AslValue> = { Type: state.type, Comment: state.comment, ...state.fields() };
     if (state.type === "Parallel") {
-        rendered.Branches = state.scopes().map((b, i) => renderScope(b, `branch ${i + 1} of "${state.name}"`, registry));
+        rendered.Branches = state
+            .scopes()
+            .map((b, i) => renderScope(b, `branch ${i + 1} of "${state.name}"`, registry));
     }
     if (state.type === "Map") {
         const [processor] = state.scopes();
-        rendered.ItemProcessor = { ProcessorConfig: { Mode: "INLINE" }, ...renderScope(processor, `the item processor of "${state.name}"`, registry) };
+        rendered.ItemProcessor = {
+            ProcessorConfig: { Mode: "INLINE" },
+            ...renderScope(processor, `the item processor of "${state.name}"`, registry),
+        };
     }
     if (state instanceof NextableState) {
         if (state.successor) rendered.Next = state.successor.name;
@@ -74,7 +83,9 @@ function renderState(state: State, registry: Registry): Record<string, AslValue>
     if (state instanceof RetryableState) {
         if (state.retries.length > 0) rendered.Retry = state.retries.map(renderRetry);
         if (state.catches.length > 0) {
-            rendered.Catch = state.catches.map(c => withoutUndefined({ ErrorEquals: c.props.errors, ResultPath: c.props.resultPath, Next: c.handler.name }));
+            rendered.Catch = state.catches.map(c =>
+                withoutUndefined({ ErrorEquals: c.props.errors, ResultPath: c.props.resultPath, Next: c.handler.name }),
+            );
         }
     }
     return withoutUndefined(rendered);
@@ -83,5 +94,10 @@ function renderState(state: State, registry: Registry): Record<string, AslValue>
 /** Renders the graph reachable from `start` into an ASL definition. Throws on duplicate names or crossed scopes. */
 export function renderDefinition(start: IChainable, options: RenderOptions = {}): AslDefinition {
     const top = renderScope(start, "the top level", new Map());
-    return withoutUndefined({ Comment: options.comment, QueryLanguage: "JSONPath", ...top, TimeoutSeconds: options.timeoutSeconds }) as unknown as AslDefinition;
+    return withoutUndefined({
+        Comment: options.comment,
+        QueryLanguage: "JSONPath",
+        ...top,
+        TimeoutSeconds: options.timeoutSeconds,
+    }) as unknown as AslDefinition;
 }

@@ -36,7 +36,10 @@ export interface IChainable {
 export abstract class State implements IChainable {
     abstract readonly type: string;
 
-    constructor(readonly name: string, readonly comment?: string) {
+    constructor(
+        readonly name: string,
+        readonly comment?: string,
+    ) {
         if (typeof name !== "string" || name.length < 1 || name.length > 80) {
             throw new Error(`state name ${JSON.stringify(name)} must be 1 to 80 characters`);
         }
@@ -82,7 +85,9 @@ export abstract class NextableState extends State {
     /** @internal used by Chain */
     setNext(state: State): void {
         if (this.nextState && this.nextState !== state) {
-            throw new Error(`state "${this.name}" already continues to "${this.nextState.name}"; it cannot also continue to "${state.name}"`);
+            throw new Error(
+                `state "${this.name}" already continues to "${this.nextState.name}"; it cannot also continue to "${state.name}"`,
+            );
         }
         this.nextState = state;
     }
@@ -146,14 +151,28 @@ export interface TaskProps extends ResultProps {
 
 export class Task extends RetryableState {
     readonly type = "Task";
-    constructor(name: string, readonly props: TaskProps) {
+    constructor(
+        name: string,
+        readonly props: TaskProps,
+    ) {
         super(name, props.comment);
-        if (props.timeoutSeconds !== undefined && props.heartbeatSeconds !== undefined && props.heartbeatSeconds >= props.timeoutSeconds) {
-            throw new Error(`state "${name}": HeartbeatSeconds (${props.heartbeatSeconds}) must be below TimeoutSeconds (${props.timeoutSeconds})`);
+        if (
+            props.timeoutSeconds !== undefined &&
+            props.heartbeatSeconds !== undefined &&
+            props.heartbeatSeconds >= props.timeoutSeconds
+        ) {
+            throw new Error(
+                `state "${name}": HeartbeatSeconds (${props.heartbeatSeconds}) must be below TimeoutSeconds (${props.timeoutSeconds})`,
+            );
         }
     }
     fields() {
-        return { Resource: this.props.resource, ...ioFields(this.props), TimeoutSeconds: this.props.timeoutSeconds, HeartbeatSeconds: this.props.heartbeatSeconds };
+        return {
+            Resource: this.props.resource,
+            ...ioFields(this.props),
+            TimeoutSeconds: this.props.timeoutSeconds,
+            HeartbeatSeconds: this.props.heartbeatSeconds,
+        };
     }
 }
 
@@ -163,7 +182,10 @@ export interface PassProps extends ResultProps {
 
 export class Pass extends NextableState {
     readonly type = "Pass";
-    constructor(name: string, readonly props: PassProps = {}) {
+    constructor(
+        name: string,
+        readonly props: PassProps = {},
+    ) {
         super(name, props.comment);
     }
     fields() {
@@ -178,7 +200,10 @@ export interface ParallelProps extends ResultProps {
 export class Parallel extends RetryableState {
     readonly type = "Parallel";
     private readonly branchList: IChainable[] = [];
-    constructor(name: string, readonly props: ParallelProps = {}) {
+    constructor(
+        name: string,
+        readonly props: ParallelProps = {},
+    ) {
         super(name, props.comment);
     }
     branch(...branches: IChainable[]): this {
@@ -205,7 +230,10 @@ export interface MapProps extends ResultProps {
 export class MapState extends RetryableState {
     readonly type = "Map";
     private processor?: IChainable;
-    constructor(name: string, readonly props: MapProps = {}) {
+    constructor(
+        name: string,
+        readonly props: MapProps = {},
+    ) {
         super(name, props.comment);
     }
     itemProcessor(processor: IChainable): this {
@@ -218,7 +246,12 @@ export class MapState extends RetryableState {
         return [this.processor];
     }
     fields() {
-        return { ...ioFields(this.props), ItemsPath: this.props.itemsPath, ItemSelector: this.props.itemSelector, MaxConcurrency: this.props.maxConcurrency };
+        return {
+            ...ioFields(this.props),
+            ItemsPath: this.props.itemsPath,
+            ItemSelector: this.props.itemSelector,
+            MaxConcurrency: this.props.maxConcurrency,
+        };
     }
 }
 
@@ -232,7 +265,10 @@ export class Choice extends State {
     readonly type = "Choice";
     private readonly rules: ChoiceRule[] = [];
     private defaultState?: State;
-    constructor(name: string, readonly props: IoProps = {}) {
+    constructor(
+        name: string,
+        readonly props: IoProps = {},
+    ) {
         super(name, props.comment);
     }
     get endStates(): NextableState[] {
@@ -262,7 +298,10 @@ export class Choice extends State {
 
 export class Succeed extends State {
     readonly type = "Succeed";
-    constructor(name: string, readonly props: IoProps = {}) {
+    constructor(
+        name: string,
+        readonly props: IoProps = {},
+    ) {
         super(name, props.comment);
     }
     get endStates(): NextableState[] {
@@ -284,22 +323,35 @@ export interface FailProps {
 
 export class Fail extends State {
     readonly type = "Fail";
-    constructor(name: string, readonly props: FailProps = {}) {
+    constructor(
+        name: string,
+        readonly props: FailProps = {},
+    ) {
         super(name, props.comment);
-        if (props.error !== undefined && props.errorPath !== undefined) throw new Error(`Fail "${name}": give error or errorPath, not both`);
-        if (props.cause !== undefined && props.causePath !== undefined) throw new Error(`Fail "${name}": give cause or causePath, not both`);
+        if (props.error !== undefined && props.errorPath !== undefined)
+            throw new Error(`Fail "${name}": give error or errorPath, not both`);
+        if (props.cause !== undefined && props.causePath !== undefined)
+            throw new Error(`Fail "${name}": give cause or causePath, not both`);
     }
     get endStates(): NextableState[] {
         return [];
     }
     fields() {
-        return { Error: this.props.error, Cause: this.props.cause, ErrorPath: this.props.errorPath, CausePath: this.props.causePath };
+        return {
+            Error: this.props.error,
+            Cause: this.props.cause,
+            ErrorPath: this.props.errorPath,
+            CausePath: this.props.causePath,
+        };
     }
 }
 
 /** A sequence of states; `next` appends, `toSingleState` wraps it into one retryable Parallel. */
 export class Chain implements IChainable {
-    private constructor(readonly startState: State, readonly endStates: NextableState[]) {}
+    private constructor(
+        readonly startState: State,
+        readonly endStates: NextableState[],
+    ) {}
 
     static start(chainable: IChainable): Chain {
         return new Chain(chainable.startState, chainable.endStates);
@@ -307,7 +359,9 @@ export class Chain implements IChainable {
 
     next(chainable: IChainable): Chain {
         if (this.endStates.length === 0) {
-            throw new Error(`cannot continue after "${this.startState.name}": the chain ends in a terminal state (Succeed, Fail or Choice)`);
+            throw new Error(
+                `cannot continue after "${this.startState.name}": the chain ends in a terminal state (Succeed, Fail or Choice)`,
+            );
         }
         for (const end of this.endStates) end.setNext(chainable.startState);
         return new Chain(this.startState, chainable.endStates);

@@ -7,7 +7,14 @@ import { Fail, FargateActivityStep, StepStateMachine, stepMap, Succeed } from "f
 const config = new pulumi.Config();
 const imageBuild = { context: __dirname, dockerfile: `${__dirname}/worker/Dockerfile` };
 
-const extract = new FargateActivityStep("extract", { cpu: 256, memory: 512, architecture: "ARM64", imageBuild, timeoutSeconds: 900, heartbeatSeconds: 60 });
+const extract = new FargateActivityStep("extract", {
+    cpu: 256,
+    memory: 512,
+    architecture: "ARM64",
+    imageBuild,
+    timeoutSeconds: 900,
+    heartbeatSeconds: 60,
+});
 const transform = new FargateActivityStep("transform", {
     cpu: 2048,
     memory: 8192,
@@ -17,14 +24,35 @@ const transform = new FargateActivityStep("transform", {
     environment: { MODE: "transform" },
     secrets: config.get("dbSecretArn") ? { DB_PASSWORD: config.require("dbSecretArn") } : undefined,
 });
-const load = new FargateActivityStep("load", { cpu: 512, memory: 1024, imageBuild, timeoutSeconds: 600, heartbeatSeconds: 60 });
+const load = new FargateActivityStep("load", {
+    cpu: 512,
+    memory: 1024,
+    imageBuild,
+    timeoutSeconds: 600,
+    heartbeatSeconds: 60,
+});
 
 const failed = new Fail("failed", { errorPath: "$.Error", causePath: "$.Cause" });
-const definition = extract.block({ resultPath: "$.extracted" }).addCatch(failed)
-    .next(transform.block({ parameters: { "rows.$": "$.extracted.rows" }, resultPath: "$.transformed" }).addCatch(failed))
-    .next(stepMap("load-each", { itemsPath: "$.transformed.files", itemKey: "file", resultPath: "$.loaded" }, load.block()).addCatch(failed))
+const definition = extract
+    .block({ resultPath: "$.extracted" })
+    .addCatch(failed)
+    .next(
+        transform.block({ parameters: { "rows.$": "$.extracted.rows" }, resultPath: "$.transformed" }).addCatch(failed),
+    )
+    .next(
+        stepMap(
+            "load-each",
+            { itemsPath: "$.transformed.files", itemKey: "file", resultPath: "$.loaded" },
+            load.block(),
+        ).addCatch(failed),
+    )
     .next(new Succeed("done"));
 
-const etl = new StepStateMachine("etl", { definition, steps: [extract, transform, load], timeoutSeconds: 4 * 3600, alarms: {} });
+const etl = new StepStateMachine("etl", {
+    definition,
+    steps: [extract, transform, load],
+    timeoutSeconds: 4 * 3600,
+    alarms: {},
+});
 
 export const stateMachineArn = etl.arn;

@@ -4,7 +4,10 @@
 import { KeyValuePair } from "./types";
 
 /** Dummy credentials: the SDK needs some, and these can never sign a real request. */
-export const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: "AKIALOCAL0000000000", AWS_SECRET_ACCESS_KEY: "local-secret-access-key" } as const;
+export const LOCAL_CREDENTIALS = {
+    AWS_ACCESS_KEY_ID: "AKIALOCAL0000000000",
+    AWS_SECRET_ACCESS_KEY: "local-secret-access-key",
+} as const;
 
 export interface PlatformEnvironment {
     region: string;
@@ -18,7 +21,11 @@ export interface PlatformEnvironment {
     extra?: Record<string, string>;
 }
 
-export function containerEnvironment(definitionEnvironment: KeyValuePair[] | undefined, overrides: KeyValuePair[], platform: PlatformEnvironment): Record<string, string> {
+export function containerEnvironment(
+    definitionEnvironment: KeyValuePair[] | undefined,
+    overrides: KeyValuePair[],
+    platform: PlatformEnvironment,
+): Record<string, string> {
     const env: Record<string, string> = { ...(platform.extra ?? {}) };
     for (const { name, value } of definitionEnvironment ?? []) env[name] = String(value ?? "");
     for (const { name, value } of overrides) env[name] = value; // request overrides win over the definition

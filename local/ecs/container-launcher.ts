@@ -74,9 +74,13 @@ export function nodeProcessLauncher(workerBundlePath: string, options: NodeLaunc
             const reason = `CannotPullContainerError: worker bundle ${workerBundlePath} not found (build it first)`;
             return { started: Promise.reject(new Error(reason)), exited: Promise.resolve({}), signal() {} };
         }
-        const args = launch.crashOnStartWithExitCode === undefined
-            ? [...(options.nodeArgs ?? []), workerBundlePath]
-            : ["-e", `setTimeout(() => process.exit(${Number(launch.crashOnStartWithExitCode)}), ${Number(launch.crashAfterMs ?? 0)})`];
+        const args =
+            launch.crashOnStartWithExitCode === undefined
+                ? [...(options.nodeArgs ?? []), workerBundlePath]
+                : [
+                      "-e",
+                      `setTimeout(() => process.exit(${Number(launch.crashOnStartWithExitCode)}), ${Number(launch.crashAfterMs ?? 0)})`,
+                  ];
         const child = spawn(process.execPath, args, {
             env: launch.environment,
             stdio: ["ignore", "pipe", "pipe"],
@@ -87,7 +91,11 @@ export function nodeProcessLauncher(workerBundlePath: string, options: NodeLaunc
 }
 
 /** A launched child process as a container: its output lines, start, exit and signals. */
-export function containerOf(child: ChildProcess, launch: Pick<ContainerLaunch, "onOutput">, describe = "CannotStartContainerError"): LaunchedContainer {
+export function containerOf(
+    child: ChildProcess,
+    launch: Pick<ContainerLaunch, "onOutput">,
+    describe = "CannotStartContainerError",
+): LaunchedContainer {
     const out = lineSplitter(line => launch.onOutput("stdout", line));
     const err = lineSplitter(line => launch.onOutput("stderr", line));
     child.stdout?.on("data", chunk => out.push(chunk));
@@ -107,7 +115,9 @@ export function containerOf(child: ChildProcess, launch: Pick<ContainerLaunch, "
             resolve(exit);
         };
         child.once("close", (exitCode, signal) => finish({ exitCode, signal }));
-        child.once("error", () => { if (child.pid === undefined) finish({}); });
+        child.once("error", () => {
+            if (child.pid === undefined) finish({});
+        });
     });
     return {
         started,
@@ -126,7 +136,8 @@ export function externalWorkersLauncher(): ContainerLauncher {
     return launch => {
         let end!: (exit: ContainerExit) => void;
         const exited = new Promise<ContainerExit>(resolve => (end = resolve));
-        if (launch.crashOnStartWithExitCode !== undefined) setTimeout(() => end({ exitCode: launch.crashOnStartWithExitCode }), launch.crashAfterMs ?? 0);
+        if (launch.crashOnStartWithExitCode !== undefined)
+            setTimeout(() => end({ exitCode: launch.crashOnStartWithExitCode }), launch.crashAfterMs ?? 0);
         return { started: Promise.resolve(), exited, signal: signal => end({ signal }) };
     };
 }

@@ -47,7 +47,10 @@ export function taskMetadata(task: TaskRecord) {
         Revision: revision,
         DesiredStatus: task.desiredStatus,
         KnownStatus: task.lastStatus,
-        Limits: { CPU: task.cpu ? Number(task.cpu) / 1024 : undefined, Memory: task.memory ? Number(task.memory) : undefined },
+        Limits: {
+            CPU: task.cpu ? Number(task.cpu) / 1024 : undefined,
+            Memory: task.memory ? Number(task.memory) : undefined,
+        },
         PullStartedAt: iso(task.pullStartedAt),
         PullStoppedAt: iso(task.pullStoppedAt),
         AvailabilityZone: task.availabilityZone,
@@ -66,7 +69,10 @@ export function startMetadataServer(lookup: (taskId: string) => TaskRecord | und
         else if (match[2] === undefined) body = taskMetadata(task).Containers[0];
         else body = {}; // stats: nothing measured locally
         const text = body === undefined ? JSON.stringify({ message: "not found" }) : JSON.stringify(body);
-        res.writeHead(body === undefined ? 404 : 200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+        res.writeHead(body === undefined ? 404 : 200, {
+            "Content-Type": "application/json",
+            "Content-Length": Buffer.byteLength(text),
+        });
         res.end(text);
     });
     return new Promise((resolve, reject) => {
@@ -75,10 +81,11 @@ export function startMetadataServer(lookup: (taskId: string) => TaskRecord | und
             const port = (server.address() as AddressInfo).port;
             resolve({
                 uriFor: taskId => `http://127.0.0.1:${port}/v4/${taskId}`,
-                close: () => new Promise<void>(done => {
-                    server.close(() => done());
-                    server.closeAllConnections();
-                }),
+                close: () =>
+                    new Promise<void>(done => {
+                        server.close(() => done());
+                        server.closeAllConnections();
+                    }),
             });
         });
     });

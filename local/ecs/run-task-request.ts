@@ -38,7 +38,9 @@ function checkCount(count: unknown): number {
 function checkStartedBy(startedBy: unknown): string | undefined {
     if (startedBy === undefined || startedBy === null) return undefined;
     if (typeof startedBy !== "string" || !/^[A-Za-z0-9_\-/]{1,128}$/.test(startedBy)) {
-        throw invalid("startedBy may contain up to 128 letters (uppercase and lowercase), numbers, hyphens (-), forward slashes (/), and underscores (_).");
+        throw invalid(
+            "startedBy may contain up to 128 letters (uppercase and lowercase), numbers, hyphens (-), forward slashes (/), and underscores (_).",
+        );
     }
     return startedBy;
 }
@@ -47,9 +49,12 @@ function checkTags(tags: unknown): { key: string; value?: string }[] {
     const list = requireArray<{ key?: unknown; value?: unknown }>(tags, "tags");
     if (list.length > 50) throw invalid("The number of tags exceeds the limit of 50.");
     return list.map(tag => {
-        if (typeof tag?.key !== "string" || tag.key.length < 1 || tag.key.length > 128) throw invalid("Tag keys must be 1 to 128 characters long.");
-        if (tag.key.toLowerCase().startsWith("aws:")) throw invalid("Tag keys may not start with the reserved prefix aws:.");
-        if (tag.value !== undefined && (typeof tag.value !== "string" || tag.value.length > 256)) throw invalid("Tag values must be at most 256 characters long.");
+        if (typeof tag?.key !== "string" || tag.key.length < 1 || tag.key.length > 128)
+            throw invalid("Tag keys must be 1 to 128 characters long.");
+        if (tag.key.toLowerCase().startsWith("aws:"))
+            throw invalid("Tag keys may not start with the reserved prefix aws:.");
+        if (tag.value !== undefined && (typeof tag.value !== "string" || tag.value.length > 256))
+            throw invalid("Tag values must be at most 256 characters long.");
         return { key: tag.key, value: tag.value as string | undefined };
     });
 }
@@ -59,7 +64,10 @@ function pickProvider(strategy: CapacityProviderStrategyItem[]): string {
     const withBase = strategy.find(item => (item.base ?? 0) > 0);
     if (withBase) return withBase.capacityProvider;
     const heaviest = [...strategy].sort((a, b) => (b.weight ?? 0) - (a.weight ?? 0))[0];
-    if ((heaviest.weight ?? 0) <= 0) throw invalid("The capacity provider strategy must have at least one capacity provider with a weight greater than zero.");
+    if ((heaviest.weight ?? 0) <= 0)
+        throw invalid(
+            "The capacity provider strategy must have at least one capacity provider with a weight greater than zero.",
+        );
     return heaviest.capacityProvider;
 }
 
@@ -67,32 +75,47 @@ export function planRunTask(world: EcsWorld, request: RunTaskCommandInput): RunT
     const count = checkCount(request.count);
     const cluster = findCluster(world, request.cluster);
     if (!cluster) throw new AwsServiceError("ClusterNotFoundException", "Cluster not found.");
-    if (typeof request.taskDefinition !== "string" || request.taskDefinition === "") throw invalid("TaskDefinition can not be blank.");
+    if (typeof request.taskDefinition !== "string" || request.taskDefinition === "")
+        throw invalid("TaskDefinition can not be blank.");
     const taskDefinition = findTaskDefinition(world, request.taskDefinition);
     if (!taskDefinition) throw invalid("TaskDefinition not found.");
 
-    const strategyInput = requireArray<CapacityProviderStrategyItem>(request.capacityProviderStrategy, "capacityProviderStrategy");
+    const strategyInput = requireArray<CapacityProviderStrategyItem>(
+        request.capacityProviderStrategy,
+        "capacityProviderStrategy",
+    );
     if (request.launchType && strategyInput.length > 0) {
-        throw invalid("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.");
+        throw invalid(
+            "Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.",
+        );
     }
     let launchType: TaskLaunchPlan["launchType"];
     let capacityProviderName: string | undefined;
-    const strategy = request.launchType ? [] : strategyInput.length > 0 ? strategyInput : cluster.defaultCapacityProviderStrategy ?? [];
+    const strategy = request.launchType
+        ? []
+        : strategyInput.length > 0
+          ? strategyInput
+          : (cluster.defaultCapacityProviderStrategy ?? []);
     if (strategy.length > 0) {
         for (const item of strategy) {
             if (!(cluster.capacityProviders ?? []).includes(item.capacityProvider)) {
-                throw invalid("The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.");
+                throw invalid(
+                    "The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.",
+                );
             }
         }
         const fargate = strategy.filter(item => FARGATE_PROVIDERS.has(item.capacityProvider)).length;
         if (fargate !== 0 && fargate !== strategy.length) {
-            throw invalid("The capacity provider strategy cannot mix Fargate capacity providers with Auto Scaling group capacity providers.");
+            throw invalid(
+                "The capacity provider strategy cannot mix Fargate capacity providers with Auto Scaling group capacity providers.",
+            );
         }
         capacityProviderName = pickProvider(strategy);
         launchType = fargate > 0 ? "FARGATE" : "EC2";
     } else {
         const requested = request.launchType ?? "EC2"; // ECS's default with no strategy anywhere
-        if (requested !== "FARGATE" && requested !== "EC2" && requested !== "EXTERNAL") throw invalid(`launchType ${requested} is not one of EC2, FARGATE, EXTERNAL.`);
+        if (requested !== "FARGATE" && requested !== "EC2" && requested !== "EXTERNAL")
+            throw invalid(`launchType ${requested} is not one of EC2, FARGATE, EXTERNAL.`);
         launchType = requested;
     }
     const compatibilities = taskDefinition.requiresCompatibilities ?? ["FARGATE"];
@@ -112,7 +135,11 @@ export function planRunTask(world: EcsWorld, request: RunTaskCommandInput): RunT
         if (subnets.length === 0) throw invalid("subnets can not be empty.");
         if (subnets.length > 16) throw invalid("subnets can have at most 16 items.");
         if (securityGroups.length > 5) throw invalid("securityGroups can have at most 5 items.");
-        if (awsvpc.assignPublicIp !== undefined && awsvpc.assignPublicIp !== "ENABLED" && awsvpc.assignPublicIp !== "DISABLED") {
+        if (
+            awsvpc.assignPublicIp !== undefined &&
+            awsvpc.assignPublicIp !== "ENABLED" &&
+            awsvpc.assignPublicIp !== "DISABLED"
+        ) {
             throw invalid("assignPublicIp must be ENABLED or DISABLED.");
         }
         assignPublicIp = awsvpc.assignPublicIp ?? "DISABLED";
@@ -124,13 +151,18 @@ export function planRunTask(world: EcsWorld, request: RunTaskCommandInput): RunT
     if (!container) throw new AwsServiceError("ClientException", "The task definition has no essential container.");
     const overrides = (request.overrides ?? {}) as TaskLaunchPlan["overrides"];
     const environmentOverrides: KeyValuePair[] = [];
-    for (const override of requireArray<{ name?: string; environment?: KeyValuePair[] }>(overrides.containerOverrides, "containerOverrides")) {
+    for (const override of requireArray<{ name?: string; environment?: KeyValuePair[] }>(
+        overrides.containerOverrides,
+        "containerOverrides",
+    )) {
         if (!taskDefinition.containerDefinitions.some(c => c.name === override.name)) {
             throw invalid(`Override for container named ${override.name} is not a container in the TaskDefinition.`);
         }
         for (const pair of requireArray<KeyValuePair>(override.environment, "environment")) {
-            if (typeof pair?.name !== "string" || pair.name === "") throw invalid("Environment variable names in container overrides can not be blank.");
-            if (override.name === container.name) environmentOverrides.push({ name: pair.name, value: String(pair.value ?? "") });
+            if (typeof pair?.name !== "string" || pair.name === "")
+                throw invalid("Environment variable names in container overrides can not be blank.");
+            if (override.name === container.name)
+                environmentOverrides.push({ name: pair.name, value: String(pair.value ?? "") });
         }
     }
 
@@ -141,7 +173,12 @@ export function planRunTask(world: EcsWorld, request: RunTaskCommandInput): RunT
         count,
         launchType,
         capacityProviderName,
-        platformVersion: launchType === "FARGATE" ? (request.platformVersion && request.platformVersion !== "LATEST" ? request.platformVersion : "1.4.0") : undefined,
+        platformVersion:
+            launchType === "FARGATE"
+                ? request.platformVersion && request.platformVersion !== "LATEST"
+                    ? request.platformVersion
+                    : "1.4.0"
+                : undefined,
         group: request.group ?? `family:${taskDefinition.family}`,
         startedBy: checkStartedBy(request.startedBy),
         tags: checkTags(request.tags),
@@ -152,6 +189,7 @@ export function planRunTask(world: EcsWorld, request: RunTaskCommandInput): RunT
         assignPublicIp,
     };
     // Accepted, but this machine has no EC2 container instances to place it on: ECS answers 200 with a failure.
-    if (launchType !== "FARGATE") return { kind: "fail", failures: [{ reason: "No Container Instances were found in your cluster." }] };
+    if (launchType !== "FARGATE")
+        return { kind: "fail", failures: [{ reason: "No Container Instances were found in your cluster." }] };
     return { kind: "launch", plan };
 }

@@ -7,7 +7,13 @@ import { EcsWorld, StopCode, TaskLaunchPlan, TaskRecord } from "./types";
 export const STOPPED_REASON_EXITED = "Essential container in task exited";
 export const STOPPED_REASON_USER = "Task stopped by user";
 
-export function newTaskRecord(world: Pick<EcsWorld, "region" | "account">, plan: TaskLaunchPlan, taskId: string, now: number, index = 0): TaskRecord {
+export function newTaskRecord(
+    world: Pick<EcsWorld, "region" | "account">,
+    plan: TaskLaunchPlan,
+    taskId: string,
+    now: number,
+    index = 0,
+): TaskRecord {
     const subnetId = plan.subnets.length > 0 ? plan.subnets[index % plan.subnets.length] : undefined;
     return {
         taskArn: taskArn(world, plan.cluster.name, taskId),
@@ -54,10 +60,17 @@ export function nextTaskState(task: TaskRecord, event: TaskEvent, now: number): 
         case "pending":
             return task.lastStatus === "PROVISIONING" ? next({ lastStatus: "PENDING", pullStartedAt: now }) : undefined;
         case "running":
-            return task.lastStatus === "PENDING" ? next({ lastStatus: "RUNNING", pullStoppedAt: now, startedAt: now }) : undefined;
+            return task.lastStatus === "PENDING"
+                ? next({ lastStatus: "RUNNING", pullStoppedAt: now, startedAt: now })
+                : undefined;
         case "stopRequested":
             if (task.lastStatus === "STOPPED" || task.desiredStatus === "STOPPED") return undefined;
-            return next({ desiredStatus: "STOPPED", stoppingAt: now, stoppedReason: event.reason || STOPPED_REASON_USER, stopCode: "UserInitiated" });
+            return next({
+                desiredStatus: "STOPPED",
+                stoppingAt: now,
+                stoppedReason: event.reason || STOPPED_REASON_USER,
+                stopCode: "UserInitiated",
+            });
         case "failedToStart":
             if (task.lastStatus === "STOPPED" || task.lastStatus === "RUNNING") return undefined;
             return next({
@@ -100,7 +113,9 @@ function containerView(task: TaskRecord) {
         lastStatus: task.lastStatus,
         exitCode: task.exitCode,
         reason: task.containerReason,
-        networkInterfaces: task.subnetId ? [{ attachmentId: `eni-attach-${task.taskId.slice(0, 8)}`, privateIpv4Address: privateIp(task.taskId) }] : [],
+        networkInterfaces: task.subnetId
+            ? [{ attachmentId: `eni-attach-${task.taskId.slice(0, 8)}`, privateIpv4Address: privateIp(task.taskId) }]
+            : [],
         cpu: "0",
     };
 }
@@ -131,7 +146,17 @@ export function toWireTask(task: TaskRecord, options: { includeTags?: boolean } 
         overrides: task.overrides,
         containers: [containerView(task)],
         attachments: task.subnetId
-            ? [{ id: `attachment-${task.taskId.slice(0, 8)}`, type: "ElasticNetworkInterface", status: task.lastStatus === "STOPPED" ? "DELETED" : "ATTACHED", details: [{ name: "subnetId", value: task.subnetId }, { name: "privateIPv4Address", value: privateIp(task.taskId) }] }]
+            ? [
+                  {
+                      id: `attachment-${task.taskId.slice(0, 8)}`,
+                      type: "ElasticNetworkInterface",
+                      status: task.lastStatus === "STOPPED" ? "DELETED" : "ATTACHED",
+                      details: [
+                          { name: "subnetId", value: task.subnetId },
+                          { name: "privateIPv4Address", value: privateIp(task.taskId) },
+                      ],
+                  },
+              ]
             : [],
         createdAt: seconds(task.createdAt),
         connectivityAt: seconds(task.pullStartedAt),
@@ -194,7 +219,11 @@ export interface TaskStateChangeEvent {
     detail: TaskStateChangeDetail;
 }
 
-export function toTaskStateChangeEvent(world: Pick<EcsWorld, "region" | "account">, task: TaskRecord, now: number): TaskStateChangeEvent {
+export function toTaskStateChangeEvent(
+    world: Pick<EcsWorld, "region" | "account">,
+    task: TaskRecord,
+    now: number,
+): TaskStateChangeEvent {
     return {
         version: "0",
         id: crypto.randomUUID(),

@@ -79,7 +79,10 @@ export interface TaskLaunchPlan {
     startedBy?: string;
     tags: { key: string; value?: string }[];
     /** The request's `overrides`, kept as sent (DescribeTasks shows them). */
-    overrides: { containerOverrides?: { name?: string; environment?: KeyValuePair[]; command?: string[] }[]; [key: string]: unknown };
+    overrides: {
+        containerOverrides?: { name?: string; environment?: KeyValuePair[]; command?: string[] }[];
+        [key: string]: unknown;
+    };
     /** Environment from the request's override for the running container, in order. */
     environmentOverrides: KeyValuePair[];
     subnets: string[];

@@ -45,16 +45,20 @@ export interface PrepareOptions {
     retryIntervalScale?: number;
 }
 
-const LAMBDA_FUNCTION_ARN = /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:(\$LATEST|[A-Za-z0-9_-]+))?$/;
+const LAMBDA_FUNCTION_ARN =
+    /^arn:[a-z-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]{1,64}(:(\$LATEST|[A-Za-z0-9_-]+))?$/;
 const ACTIVITY_ARN = /^arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:activity:[^:\s]{1,80}$/;
 
 /** Classifies a Task state's Resource; undefined when the local runtime cannot run it. */
-export function classifyResource(resource: unknown): { kind: TaskKind; functionArn?: string; activityArn?: string } | undefined {
+export function classifyResource(
+    resource: unknown,
+): { kind: TaskKind; functionArn?: string; activityArn?: string } | undefined {
     if (typeof resource !== "string") return undefined;
     if (LAMBDA_FUNCTION_ARN.test(resource)) return { kind: "lambda", functionArn: resource };
     if (ACTIVITY_ARN.test(resource)) return { kind: "activity", activityArn: resource };
     const p = parseArn(resource);
-    if (p && p.service === "states" && p.region === "" && p.account === "" && p.resource.join(":") === "lambda:invoke") return { kind: "lambdaInvoke" };
+    if (p && p.service === "states" && p.region === "" && p.account === "" && p.resource.join(":") === "lambda:invoke")
+        return { kind: "lambdaInvoke" };
     return undefined;
 }
 
@@ -94,11 +98,17 @@ export function parseDefinition(definition: unknown): any {
         try {
             parsed = JSON.parse(definition);
         } catch (err: any) {
-            throw new EngineError("InvalidDefinition", `Invalid State Machine Definition: 'not valid JSON: ${err?.message ?? err}'`);
+            throw new EngineError(
+                "InvalidDefinition",
+                `Invalid State Machine Definition: 'not valid JSON: ${err?.message ?? err}'`,
+            );
         }
     }
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-        throw new EngineError("InvalidDefinition", "Invalid State Machine Definition: 'the definition must be a JSON object'");
+        throw new EngineError(
+            "InvalidDefinition",
+            "Invalid State Machine Definition: 'the definition must be a JSON object'",
+        );
     }
     return structuredClone(parsed);
 }
@@ -121,32 +131,52 @@ function optionalPositiveInt(state: any, field: string, stateName: string): numb
  */
 export function prepareDefinition(definition: unknown, options: PrepareOptions = {}): PreparedDefinition {
     const original = parseDefinition(definition);
-    if (original.QueryLanguage === "JSONata") throw invalid("QueryLanguage JSONata is not supported by the local runtime (JSONPath only)");
+    if (original.QueryLanguage === "JSONata")
+        throw invalid("QueryLanguage JSONata is not supported by the local runtime (JSONPath only)");
     const tasks = new Map<string, TaskInfo>();
     const states = new Map<string, any>();
     walkStates(original, (name, state) => {
-        if (states.has(name)) throw invalid(`state name ${JSON.stringify(name)} is used more than once; the local runtime needs names unique across the whole state machine`);
+        if (states.has(name))
+            throw invalid(
+                `state name ${JSON.stringify(name)} is used more than once; the local runtime needs names unique across the whole state machine`,
+            );
         states.set(name, state);
         if (!state || typeof state !== "object") return;
-        if (state.QueryLanguage === "JSONata") throw invalid(`state ${name}: QueryLanguage JSONata is not supported by the local runtime (JSONPath only)`);
+        if (state.QueryLanguage === "JSONata")
+            throw invalid(`state ${name}: QueryLanguage JSONata is not supported by the local runtime (JSONPath only)`);
         if (state.Type === "Map") {
             const processor = state.ItemProcessor ?? state.Iterator;
-            if (processor?.ProcessorConfig?.Mode === "DISTRIBUTED" || state.ItemReader || state.ResultWriter || state.ItemBatcher) {
-                throw invalid(`state ${name}: a distributed Map (ItemReader, ResultWriter, ItemBatcher or Mode DISTRIBUTED) is not supported by the local runtime`);
+            if (
+                processor?.ProcessorConfig?.Mode === "DISTRIBUTED" ||
+                state.ItemReader ||
+                state.ResultWriter ||
+                state.ItemBatcher
+            ) {
+                throw invalid(
+                    `state ${name}: a distributed Map (ItemReader, ResultWriter, ItemBatcher or Mode DISTRIBUTED) is not supported by the local runtime`,
+                );
             }
         }
         if (state.Type !== "Task") return;
         const cls = classifyResource(state.Resource);
         if (!cls) {
-            throw invalid(`state ${name}: Resource ${JSON.stringify(state.Resource)} is not supported by the local runtime; it runs Lambda function ARNs (arn:aws:lambda:<region>:<account>:function:<name>), arn:aws:states:::lambda:invoke with FunctionName, and activity ARNs (arn:aws:states:<region>:<account>:activity:<name>)`);
+            throw invalid(
+                `state ${name}: Resource ${JSON.stringify(state.Resource)} is not supported by the local runtime; it runs Lambda function ARNs (arn:aws:lambda:<region>:<account>:function:<name>), arn:aws:states:::lambda:invoke with FunctionName, and activity ARNs (arn:aws:states:<region>:<account>:activity:<name>)`,
+            );
         }
         if (cls.kind === "lambdaInvoke") {
             const params = state.Parameters;
-            if (!params || typeof params !== "object" || (params.FunctionName === undefined && params["FunctionName.$"] === undefined)) {
+            if (
+                !params ||
+                typeof params !== "object" ||
+                (params.FunctionName === undefined && params["FunctionName.$"] === undefined)
+            ) {
                 throw invalid(`state ${name}: arn:aws:states:::lambda:invoke needs Parameters.FunctionName`);
             }
             if (params.InvocationType !== undefined && params.InvocationType !== "RequestResponse") {
-                throw invalid(`state ${name}: lambda:invoke with InvocationType ${JSON.stringify(params.InvocationType)} is not supported by the local runtime`);
+                throw invalid(
+                    `state ${name}: lambda:invoke with InvocationType ${JSON.stringify(params.InvocationType)} is not supported by the local runtime`,
+                );
             }
         }
         const info: TaskInfo = {
@@ -158,17 +188,21 @@ export function prepareDefinition(definition: unknown, options: PrepareOptions =
             timeoutSeconds: optionalPositiveInt(state, "TimeoutSeconds", name),
             heartbeatSeconds: optionalPositiveInt(state, "HeartbeatSeconds", name),
             timeoutSecondsPath: typeof state.TimeoutSecondsPath === "string" ? state.TimeoutSecondsPath : undefined,
-            heartbeatSecondsPath: typeof state.HeartbeatSecondsPath === "string" ? state.HeartbeatSecondsPath : undefined,
+            heartbeatSecondsPath:
+                typeof state.HeartbeatSecondsPath === "string" ? state.HeartbeatSecondsPath : undefined,
         };
         for (const path of [info.timeoutSecondsPath, info.heartbeatSecondsPath]) {
             if (path !== undefined && parseReferencePath(path) === undefined) {
-                throw invalid(`state ${name}: the local runtime supports only simple reference paths ($.a.b, $['a'][0]) in TimeoutSecondsPath/HeartbeatSecondsPath, not ${JSON.stringify(path)}`);
+                throw invalid(
+                    `state ${name}: the local runtime supports only simple reference paths ($.a.b, $['a'][0]) in TimeoutSecondsPath/HeartbeatSecondsPath, not ${JSON.stringify(path)}`,
+                );
             }
         }
         tasks.set(name, info);
     });
     const top = original.TimeoutSeconds;
-    if (top !== undefined && (!Number.isInteger(top) || top < 1)) throw invalid("TimeoutSeconds must be a positive integer");
+    if (top !== undefined && (!Number.isInteger(top) || top < 1))
+        throw invalid("TimeoutSeconds must be a positive integer");
 
     const runDefinition = rewriteForLibrary(original, options);
     return { original, runDefinition, executionTimeoutSeconds: top, tasks, states };
@@ -233,7 +267,12 @@ export function evaluateReferencePath(path: string, value: unknown): { found: bo
     let current: any = value;
     for (const seg of segments) {
         if (current === null || typeof current !== "object") return { found: false };
-        if (typeof seg === "number" ? !Array.isArray(current) || seg >= current.length : Array.isArray(current) || !Object.hasOwn(current, seg)) return { found: false };
+        if (
+            typeof seg === "number"
+                ? !Array.isArray(current) || seg >= current.length
+                : Array.isArray(current) || !Object.hasOwn(current, seg)
+        )
+            return { found: false };
         current = current[seg];
     }
     return { found: true, value: current };

@@ -4,11 +4,25 @@
 // are ordered, ./definition.ts for what is done to a definition before the library runs it.
 import { randomUUID } from "crypto";
 import type { ActivityScheduler, ScheduledActivityTask } from "../activity-types";
-import { AWS_DEFAULT_TASK_TIMEOUT_SECONDS, evaluateReferencePath, prepareDefinition, PreparedDefinition, resolveFunctionName, TaskInfo } from "./definition";
+import {
+    AWS_DEFAULT_TASK_TIMEOUT_SECONDS,
+    evaluateReferencePath,
+    prepareDefinition,
+    PreparedDefinition,
+    resolveFunctionName,
+    TaskInfo,
+} from "./definition";
 import { EngineError, missingMember } from "./errors";
 import { ExecutionHistory, HistoryEvent, HistoryEventType, Invocation, withoutExecutionData } from "./history";
 import { libraryMachine, LibraryRun, statesTimeoutPrototype, validateWithLibrary } from "./library";
-import { executionArnFor, parseArn, parseExecutionInput, requireStatesArn, stateMachineArnFor, validateName } from "./names";
+import {
+    executionArnFor,
+    parseArn,
+    parseExecutionInput,
+    requireStatesArn,
+    stateMachineArnFor,
+    validateName,
+} from "./names";
 
 export type LambdaResult = { ok: true; result: unknown } | { ok: false; errorType: string; errorMessage: string };
 
@@ -20,7 +34,11 @@ export interface InvokeLambdaContext {
 }
 
 /** Runs one Lambda invocation. Resolve `{ ok: false }` for a function error; reject only if the runtime itself broke. */
-export type InvokeLambda = (functionArn: string, payload: unknown, context: InvokeLambdaContext) => Promise<LambdaResult>;
+export type InvokeLambda = (
+    functionArn: string,
+    payload: unknown,
+    context: InvokeLambdaContext,
+) => Promise<LambdaResult>;
 
 export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "TIMED_OUT" | "ABORTED";
 const STATUSES: readonly string[] = ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"];
@@ -81,7 +99,10 @@ export interface ExecutionDescription {
     cause?: string;
 }
 
-export type ExecutionListItem = Pick<ExecutionDescription, "executionArn" | "stateMachineArn" | "name" | "status" | "startDate" | "stopDate">;
+export type ExecutionListItem = Pick<
+    ExecutionDescription,
+    "executionArn" | "stateMachineArn" | "name" | "status" | "startDate" | "stopDate"
+>;
 
 export interface PageOptions {
     /** 1-1000; 0 or undefined = 100. */
@@ -95,7 +116,12 @@ export interface HistoryOptions extends PageOptions {
     includeExecutionData?: boolean;
 }
 
-const TERMINAL_EVENTS: ReadonlySet<string> = new Set(["ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"]);
+const TERMINAL_EVENTS: ReadonlySet<string> = new Set([
+    "ExecutionSucceeded",
+    "ExecutionFailed",
+    "ExecutionTimedOut",
+    "ExecutionAborted",
+]);
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A timer that can wait longer than Node's 24.8-day limit. */
@@ -182,7 +208,8 @@ function encodeToken(kind: string, key: string, position: number): string {
 }
 
 function decodeToken(token: unknown, kind: string, key: string): number {
-    if (typeof token !== "string" || token.length === 0 || token.length > 1024) throw new EngineError("InvalidToken", `Invalid Token: '${String(token)}'`);
+    if (typeof token !== "string" || token.length === 0 || token.length > 1024)
+        throw new EngineError("InvalidToken", `Invalid Token: '${String(token)}'`);
     try {
         const t = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
         if (t.k === kind && t.q === key && Number.isInteger(t.p) && t.p >= 0) return t.p;
@@ -195,7 +222,10 @@ function decodeToken(token: unknown, kind: string, key: string): number {
 function pageSize(maxResults: unknown): number {
     if (maxResults === undefined || maxResults === null || maxResults === 0) return 100;
     if (!Number.isInteger(maxResults) || (maxResults as number) < 0 || (maxResults as number) > 1000) {
-        throw new EngineError("ValidationException", `1 validation error detected: Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000 and greater than or equal to 0`);
+        throw new EngineError(
+            "ValidationException",
+            `1 validation error detected: Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000 and greater than or equal to 0`,
+        );
     }
     return maxResults as number;
 }
@@ -210,7 +240,8 @@ export class LocalStepFunctions {
     private readonly timeoutPrototype: Promise<object | undefined>;
 
     constructor(private readonly options: LocalStepFunctionsOptions) {
-        if (!options?.scheduler || typeof options.scheduler.schedule !== "function") throw new TypeError("LocalStepFunctions needs a scheduler (ActivityScheduler)");
+        if (!options?.scheduler || typeof options.scheduler.schedule !== "function")
+            throw new TypeError("LocalStepFunctions needs a scheduler (ActivityScheduler)");
         if (typeof options.invokeLambda !== "function") throw new TypeError("LocalStepFunctions needs invokeLambda");
         this.region = options.region ?? "us-east-1";
         this.accountId = options.accountId ?? "000000000000";
@@ -225,42 +256,79 @@ export class LocalStepFunctions {
         let arn = input.arn;
         if (arn !== undefined) {
             const parsed = requireStatesArn(arn, "stateMachine", "stateMachineArn");
-            if (name !== undefined && parsed.resource[1] !== name) throw new EngineError("ValidationException", `state machine name ${JSON.stringify(name)} does not match its ARN ${arn}`);
+            if (name !== undefined && parsed.resource[1] !== name)
+                throw new EngineError(
+                    "ValidationException",
+                    `state machine name ${JSON.stringify(name)} does not match its ARN ${arn}`,
+                );
             name = parsed.resource[1];
         }
         if (name === undefined) throw missingMember("name");
         validateName(name, "Name");
         arn ??= stateMachineArnFor(this.region, this.accountId, name);
         if (input.definition === undefined || input.definition === null) throw missingMember("definition");
-        const definitionText = typeof input.definition === "string" ? input.definition : JSON.stringify(input.definition);
+        const definitionText =
+            typeof input.definition === "string" ? input.definition : JSON.stringify(input.definition);
         const prepared = prepareDefinition(input.definition, { retryIntervalScale: this.options.retryIntervalScale });
         validateWithLibrary(prepared.original);
 
         const existing = this.machines.get(arn);
         if (existing) {
-            if (JSON.stringify(existing.prepared.original) === JSON.stringify(prepared.original) && existing.roleArn === input.roleArn) {
+            if (
+                JSON.stringify(existing.prepared.original) === JSON.stringify(prepared.original) &&
+                existing.roleArn === input.roleArn
+            ) {
                 return { stateMachineArn: existing.arn, creationDate: existing.creationDate };
             }
             throw new EngineError("StateMachineAlreadyExists", `State Machine Already Exists: '${arn}'`);
         }
         const p = parseArn(arn)!;
-        const record: StateMachineRecord = { arn, name, definitionText, roleArn: input.roleArn, creationDate: new Date(), prepared, region: p.region, account: p.account, seq: ++this.seq };
+        const record: StateMachineRecord = {
+            arn,
+            name,
+            definitionText,
+            roleArn: input.roleArn,
+            creationDate: new Date(),
+            prepared,
+            region: p.region,
+            account: p.account,
+            seq: ++this.seq,
+        };
         this.machines.set(arn, record);
         return { stateMachineArn: arn, creationDate: record.creationDate };
     }
 
     describeStateMachine(stateMachineArn: string): StateMachineDescription {
         const m = this.machine(stateMachineArn);
-        return { stateMachineArn: m.arn, name: m.name, status: "ACTIVE", type: "STANDARD", definition: m.definitionText, roleArn: m.roleArn, creationDate: m.creationDate };
+        return {
+            stateMachineArn: m.arn,
+            name: m.name,
+            status: "ACTIVE",
+            type: "STANDARD",
+            definition: m.definitionText,
+            roleArn: m.roleArn,
+            creationDate: m.creationDate,
+        };
     }
 
-    listStateMachines(options: PageOptions = {}): { stateMachines: { stateMachineArn: string; name: string; type: "STANDARD"; creationDate: Date }[]; nextToken?: string } {
+    listStateMachines(options: PageOptions = {}): {
+        stateMachines: { stateMachineArn: string; name: string; type: "STANDARD"; creationDate: Date }[];
+        nextToken?: string;
+    } {
         const size = pageSize(options.maxResults);
-        const start = options.nextToken === undefined || options.nextToken === null ? 0 : decodeToken(options.nextToken, "sm", "");
+        const start =
+            options.nextToken === undefined || options.nextToken === null
+                ? 0
+                : decodeToken(options.nextToken, "sm", "");
         const all = [...this.machines.values()].sort((a, b) => a.seq - b.seq);
         const page = all.slice(start, start + size);
         return {
-            stateMachines: page.map(m => ({ stateMachineArn: m.arn, name: m.name, type: "STANDARD" as const, creationDate: m.creationDate })),
+            stateMachines: page.map(m => ({
+                stateMachineArn: m.arn,
+                name: m.name,
+                type: "STANDARD" as const,
+                creationDate: m.creationDate,
+            })),
             nextToken: start + size < all.length ? encodeToken("sm", "", start + size) : undefined,
         };
     }
@@ -269,7 +337,11 @@ export class LocalStepFunctions {
         if (stateMachineArn === undefined || stateMachineArn === null) throw missingMember("stateMachineArn");
         requireStatesArn(stateMachineArn, "stateMachine", "stateMachineArn");
         const m = this.machines.get(stateMachineArn as string);
-        if (!m) throw new EngineError("StateMachineDoesNotExist", `State Machine Does Not Exist: '${String(stateMachineArn)}'`);
+        if (!m)
+            throw new EngineError(
+                "StateMachineDoesNotExist",
+                `State Machine Does Not Exist: '${String(stateMachineArn)}'`,
+            );
         return m;
     }
 
@@ -287,35 +359,62 @@ export class LocalStepFunctions {
         if (this.closed) throw new Error("the local Step Functions engine is closed");
         if (!params || typeof params !== "object") throw missingMember("stateMachineArn");
         const machine = this.machine(params.stateMachineArn);
-        const inputText = params.input === undefined || params.input === null || typeof params.input === "string" ? params.input : JSON.stringify(params.input);
+        const inputText =
+            params.input === undefined || params.input === null || typeof params.input === "string"
+                ? params.input
+                : JSON.stringify(params.input);
         const { text, value } = parseExecutionInput(inputText);
         const name = params.name === undefined || params.name === null ? randomUUID() : validateName(params.name);
         const arn = executionArnFor(machine.arn, name);
         const existing = this.executions.get(arn);
         if (existing) {
             // AWS: the same name and input while the first is open answers like the first call.
-            if (existing.status === "RUNNING" && existing.input === text) return { executionArn: existing.arn, startDate: existing.startDate };
+            if (existing.status === "RUNNING" && existing.input === text)
+                return { executionArn: existing.arn, startDate: existing.startDate };
             throw new EngineError("ExecutionAlreadyExists", `Execution Already Exists: '${arn}'`);
         }
 
         const onEvent = this.options.onEvent;
-        const history = new ExecutionHistory(machine.prepared.states, onEvent ? event => {
-            try {
-                onEvent(arn, event);
-            } catch {
-                // an observer's failure must not break the execution
-            }
-        } : undefined);
+        const history = new ExecutionHistory(
+            machine.prepared.states,
+            onEvent
+                ? event => {
+                      try {
+                          onEvent(arn, event);
+                      } catch {
+                          // an observer's failure must not break the execution
+                      }
+                  }
+                : undefined,
+        );
         let markDone!: () => void;
         const done = new Promise<void>(resolve => (markDone = resolve));
         const exec: ExecutionRecord = {
-            arn, name, machine, input: text, startDate: new Date(), seq: ++this.seq, status: "RUNNING", history,
-            openTasks: new Set(), invocations: new Set(), done, markDone,
+            arn,
+            name,
+            machine,
+            input: text,
+            startDate: new Date(),
+            seq: ++this.seq,
+            status: "RUNNING",
+            history,
+            openTasks: new Set(),
+            invocations: new Set(),
+            done,
+            markDone,
         };
         this.executions.set(arn, exec);
-        exec.history.append("ExecutionStarted", {
-            executionStartedEventDetails: { input: text, inputDetails: DATA, ...(machine.roleArn ? { roleArn: machine.roleArn } : {}) },
-        }, exec.startDate.getTime());
+        exec.history.append(
+            "ExecutionStarted",
+            {
+                executionStartedEventDetails: {
+                    input: text,
+                    inputDetails: DATA,
+                    ...(machine.roleArn ? { roleArn: machine.roleArn } : {}),
+                },
+            },
+            exec.startDate.getTime(),
+        );
         this.run(exec, value);
         return { executionArn: arn, startDate: exec.startDate };
     }
@@ -324,14 +423,20 @@ export class LocalStepFunctions {
         const { prepared } = exec.machine;
         const handlers: Record<string, (input: any) => Promise<any>> = {};
         for (const task of prepared.tasks.values()) {
-            handlers[task.stateName] = task.kind === "activity" ? input => this.runActivity(exec, task, input) : input => this.runLambda(exec, task, input);
+            handlers[task.stateName] =
+                task.kind === "activity"
+                    ? input => this.runActivity(exec, task, input)
+                    : input => this.runLambda(exec, task, input);
         }
         let run: LibraryRun;
         try {
             run = this.startLibraryRun(exec, input, handlers);
         } catch (err: any) {
             exec.drained = Promise.resolve();
-            this.terminate(exec, "FAILED", "ExecutionFailed", { error: "States.Runtime", cause: String(err?.message ?? err) });
+            this.terminate(exec, "FAILED", "ExecutionFailed", {
+                error: "States.Runtime",
+                cause: String(err?.message ?? err),
+            });
             return;
         }
         exec.run = run;
@@ -344,7 +449,15 @@ export class LocalStepFunctions {
         })();
         if (prepared.executionTimeoutSeconds !== undefined) {
             const seconds = prepared.executionTimeoutSeconds;
-            exec.cancelTimer = longTimer(seconds * 1000, () => this.terminate(exec, "TIMED_OUT", "ExecutionTimedOut", {}, `the execution timed out (TimeoutSeconds ${seconds})`));
+            exec.cancelTimer = longTimer(seconds * 1000, () =>
+                this.terminate(
+                    exec,
+                    "TIMED_OUT",
+                    "ExecutionTimedOut",
+                    {},
+                    `the execution timed out (TimeoutSeconds ${seconds})`,
+                ),
+            );
         }
         run.result.then(
             async output => {
@@ -360,7 +473,11 @@ export class LocalStepFunctions {
         );
     }
 
-    private startLibraryRun(exec: ExecutionRecord, input: unknown, handlers: Record<string, (input: any) => Promise<any>>): LibraryRun {
+    private startLibraryRun(
+        exec: ExecutionRecord,
+        input: unknown,
+        handlers: Record<string, (input: any) => Promise<any>>,
+    ): LibraryRun {
         return libraryMachine(exec.machine.prepared.runDefinition).run(input as any, {
             overrides: {
                 taskResourceLocalHandlers: handlers,
@@ -368,7 +485,12 @@ export class LocalStepFunctions {
                 waitTimeOverrides: this.options.waitTimeOverrides,
             },
             context: {
-                Execution: { Id: exec.arn, Name: exec.name, RoleArn: exec.machine.roleArn, StartTime: exec.startDate.toISOString() },
+                Execution: {
+                    Id: exec.arn,
+                    Name: exec.name,
+                    RoleArn: exec.machine.roleArn,
+                    StartTime: exec.startDate.toISOString(),
+                },
                 StateMachine: { Id: exec.machine.arn, Name: exec.machine.name },
             },
         });
@@ -419,7 +541,11 @@ export class LocalStepFunctions {
         const details: Record<string, unknown> = {};
         const key = `${eventType[0].toLowerCase()}${eventType.slice(1)}EventDetails`;
         if (eventType === "ExecutionSucceeded") details[key] = { output: result.output, outputDetails: DATA };
-        else details[key] = { ...(result.error !== undefined ? { error: result.error } : {}), ...(result.cause !== undefined ? { cause: result.cause } : {}) };
+        else
+            details[key] = {
+                ...(result.error !== undefined ? { error: result.error } : {}),
+                ...(result.cause !== undefined ? { cause: result.cause } : {}),
+            };
         const at = exec.stopDate.getTime();
         void (exec.drained ?? Promise.resolve()).then(() => {
             exec.history.seal(eventType, details, at);
@@ -431,7 +557,11 @@ export class LocalStepFunctions {
     describeExecution(executionArn: string): ExecutionDescription {
         const e = this.execution(executionArn);
         return {
-            executionArn: e.arn, stateMachineArn: e.machine.arn, name: e.name, status: e.status, startDate: e.startDate,
+            executionArn: e.arn,
+            stateMachineArn: e.machine.arn,
+            name: e.name,
+            status: e.status,
+            startDate: e.startDate,
             ...(e.stopDate ? { stopDate: e.stopDate } : {}),
             input: e.input,
             ...(e.output !== undefined ? { output: e.output } : {}),
@@ -443,8 +573,16 @@ export class LocalStepFunctions {
     /** Stops a running execution (ABORTED); a closed one is left as it is. */
     stopExecution(executionArn: string, error?: string, cause?: string): { stopDate: Date } {
         const e = this.execution(executionArn);
-        if (error !== undefined && (typeof error !== "string" || error.length > 256)) throw new EngineError("ValidationException", "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256");
-        if (cause !== undefined && (typeof cause !== "string" || cause.length > 32768)) throw new EngineError("ValidationException", "1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768");
+        if (error !== undefined && (typeof error !== "string" || error.length > 256))
+            throw new EngineError(
+                "ValidationException",
+                "1 validation error detected: Value at 'error' failed to satisfy constraint: Member must have length less than or equal to 256",
+            );
+        if (cause !== undefined && (typeof cause !== "string" || cause.length > 32768))
+            throw new EngineError(
+                "ValidationException",
+                "1 validation error detected: Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to 32768",
+            );
         this.terminate(e, "ABORTED", "ExecutionAborted", { error, cause }, "execution stopped");
         return { stopDate: e.stopDate! };
     }
@@ -456,33 +594,63 @@ export class LocalStepFunctions {
         return this.describeExecution(executionArn);
     }
 
-    getExecutionHistory(executionArn: string, options: HistoryOptions = {}): { events: HistoryEvent[]; nextToken?: string } {
+    getExecutionHistory(
+        executionArn: string,
+        options: HistoryOptions = {},
+    ): { events: HistoryEvent[]; nextToken?: string } {
         const e = this.execution(executionArn);
         const size = pageSize(options.maxResults);
         const reverse = options.reverseOrder === true;
         const key = `${e.arn}|${reverse}`;
-        const start = options.nextToken === undefined || options.nextToken === null ? 0 : decodeToken(options.nextToken, "history", key);
+        const start =
+            options.nextToken === undefined || options.nextToken === null
+                ? 0
+                : decodeToken(options.nextToken, "history", key);
         const ordered = reverse ? [...e.history.events].reverse() : e.history.events;
         let page = ordered.slice(start, start + size);
         if (options.includeExecutionData === false) page = page.map(withoutExecutionData);
-        return { events: page, nextToken: start + size < ordered.length ? encodeToken("history", key, start + size) : undefined };
+        return {
+            events: page,
+            nextToken: start + size < ordered.length ? encodeToken("history", key, start + size) : undefined,
+        };
     }
 
-    listExecutions(params: PageOptions & { stateMachineArn: string; statusFilter?: string }): { executions: ExecutionListItem[]; nextToken?: string } {
+    listExecutions(params: PageOptions & { stateMachineArn: string; statusFilter?: string }): {
+        executions: ExecutionListItem[];
+        nextToken?: string;
+    } {
         const m = this.machine(params?.stateMachineArn);
         if (params.statusFilter !== undefined && !STATUSES.includes(params.statusFilter)) {
-            throw new EngineError("ValidationException", `1 validation error detected: Value '${String(params.statusFilter)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(", ")}]`);
+            throw new EngineError(
+                "ValidationException",
+                `1 validation error detected: Value '${String(params.statusFilter)}' at 'statusFilter' failed to satisfy constraint: Member must satisfy enum value set: [${STATUSES.join(", ")}]`,
+            );
         }
         const size = pageSize(params.maxResults);
         const key = `${m.arn}|${params.statusFilter ?? ""}`;
-        const before = params.nextToken === undefined || params.nextToken === null ? Infinity : decodeToken(params.nextToken, "executions", key);
+        const before =
+            params.nextToken === undefined || params.nextToken === null
+                ? Infinity
+                : decodeToken(params.nextToken, "executions", key);
         // Newest first, as AWS lists them; the token remembers where the page ended.
         const all = [...this.executions.values()]
-            .filter(e => e.machine === m && (params.statusFilter === undefined || e.status === params.statusFilter) && e.seq < before)
+            .filter(
+                e =>
+                    e.machine === m &&
+                    (params.statusFilter === undefined || e.status === params.statusFilter) &&
+                    e.seq < before,
+            )
             .sort((a, b) => b.seq - a.seq);
         const page = all.slice(0, size);
         return {
-            executions: page.map(e => ({ executionArn: e.arn, stateMachineArn: m.arn, name: e.name, status: e.status, startDate: e.startDate, ...(e.stopDate ? { stopDate: e.stopDate } : {}) })),
+            executions: page.map(e => ({
+                executionArn: e.arn,
+                stateMachineArn: m.arn,
+                name: e.name,
+                status: e.status,
+                startDate: e.startDate,
+                ...(e.stopDate ? { stopDate: e.stopDate } : {}),
+            })),
             nextToken: all.length > size ? encodeToken("executions", key, page[page.length - 1].seq) : undefined,
         };
     }
@@ -491,7 +659,11 @@ export class LocalStepFunctions {
      * Calls `listener` for every event of the execution: those already recorded (unless
      * `replay: false`), then each new one as it is appended, through the terminal event.
      */
-    subscribe(executionArn: string, listener: (event: HistoryEvent) => void, options: { replay?: boolean } = {}): () => void {
+    subscribe(
+        executionArn: string,
+        listener: (event: HistoryEvent) => void,
+        options: { replay?: boolean } = {},
+    ): () => void {
         const e = this.execution(executionArn);
         if (options.replay !== false) for (const event of [...e.history.events]) listener(event);
         if (e.history.sealed) return () => undefined;
@@ -538,19 +710,32 @@ export class LocalStepFunctions {
     async close(): Promise<void> {
         this.closed = true;
         const running = [...this.executions.values()].filter(e => e.status === "RUNNING");
-        for (const e of running) this.terminate(e, "ABORTED", "ExecutionAborted", { cause: "the local Step Functions engine was closed" }, "engine closed");
+        for (const e of running)
+            this.terminate(
+                e,
+                "ABORTED",
+                "ExecutionAborted",
+                { cause: "the local Step Functions engine was closed" },
+                "engine closed",
+            );
         await Promise.all([...this.executions.values()].map(e => e.done));
     }
 
     // ---- Task handlers --------------------------------------------------------------------------
 
     /** TimeoutSeconds/HeartbeatSeconds of a Task from its fixed value or its reference path. */
-    private seconds(fixed: number | undefined, path: string | undefined, input: unknown, field: string): number | undefined {
+    private seconds(
+        fixed: number | undefined,
+        path: string | undefined,
+        input: unknown,
+        field: string,
+    ): number | undefined {
         if (fixed !== undefined) return fixed;
         if (path === undefined) return undefined;
         const r = evaluateReferencePath(path, input);
         if (!r.found) throw runtimeError(`${field}Path ${path} could not be found in the task input`);
-        if (!Number.isInteger(r.value) || (r.value as number) < 1) throw runtimeError(`${field}Path ${path} must resolve to a positive integer, got ${json(r.value)}`);
+        if (!Number.isInteger(r.value) || (r.value as number) < 1)
+            throw runtimeError(`${field}Path ${path} must resolve to a positive integer, got ${json(r.value)}`);
         return r.value as number;
     }
 
@@ -564,40 +749,82 @@ export class LocalStepFunctions {
     private async runLambda(exec: ExecutionRecord, task: TaskInfo, input: any): Promise<unknown> {
         const inv = exec.history.beginInvocation(task.stateName);
         if (exec.status !== "RUNNING") throw closedError();
-        const record = (type: HistoryEventType, details?: object) => exec.status === "RUNNING" && inv.record(type, details as any);
+        const record = (type: HistoryEventType, details?: object) =>
+            exec.status === "RUNNING" && inv.record(type, details as any);
         const timeoutSeconds = this.seconds(task.timeoutSeconds, task.timeoutSecondsPath, input, "TimeoutSeconds");
         const integration = task.kind === "lambdaInvoke";
         let functionArn: string;
         let payload: unknown;
         if (integration) {
             const resolved = resolveFunctionName(input?.FunctionName, exec.machine.region, exec.machine.account);
-            if (!resolved) throw runtimeError(`state ${task.stateName}: FunctionName ${json(input?.FunctionName)} is not a function name or ARN`);
-            functionArn = typeof input.Qualifier === "string" && resolved.split(":").length === 7 ? `${resolved}:${input.Qualifier}` : resolved;
+            if (!resolved)
+                throw runtimeError(
+                    `state ${task.stateName}: FunctionName ${json(input?.FunctionName)} is not a function name or ARN`,
+                );
+            functionArn =
+                typeof input.Qualifier === "string" && resolved.split(":").length === 7
+                    ? `${resolved}:${input.Qualifier}`
+                    : resolved;
             payload = input.Payload === undefined ? {} : input.Payload;
-            record("TaskScheduled", { taskScheduledEventDetails: { resourceType: "lambda", resource: "invoke", region: exec.machine.region, parameters: json(input), ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}) } });
+            record("TaskScheduled", {
+                taskScheduledEventDetails: {
+                    resourceType: "lambda",
+                    resource: "invoke",
+                    region: exec.machine.region,
+                    parameters: json(input),
+                    ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
+                },
+            });
             record("TaskStarted", { taskStartedEventDetails: { resourceType: "lambda", resource: "invoke" } });
         } else {
             functionArn = task.functionArn!;
             payload = input;
-            record("LambdaFunctionScheduled", { lambdaFunctionScheduledEventDetails: { resource: functionArn, input: json(payload), inputDetails: DATA, ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}) } });
+            record("LambdaFunctionScheduled", {
+                lambdaFunctionScheduledEventDetails: {
+                    resource: functionArn,
+                    input: json(payload),
+                    inputDetails: DATA,
+                    ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
+                },
+            });
             record("LambdaFunctionStarted");
         }
         const failed = (error: string, cause: string | undefined) =>
             integration
-                ? record("TaskFailed", { taskFailedEventDetails: { resourceType: "lambda", resource: "invoke", error, ...(cause !== undefined ? { cause } : {}) } })
-                : record("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: { error, ...(cause !== undefined ? { cause } : {}) } });
+                ? record("TaskFailed", {
+                      taskFailedEventDetails: {
+                          resourceType: "lambda",
+                          resource: "invoke",
+                          error,
+                          ...(cause !== undefined ? { cause } : {}),
+                      },
+                  })
+                : record("LambdaFunctionFailed", {
+                      lambdaFunctionFailedEventDetails: { error, ...(cause !== undefined ? { cause } : {}) },
+                  });
 
         const controller = new AbortController();
         exec.invocations.add(controller);
         let cancelTimer: (() => void) | undefined;
         try {
             const timedOut = new Promise<"timeout">(resolve => {
-                if (timeoutSeconds !== undefined && timeoutSeconds < AWS_DEFAULT_TASK_TIMEOUT_SECONDS) cancelTimer = longTimer(timeoutSeconds * 1000, () => resolve("timeout"));
+                if (timeoutSeconds !== undefined && timeoutSeconds < AWS_DEFAULT_TASK_TIMEOUT_SECONDS)
+                    cancelTimer = longTimer(timeoutSeconds * 1000, () => resolve("timeout"));
             });
-            const aborted = new Promise<"aborted">(resolve => controller.signal.addEventListener("abort", () => resolve("aborted"), { once: true }));
+            const aborted = new Promise<"aborted">(resolve =>
+                controller.signal.addEventListener("abort", () => resolve("aborted"), { once: true }),
+            );
             let outcome: LambdaResult | "timeout" | "aborted";
             try {
-                outcome = await Promise.race([this.options.invokeLambda(functionArn, payload, { executionArn: exec.arn, stateName: task.stateName, signal: controller.signal }), timedOut, aborted]);
+                outcome = await Promise.race([
+                    this.options.invokeLambda(functionArn, payload, {
+                        executionArn: exec.arn,
+                        stateName: task.stateName,
+                        signal: controller.signal,
+                    }),
+                    timedOut,
+                    aborted,
+                ]);
             } catch (err: any) {
                 // The invoker itself broke (not a function error): Lambda's service error.
                 if (exec.status !== "RUNNING") throw closedError();
@@ -608,8 +835,19 @@ export class LocalStepFunctions {
             if (outcome === "aborted" || exec.status !== "RUNNING") throw closedError();
             if (outcome === "timeout") {
                 const cause = `the Lambda invocation did not finish within TimeoutSeconds (${timeoutSeconds})`;
-                if (integration) record("TaskTimedOut", { taskTimedOutEventDetails: { resourceType: "lambda", resource: "invoke", error: "States.Timeout", cause } });
-                else record("LambdaFunctionTimedOut", { lambdaFunctionTimedOutEventDetails: { error: "States.Timeout", cause } });
+                if (integration)
+                    record("TaskTimedOut", {
+                        taskTimedOutEventDetails: {
+                            resourceType: "lambda",
+                            resource: "invoke",
+                            error: "States.Timeout",
+                            cause,
+                        },
+                    });
+                else
+                    record("LambdaFunctionTimedOut", {
+                        lambdaFunctionTimedOutEventDetails: { error: "States.Timeout", cause },
+                    });
                 controller.abort(new Error("Task timed out"));
                 throw await this.timeoutError(cause);
             }
@@ -620,10 +858,19 @@ export class LocalStepFunctions {
             const result = outcome.result === undefined ? null : outcome.result;
             if (integration) {
                 const output = { ExecutedVersion: "$LATEST", Payload: result, StatusCode: 200 };
-                record("TaskSucceeded", { taskSucceededEventDetails: { resourceType: "lambda", resource: "invoke", output: json(output), outputDetails: DATA } });
+                record("TaskSucceeded", {
+                    taskSucceededEventDetails: {
+                        resourceType: "lambda",
+                        resource: "invoke",
+                        output: json(output),
+                        outputDetails: DATA,
+                    },
+                });
                 return output;
             }
-            record("LambdaFunctionSucceeded", { lambdaFunctionSucceededEventDetails: { output: json(result), outputDetails: DATA } });
+            record("LambdaFunctionSucceeded", {
+                lambdaFunctionSucceededEventDetails: { output: json(result), outputDetails: DATA },
+            });
             return result;
         } finally {
             cancelTimer?.();
@@ -634,14 +881,22 @@ export class LocalStepFunctions {
     private async runActivity(exec: ExecutionRecord, task: TaskInfo, input: unknown): Promise<unknown> {
         const inv: Invocation = exec.history.beginInvocation(task.stateName);
         if (exec.status !== "RUNNING") throw closedError();
-        const record = (type: HistoryEventType, details?: object) => exec.status === "RUNNING" && inv.record(type, details as any);
+        const record = (type: HistoryEventType, details?: object) =>
+            exec.status === "RUNNING" && inv.record(type, details as any);
         const timeoutSeconds = this.seconds(task.timeoutSeconds, task.timeoutSecondsPath, input, "TimeoutSeconds");
-        const heartbeatSeconds = this.seconds(task.heartbeatSeconds, task.heartbeatSecondsPath, input, "HeartbeatSeconds");
+        const heartbeatSeconds = this.seconds(
+            task.heartbeatSeconds,
+            task.heartbeatSecondsPath,
+            input,
+            "HeartbeatSeconds",
+        );
         const inputText = json(input);
         const activityArn = task.activityArn!;
         record("ActivityScheduled", {
             activityScheduledEventDetails: {
-                resource: activityArn, input: inputText, inputDetails: DATA,
+                resource: activityArn,
+                input: inputText,
+                inputDetails: DATA,
                 ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
                 ...(heartbeatSeconds !== undefined ? { heartbeatInSeconds: heartbeatSeconds } : {}),
             },
@@ -650,7 +905,12 @@ export class LocalStepFunctions {
         try {
             scheduled = this.options.scheduler.schedule(
                 { activityArn, input: inputText, timeoutSeconds, heartbeatSeconds, executionArn: exec.arn },
-                { onStarted: workerName => record("ActivityStarted", { activityStartedEventDetails: workerName === undefined ? {} : { workerName } }) },
+                {
+                    onStarted: workerName =>
+                        record("ActivityStarted", {
+                            activityStartedEventDetails: workerName === undefined ? {} : { workerName },
+                        }),
+                },
             );
         } catch (err: any) {
             const error = String(err?.code ?? err?.name ?? "States.Runtime");
@@ -678,19 +938,29 @@ export class LocalStepFunctions {
                 } catch {
                     throw runtimeError(`the activity's output is not valid JSON: ${outcome.output.slice(0, 200)}`);
                 }
-                record("ActivitySucceeded", { activitySucceededEventDetails: { output: outcome.output, outputDetails: DATA } });
+                record("ActivitySucceeded", {
+                    activitySucceededEventDetails: { output: outcome.output, outputDetails: DATA },
+                });
                 return output;
             }
             case "failed":
-                record("ActivityFailed", { activityFailedEventDetails: { ...(outcome.error !== undefined ? { error: outcome.error } : {}), ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}) } });
+                record("ActivityFailed", {
+                    activityFailedEventDetails: {
+                        ...(outcome.error !== undefined ? { error: outcome.error } : {}),
+                        ...(outcome.cause !== undefined ? { cause: outcome.cause } : {}),
+                    },
+                });
                 // No error name from the worker: the task failed without one (States.ALL and States.TaskFailed match it).
                 throw aslError(outcome.error || "States.TaskFailed", outcome.cause);
             case "timedOut": {
-                const cause = outcome.error === "States.Timeout"
-                    ? `the activity task did not finish within TimeoutSeconds (${timeoutSeconds ?? AWS_DEFAULT_TASK_TIMEOUT_SECONDS}) of ActivityStarted`
-                    : `no heartbeat within HeartbeatSeconds (${heartbeatSeconds ?? AWS_DEFAULT_TASK_TIMEOUT_SECONDS})`;
+                const cause =
+                    outcome.error === "States.Timeout"
+                        ? `the activity task did not finish within TimeoutSeconds (${timeoutSeconds ?? AWS_DEFAULT_TASK_TIMEOUT_SECONDS}) of ActivityStarted`
+                        : `no heartbeat within HeartbeatSeconds (${heartbeatSeconds ?? AWS_DEFAULT_TASK_TIMEOUT_SECONDS})`;
                 record("ActivityTimedOut", { activityTimedOutEventDetails: { error: outcome.error, cause } });
-                throw outcome.error === "States.Timeout" ? await this.timeoutError(cause) : aslError(outcome.error, cause);
+                throw outcome.error === "States.Timeout"
+                    ? await this.timeoutError(cause)
+                    : aslError(outcome.error, cause);
             }
             case "cancelled":
             default:

@@ -14,7 +14,10 @@ export type EngineErrorCode =
     | "ValidationException";
 
 export class EngineError extends Error {
-    constructor(readonly code: EngineErrorCode, message: string) {
+    constructor(
+        readonly code: EngineErrorCode,
+        message: string,
+    ) {
         super(message);
         this.name = code;
     }
@@ -22,5 +25,8 @@ export class EngineError extends Error {
 
 /** AWS's wording for a missing required member of a request. */
 export function missingMember(member: string): EngineError {
-    return new EngineError("ValidationException", `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+    return new EngineError(
+        "ValidationException",
+        `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+    );
 }

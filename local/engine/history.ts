@@ -47,7 +47,10 @@ export class Invocation {
     private lastId = 0;
     private readonly buffer: { type: HistoryEventType; details: Details; at: number }[] = [];
 
-    constructor(private readonly history: ExecutionHistory, readonly stateName: string) {}
+    constructor(
+        private readonly history: ExecutionHistory,
+        readonly stateName: string,
+    ) {}
 
     record(type: HistoryEventType, details: Details = {}): void {
         if (this.history.sealed) return;
@@ -87,7 +90,10 @@ export class ExecutionHistory {
     /** Name of the Fail state that failed the execution, if one did. */
     failState?: string;
 
-    constructor(private readonly states: StateLookup, private readonly onAppend?: HistoryListener) {}
+    constructor(
+        private readonly states: StateLookup,
+        private readonly onAppend?: HistoryListener,
+    ) {}
 
     subscribe(listener: HistoryListener): () => void {
         this.listeners.add(listener);
@@ -101,7 +107,13 @@ export class ExecutionHistory {
         // Events can reach the history slightly out of timestamp order (see the note on top): keep
         // timestamps non-decreasing so elapsed times never go backwards.
         const time = last && last.timestamp!.getTime() > at ? last.timestamp!.getTime() : at;
-        const event: HistoryEvent = deepFreeze({ timestamp: new Date(time), type, id, previousEventId: previousEventId ?? id - 1, ...details });
+        const event: HistoryEvent = deepFreeze({
+            timestamp: new Date(time),
+            type,
+            id,
+            previousEventId: previousEventId ?? id - 1,
+            ...details,
+        });
         this.events.push(event);
         this.onAppend?.(event);
         for (const listener of this.listeners) {
@@ -145,7 +157,11 @@ export class ExecutionHistory {
             case "StateEntered": {
                 const { name, type, input } = event.state;
                 this.failState = undefined; // a Fail state that was caught does not decide the end
-                this.append(`${type}StateEntered` as HistoryEventType, { stateEnteredEventDetails: { name, input: json(input), inputDetails: DATA } }, at);
+                this.append(
+                    `${type}StateEntered` as HistoryEventType,
+                    { stateEnteredEventDetails: { name, input: json(input), inputDetails: DATA } },
+                    at,
+                );
                 if (type === "Task") this.anchorNext(name, false);
                 if (type === "Parallel") this.startAttempt(name, at, "ParallelStateStarted");
                 if (type === "Map") this.startAttempt(name, at, "MapStateStarted", this.mapLength(name, input));
@@ -156,7 +172,11 @@ export class ExecutionHistory {
                 if ((type === "Parallel" || type === "Map") && !this.failedAttempt.delete(name)) {
                     this.append(type === "Parallel" ? "ParallelStateSucceeded" : "MapStateSucceeded", {}, at);
                 }
-                this.append(`${type}StateExited` as HistoryEventType, { stateExitedEventDetails: { name, output: json(output), outputDetails: DATA } }, at);
+                this.append(
+                    `${type}StateExited` as HistoryEventType,
+                    { stateExitedEventDetails: { name, output: json(output), outputDetails: DATA } },
+                    at,
+                );
                 return;
             }
             case "StateFailed": {
@@ -179,7 +199,8 @@ export class ExecutionHistory {
             case "MapIterationStarted":
             case "MapIterationSucceeded":
             case "MapIterationFailed": {
-                const key = `${event.type[0].toLowerCase()}${event.type.slice(1)}EventDetails` as "mapIterationStartedEventDetails";
+                const key =
+                    `${event.type[0].toLowerCase()}${event.type.slice(1)}EventDetails` as "mapIterationStartedEventDetails";
                 this.append(event.type, { [key]: { name: event.parentState.name, index: event.index } }, at);
                 return;
             }
@@ -190,9 +211,15 @@ export class ExecutionHistory {
         }
     }
 
-    private startAttempt(name: string, at: number, type: "ParallelStateStarted" | "MapStateStarted", length?: number): void {
+    private startAttempt(
+        name: string,
+        at: number,
+        type: "ParallelStateStarted" | "MapStateStarted",
+        length?: number,
+    ): void {
         this.failedAttempt.delete(name);
-        if (type === "MapStateStarted") this.append(type, length === undefined ? {} : { mapStateStartedEventDetails: { length } }, at);
+        if (type === "MapStateStarted")
+            this.append(type, length === undefined ? {} : { mapStateStartedEventDetails: { length } }, at);
         else this.append(type, {}, at);
     }
 
@@ -236,7 +263,8 @@ export function withoutExecutionData(event: HistoryEvent): HistoryEvent {
     for (const [key, value] of Object.entries(copy)) {
         if (key.endsWith("EventDetails") && value && typeof value === "object") {
             const details: any = { ...value };
-            for (const field of ["input", "inputDetails", "output", "outputDetails", "parameters"]) delete details[field];
+            for (const field of ["input", "inputDetails", "output", "outputDetails", "parameters"])
+                delete details[field];
             copy[key] = details;
         }
     }

@@ -41,7 +41,9 @@ export function validateWithLibrary(definition: unknown): void {
         if (validDefinitions.size >= 100) validDefinitions.clear();
         validDefinitions.add(key);
     } catch (err: any) {
-        const text = String(err?.message ?? err).replace(/^State machine definition is invalid, see error\(s\) below:\s*/, "").trim();
+        const text = String(err?.message ?? err)
+            .replace(/^State machine definition is invalid, see error\(s\) below:\s*/, "")
+            .trim();
         throw new EngineError("InvalidDefinition", `Invalid State Machine Definition: '${text}'`);
     }
 }
@@ -62,7 +64,17 @@ let timeoutPrototype: Promise<object | undefined> | undefined;
 export function statesTimeoutPrototype(): Promise<object | undefined> {
     timeoutPrototype ??= (async () => {
         const probe = new StateMachine(
-            { StartAt: "Probe", States: { Probe: { Type: "Task", Resource: "arn:aws:lambda:us-east-1:000000000000:function:probe", TimeoutSeconds: 0.001, End: true } } } as any,
+            {
+                StartAt: "Probe",
+                States: {
+                    Probe: {
+                        Type: "Task",
+                        Resource: "arn:aws:lambda:us-east-1:000000000000:function:probe",
+                        TimeoutSeconds: 0.001,
+                        End: true,
+                    },
+                },
+            } as any,
             { validationOptions: { noValidate: true } },
         );
         let release!: () => void;

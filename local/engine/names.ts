@@ -15,7 +15,8 @@ export function nameProblem(name: unknown): string | undefined {
     const length = [...name].length;
     if (length < 1 || length > 80) return `a name must be 1 to 80 characters long (got ${length})`;
     const bad = FORBIDDEN.exec(name);
-    if (bad) return `a name must not contain ${JSON.stringify(bad[0])} (no whitespace, brackets, wildcards, control characters or any of " # % \\ ^ | ~ \` $ & , ; : /)`;
+    if (bad)
+        return `a name must not contain ${JSON.stringify(bad[0])} (no whitespace, brackets, wildcards, control characters or any of " # % \\ ^ | ~ \` $ & , ; : /)`;
     return undefined;
 }
 
@@ -43,14 +44,26 @@ export function parseArn(arn: unknown): ParsedArn | undefined {
 }
 
 /** Checks that `arn` is a Step Functions ARN of the given resource type; throws InvalidArn otherwise. */
-export function requireStatesArn(arn: unknown, type: "stateMachine" | "execution" | "activity", member: string): ParsedArn {
+export function requireStatesArn(
+    arn: unknown,
+    type: "stateMachine" | "execution" | "activity",
+    member: string,
+): ParsedArn {
     const parsed = parseArn(arn);
-    if (!parsed || parsed.service !== "states" || !/^[a-z0-9-]+$/.test(parsed.region) || !/^\d{12}$/.test(parsed.account)) {
+    if (
+        !parsed ||
+        parsed.service !== "states" ||
+        !/^[a-z0-9-]+$/.test(parsed.region) ||
+        !/^\d{12}$/.test(parsed.account)
+    ) {
         throw new EngineError("InvalidArn", `Invalid Arn: '${String(arn)}' (${member})`);
     }
     const expectedParts = type === "execution" ? 3 : 2;
     if (parsed.resource[0] !== type) {
-        throw new EngineError("InvalidArn", `Invalid Arn: 'Resource type not valid in this context: ${parsed.resource[0] ?? ""}'`);
+        throw new EngineError(
+            "InvalidArn",
+            `Invalid Arn: 'Resource type not valid in this context: ${parsed.resource[0] ?? ""}'`,
+        );
     }
     if (parsed.resource.length !== expectedParts || parsed.resource.slice(1).some(p => nameProblem(p) !== undefined)) {
         throw new EngineError("InvalidArn", `Invalid Arn: '${String(arn)}' (${member})`);
@@ -65,21 +78,32 @@ export function stateMachineArnFor(region: string, account: string, name: string
 /** `arn:aws:states:<region>:<acct>:execution:<smName>:<name>`, derived from the state machine's ARN. */
 export function executionArnFor(stateMachineArn: string, executionName: string): string {
     const p = parseArn(stateMachineArn);
-    if (!p || p.resource[0] !== "stateMachine") throw new EngineError("InvalidArn", `Invalid Arn: '${stateMachineArn}'`);
+    if (!p || p.resource[0] !== "stateMachine")
+        throw new EngineError("InvalidArn", `Invalid Arn: '${stateMachineArn}'`);
     return `arn:${p.partition}:states:${p.region}:${p.account}:execution:${p.resource[1]}:${executionName}`;
 }
 
 /** Parses a JSON text given as execution input; throws InvalidExecutionInput as AWS does. */
 export function parseExecutionInput(input: unknown): { text: string; value: unknown } {
     if (input === undefined || input === null) return { text: "{}", value: {} };
-    if (typeof input !== "string") throw new EngineError("InvalidExecutionInput", "Invalid State Machine Execution Input: input must be a string of JSON text");
+    if (typeof input !== "string")
+        throw new EngineError(
+            "InvalidExecutionInput",
+            "Invalid State Machine Execution Input: input must be a string of JSON text",
+        );
     const bytes = Buffer.byteLength(input, "utf8");
     if (bytes > MAX_PAYLOAD_BYTES) {
-        throw new EngineError("InvalidExecutionInput", `Invalid State Machine Execution Input: input of ${bytes} bytes exceeds the maximum of ${MAX_PAYLOAD_BYTES} bytes`);
+        throw new EngineError(
+            "InvalidExecutionInput",
+            `Invalid State Machine Execution Input: input of ${bytes} bytes exceeds the maximum of ${MAX_PAYLOAD_BYTES} bytes`,
+        );
     }
     try {
         return { text: input, value: JSON.parse(input) };
     } catch (err: any) {
-        throw new EngineError("InvalidExecutionInput", `Invalid State Machine Execution Input: '${err?.message ?? err}'`);
+        throw new EngineError(
+            "InvalidExecutionInput",
+            `Invalid State Machine Execution Input: '${err?.message ?? err}'`,
+        );
     }
 }

@@ -1,6 +1,12 @@
 // Test doubles for the local execution engine: a scripted ActivityScheduler and Lambda invoker, and
 // a definition shaped like the product's step block. For tests only (nothing in the runtime uses them).
-import type { ActivityOutcome, ActivityScheduler, ActivityTaskObserver, ActivityTaskSpec, ScheduledActivityTask } from "../activity-types";
+import type {
+    ActivityOutcome,
+    ActivityScheduler,
+    ActivityTaskObserver,
+    ActivityTaskSpec,
+    ScheduledActivityTask,
+} from "../activity-types";
 import type { InvokeLambda, InvokeLambdaContext, LambdaResult } from "./engine";
 
 export const REGION = "us-east-1";
@@ -17,7 +23,11 @@ export class FakeTask {
     cancelReason?: string;
     result?: ActivityOutcome;
 
-    constructor(readonly spec: ActivityTaskSpec, private readonly observer: ActivityTaskObserver | undefined, readonly index: number) {
+    constructor(
+        readonly spec: ActivityTaskSpec,
+        private readonly observer: ActivityTaskObserver | undefined,
+        readonly index: number,
+    ) {
         this.taskToken = `token-${index}`;
     }
 
@@ -63,10 +73,12 @@ export class FakeTask {
 export class FakeScheduler implements ActivityScheduler {
     readonly tasks: FakeTask[] = [];
 
-    constructor(private readonly script: (task: FakeTask) => void = task => {
-        task.start();
-        task.succeed({ result: "ecs done", echo: task.input.echo });
-    }) {}
+    constructor(
+        private readonly script: (task: FakeTask) => void = task => {
+            task.start();
+            task.succeed({ result: "ecs done", echo: task.input.echo });
+        },
+    ) {}
 
     schedule(spec: ActivityTaskSpec, observer?: ActivityTaskObserver): ScheduledActivityTask {
         const task = new FakeTask(spec, observer, this.tasks.length + 1);
@@ -87,7 +99,12 @@ export interface LambdaCall {
 }
 
 /** An InvokeLambda that records its calls and answers with `answer` (default: a RunTask-like result). */
-export function fakeLambda(answer: (call: LambdaCall, index: number) => LambdaResult | Promise<LambdaResult> = () => ({ ok: true, result: { taskArn: "arn:aws:ecs:us-east-1:000000000000:task/local/1" } })): InvokeLambda & { calls: LambdaCall[] } {
+export function fakeLambda(
+    answer: (call: LambdaCall, index: number) => LambdaResult | Promise<LambdaResult> = () => ({
+        ok: true,
+        result: { taskArn: "arn:aws:ecs:us-east-1:000000000000:task/local/1" },
+    }),
+): InvokeLambda & { calls: LambdaCall[] } {
     const calls: LambdaCall[] = [];
     const fn = async (functionArn: string, payload: unknown, context: InvokeLambdaContext) => {
         const call = { functionArn, payload, context };
@@ -97,10 +114,18 @@ export function fakeLambda(answer: (call: LambdaCall, index: number) => LambdaRe
     return Object.assign(fn, { calls });
 }
 
-export const RETRY_ERRORS = ["Worker.Interrupted", "Worker.Lost", "States.HeartbeatTimeout", "Trigger.NoCapacity", "Trigger.TaskStopped"];
+export const RETRY_ERRORS = [
+    "Worker.Interrupted",
+    "Worker.Lost",
+    "States.HeartbeatTimeout",
+    "Trigger.NoCapacity",
+    "Trigger.TaskStopped",
+];
 
 /** The product's shape: a single-branch Parallel around trigger (Lambda) → execute (activity). */
-export function productDefinition(options: { timeoutSeconds?: number; maxAttempts?: number; activityTimeout?: number; heartbeat?: number } = {}): any {
+export function productDefinition(
+    options: { timeoutSeconds?: number; maxAttempts?: number; activityTimeout?: number; heartbeat?: number } = {},
+): any {
     return {
         Comment: "a step that runs a container on Fargate",
         StartAt: "step-block",
@@ -112,13 +137,32 @@ export function productDefinition(options: { timeoutSeconds?: number; maxAttempt
                     {
                         StartAt: "trigger-ecs",
                         States: {
-                            "trigger-ecs": { Type: "Task", Resource: TRIGGER_ARN, ResultPath: "$._execution", TimeoutSeconds: 360, Next: "execute-ecs" },
-                            "execute-ecs": { Type: "Task", Resource: ACTIVITY_ARN, TimeoutSeconds: options.activityTimeout ?? 600, HeartbeatSeconds: options.heartbeat ?? 30, End: true },
+                            "trigger-ecs": {
+                                Type: "Task",
+                                Resource: TRIGGER_ARN,
+                                ResultPath: "$._execution",
+                                TimeoutSeconds: 360,
+                                Next: "execute-ecs",
+                            },
+                            "execute-ecs": {
+                                Type: "Task",
+                                Resource: ACTIVITY_ARN,
+                                TimeoutSeconds: options.activityTimeout ?? 600,
+                                HeartbeatSeconds: options.heartbeat ?? 30,
+                                End: true,
+                            },
                         },
                     },
                 ],
                 OutputPath: "$[0]",
-                Retry: [{ ErrorEquals: RETRY_ERRORS, IntervalSeconds: 5, BackoffRate: 2, MaxAttempts: options.maxAttempts ?? 3 }],
+                Retry: [
+                    {
+                        ErrorEquals: RETRY_ERRORS,
+                        IntervalSeconds: 5,
+                        BackoffRate: 2,
+                        MaxAttempts: options.maxAttempts ?? 3,
+                    },
+                ],
                 Catch: [{ ErrorEquals: ["States.ALL"], Next: "failed" }],
                 Next: "succeeded",
             },

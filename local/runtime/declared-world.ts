@@ -52,9 +52,12 @@ function parseJson(text: unknown, what: string): any {
 
 export function readDeclaredWorld(resources: DeclaredResource[]): DeclaredWorld {
     const capacityByCluster = new Map<string, string[]>();
-    for (const c of ofType(resources, "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders")) capacityByCluster.set(c.inputs.clusterName, c.inputs.capacityProviders ?? []);
+    for (const c of ofType(resources, "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"))
+        capacityByCluster.set(c.inputs.clusterName, c.inputs.capacityProviders ?? []);
     const functionArns = new Set(ofType(resources, "aws:lambda/function:Function").map(f => f.state.arn));
-    const rulesByName = new Map(ofType(resources, "aws:cloudwatch/eventRule:EventRule").map(r => [r.state.name ?? r.inputs.name, r]));
+    const rulesByName = new Map(
+        ofType(resources, "aws:cloudwatch/eventRule:EventRule").map(r => [r.state.name ?? r.inputs.name, r]),
+    );
     return {
         activityArns: ofType(resources, "aws:sfn/activity:Activity").map(a => a.state.arn),
         functions: ofType(resources, "aws:lambda/function:Function").map(f => ({
@@ -65,8 +68,17 @@ export function readDeclaredWorld(resources: DeclaredResource[]): DeclaredWorld 
             timeoutSeconds: f.inputs.timeout ?? 3,
             handler: f.inputs.handler ?? "__index.handler",
         })),
-        stateMachines: ofType(resources, "aws:sfn/stateMachine:StateMachine").map(s => ({ arn: s.state.arn, name: s.state.name, definition: s.inputs.definition, roleArn: s.inputs.roleArn })),
-        clusters: ofType(resources, "aws:ecs/cluster:Cluster").map(c => ({ arn: c.state.arn, name: c.state.name, capacityProviders: capacityByCluster.get(c.state.name) })),
+        stateMachines: ofType(resources, "aws:sfn/stateMachine:StateMachine").map(s => ({
+            arn: s.state.arn,
+            name: s.state.name,
+            definition: s.inputs.definition,
+            roleArn: s.inputs.roleArn,
+        })),
+        clusters: ofType(resources, "aws:ecs/cluster:Cluster").map(c => ({
+            arn: c.state.arn,
+            name: c.state.name,
+            capacityProviders: capacityByCluster.get(c.state.name),
+        })),
         taskDefinitions: ofType(resources, "aws:ecs/taskDefinition:TaskDefinition").map(t => ({
             arn: t.state.arn,
             family: t.inputs.family,
@@ -82,6 +94,13 @@ export function readDeclaredWorld(resources: DeclaredResource[]): DeclaredWorld 
         })),
         subscriptions: ofType(resources, "aws:cloudwatch/eventTarget:EventTarget")
             .filter(t => functionArns.has(t.inputs.arn) && rulesByName.has(t.inputs.rule))
-            .map(t => ({ ruleName: t.inputs.rule, pattern: parseJson(rulesByName.get(t.inputs.rule)!.inputs.eventPattern, `event pattern of ${t.inputs.rule}`), functionArn: t.inputs.arn })),
+            .map(t => ({
+                ruleName: t.inputs.rule,
+                pattern: parseJson(
+                    rulesByName.get(t.inputs.rule)!.inputs.eventPattern,
+                    `event pattern of ${t.inputs.rule}`,
+                ),
+                functionArn: t.inputs.arn,
+            })),
     };
 }

@@ -6,7 +6,8 @@ type Pattern = Record<string, unknown>;
 function matchesValue(rule: unknown, value: unknown): boolean {
     if (rule !== null && typeof rule === "object" && !Array.isArray(rule)) {
         const r = rule as Record<string, unknown>;
-        if ("prefix" in r) return typeof value === "string" && typeof r.prefix === "string" && value.startsWith(r.prefix);
+        if ("prefix" in r)
+            return typeof value === "string" && typeof r.prefix === "string" && value.startsWith(r.prefix);
         if ("exists" in r) return (value !== undefined) === Boolean(r.exists);
         if ("anything-but" in r) {
             const excluded = Array.isArray(r["anything-but"]) ? r["anything-but"] : [r["anything-but"]];

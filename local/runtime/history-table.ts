@@ -41,7 +41,12 @@ export function eventDetail(e: HistoryEvent): string {
             return short(d.lambdaFunctionSucceededEventDetails?.output);
         case "ActivityScheduled": {
             const s = d.activityScheduledEventDetails ?? {};
-            return [s.timeoutInSeconds && `timeout ${s.timeoutInSeconds}s`, s.heartbeatInSeconds && `heartbeat ${s.heartbeatInSeconds}s`].filter(Boolean).join(", ");
+            return [
+                s.timeoutInSeconds && `timeout ${s.timeoutInSeconds}s`,
+                s.heartbeatInSeconds && `heartbeat ${s.heartbeatInSeconds}s`,
+            ]
+                .filter(Boolean)
+                .join(", ");
         }
         case "ActivityStarted":
             return `worker ${d.activityStartedEventDetails?.workerName ?? "?"}`;
@@ -76,14 +81,28 @@ export class HistoryTable {
             const at = this.open.lastIndexOf(state);
             if (at >= 0) this.open.splice(at, 1);
         }
-        return { id: e.id ?? 0, elapsed: `${((time - this.startedAt) / 1000).toFixed(3)}s`, type, state, detail: eventDetail(e) };
+        return {
+            id: e.id ?? 0,
+            elapsed: `${((time - this.startedAt) / 1000).toFixed(3)}s`,
+            type,
+            state,
+            detail: eventDetail(e),
+        };
     }
 }
 
 export const COLUMNS = { id: 4, elapsed: 9, type: 26, state: 16 };
 
 export function formatRow(r: Omit<HistoryRow, "id"> & { id: number | string }): string {
-    return [String(r.id).padStart(COLUMNS.id), r.elapsed.padStart(COLUMNS.elapsed), r.type.padEnd(COLUMNS.type), r.state.padEnd(COLUMNS.state), r.detail].join("  ").trimEnd();
+    return [
+        String(r.id).padStart(COLUMNS.id),
+        r.elapsed.padStart(COLUMNS.elapsed),
+        r.type.padEnd(COLUMNS.type),
+        r.state.padEnd(COLUMNS.state),
+        r.detail,
+    ]
+        .join("  ")
+        .trimEnd();
 }
 
 export function formatHeader(): string {

@@ -7,7 +7,13 @@ import { ActivityStore } from "../activity-store";
 import { ContainerLauncher, ContainerOutputLine, EcsEndpoint, startEcsEndpoint } from "../ecs-endpoint";
 import { HistoryEvent, LocalStepFunctions } from "../engine";
 import { archiveFiles } from "../lambda-archive";
-import { createLambdaRunner, LambdaFunctionConfig, LambdaOutputLine, LambdaRunner, stepFunctionsErrorOf } from "../lambda-runner";
+import {
+    createLambdaRunner,
+    LambdaFunctionConfig,
+    LambdaOutputLine,
+    LambdaRunner,
+    stepFunctionsErrorOf,
+} from "../lambda-runner";
 import { LOCAL_ACCOUNT } from "../mocks";
 import { evaluateProject, pickStateMachines, ProjectPlan } from "../plan";
 import { startStepFunctionsEndpoint, StepFunctionsEndpoint } from "../sfn-endpoint";
@@ -68,9 +74,15 @@ export interface LocalStack {
 }
 
 function pickStateMachine(plan: ProjectPlan): string {
-    const chosen = pickStateMachines(plan.resources.filter(r => r.type === "aws:sfn/stateMachine:StateMachine"), plan.outputs.stateMachineArn);
+    const chosen = pickStateMachines(
+        plan.resources.filter(r => r.type === "aws:sfn/stateMachine:StateMachine"),
+        plan.outputs.stateMachineArn,
+    );
     if (chosen.length === 0) throw new Error("the program declares no state machine");
-    if (chosen.length > 1) throw new Error(`the program declares ${chosen.length} state machines; export the one to run as stateMachineArn`);
+    if (chosen.length > 1)
+        throw new Error(
+            `the program declares ${chosen.length} state machines; export the one to run as stateMachineArn`,
+        );
     return chosen[0].state.arn;
 }
 
@@ -89,13 +101,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const functions = new Map<string, LambdaFunctionConfig>();
     for (const fn of world.functions) {
-        functions.set(fn.arn, { functionName: fn.name, functionArn: fn.arn, code: await archiveFiles(fn.code), environment: fn.environment, timeoutSeconds: fn.timeoutSeconds, handler: fn.handler });
+        functions.set(fn.arn, {
+            functionName: fn.name,
+            functionArn: fn.arn,
+            code: await archiveFiles(fn.code),
+            environment: fn.environment,
+            timeoutSeconds: fn.timeoutSeconds,
+            handler: fn.handler,
+        });
     }
     const launcher = options.launcher;
     let workerBundlePath: string | undefined;
     if (!launcher && !options.externalWorkers) {
         progress("building the worker bundle");
-        workerBundlePath = options.workerEntry ? await bundleProjectWorker(options.workerEntry) : (await ensureWorkerBundle()).outfile;
+        workerBundlePath = options.workerEntry
+            ? await bundleProjectWorker(options.workerEntry)
+            : (await ensureWorkerBundle()).outfile;
     }
 
     const closers: Array<() => Promise<void> | void> = [];
@@ -110,18 +131,35 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         let lambdas: LambdaRunner | undefined;
         const invoke = async (functionArn: string, payload: unknown) => {
             const fn = functions.get(qualifiedless(functionArn));
-            if (!fn) return { ok: false as const, errorType: "Lambda.ResourceNotFoundException", errorMessage: `Function not found: ${functionArn}` };
+            if (!fn)
+                return {
+                    ok: false as const,
+                    errorType: "Lambda.ResourceNotFoundException",
+                    errorMessage: `Function not found: ${functionArn}`,
+                };
             const result = await lambdas!.invoke(fn, payload);
             if (result.ok) return { ok: true as const, result: result.result };
             const { error, cause } = stepFunctionsErrorOf(result);
             return { ok: false as const, errorType: error, errorMessage: cause };
         };
-        const engine = new LocalStepFunctions({ scheduler: store, invokeLambda: invoke, region, accountId: LOCAL_ACCOUNT, retryIntervalScale: options.retryIntervalScale, onEvent: options.onEvent });
+        const engine = new LocalStepFunctions({
+            scheduler: store,
+            invokeLambda: invoke,
+            region,
+            accountId: LOCAL_ACCOUNT,
+            retryIntervalScale: options.retryIntervalScale,
+            onEvent: options.onEvent,
+        });
         closers.push(() => engine.close());
-        for (const sm of world.stateMachines) engine.createStateMachine({ arn: sm.arn, name: sm.name, definition: sm.definition, roleArn: sm.roleArn });
+        for (const sm of world.stateMachines)
+            engine.createStateMachine({ arn: sm.arn, name: sm.name, definition: sm.definition, roleArn: sm.roleArn });
 
         progress("starting the local Step Functions and ECS endpoints");
-        const sfn = await startStepFunctionsEndpoint({ store, port: options.port || 0, extraOperations: createExecutionOperations(engine) });
+        const sfn = await startStepFunctionsEndpoint({
+            store,
+            port: options.port || 0,
+            extraOperations: createExecutionOperations(engine),
+        });
         closers.push(() => sfn.close());
         const ecs = await startEcsEndpoint({
             clusters: world.clusters,
@@ -138,7 +176,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             extraEnvironment: { PATH: process.env.PATH ?? "", ...QUIET_SDK },
         });
         closers.push(() => ecs.close());
-        lambdas = createLambdaRunner({ region, account: LOCAL_ACCOUNT, baseEnvironment: { AWS_ENDPOINT_URL_ECS: ecs.url, AWS_ENDPOINT_URL_SFN: sfn.url, ...DUMMY_CREDENTIALS, ...QUIET_SDK }, output: options.lambdaOutput });
+        lambdas = createLambdaRunner({
+            region,
+            account: LOCAL_ACCOUNT,
+            baseEnvironment: {
+                AWS_ENDPOINT_URL_ECS: ecs.url,
+                AWS_ENDPOINT_URL_SFN: sfn.url,
+                ...DUMMY_CREDENTIALS,
+                ...QUIET_SDK,
+            },
+            output: options.lambdaOutput,
+        });
 
         // EventBridge: ECS task events to the functions whose rules match them.
         const running = new Set<Promise<unknown>>();
@@ -158,7 +206,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         closers.push(unsubscribe);
 
         return {
-            plan, world, region, engine, store, sfn, ecs, lambdas, stateMachineArn,
+            plan,
+            world,
+            region,
+            engine,
+            store,
+            sfn,
+            ecs,
+            lambdas,
+            stateMachineArn,
             clientEnvironment: () => ({
                 AWS_ENDPOINT_URL_SFN: sfn.url,
                 AWS_ENDPOINT_URL_ECS: ecs.url,

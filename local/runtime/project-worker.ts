@@ -10,8 +10,17 @@ import { workerBuildOptions } from "../../worker-image/build";
 export async function bundleProjectWorker(entry: string): Promise<string> {
     const file = path.resolve(entry);
     if (!fs.existsSync(file)) throw new Error(`worker entry ${file} does not exist`);
-    const outfile = path.join(os.tmpdir(), `local-worker-${crypto.createHash("sha256").update(file).digest("hex").slice(0, 12)}.js`);
-    const result = await esbuild.build({ ...workerBuildOptions(outfile), entryPoints: [file], absWorkingDir: path.dirname(file), write: true });
-    if (result.errors.length > 0) throw new Error(`bundling ${file} failed: ${result.errors.map(e => e.text).join("; ")}`);
+    const outfile = path.join(
+        os.tmpdir(),
+        `local-worker-${crypto.createHash("sha256").update(file).digest("hex").slice(0, 12)}.js`,
+    );
+    const result = await esbuild.build({
+        ...workerBuildOptions(outfile),
+        entryPoints: [file],
+        absWorkingDir: path.dirname(file),
+        write: true,
+    });
+    if (result.errors.length > 0)
+        throw new Error(`bundling ${file} failed: ${result.errors.map(e => e.text).join("; ")}`);
     return outfile;
 }

@@ -12,7 +12,10 @@ function failureStack(heartbeatSeconds: number): Promise<LocalStack> {
     return startLocalStack({
         projectDir: PROJECT_DIR,
         stack: "dev",
-        configOverrides: { "fargate-activity:heartbeatSeconds": String(heartbeatSeconds), "fargate-activity:taskTimeoutSeconds": "120" },
+        configOverrides: {
+            "fargate-activity:heartbeatSeconds": String(heartbeatSeconds),
+            "fargate-activity:taskTimeoutSeconds": "120",
+        },
         retryIntervalScale: 0.001,
         maxStopTimeoutMs: 2000,
         // Empty polls end quickly, so spare containers stop quickly when told to (see afterEach).
@@ -31,26 +34,38 @@ interface Watched {
 }
 
 function watch(stack: LocalStack, input: object): Watched {
-    const { executionArn } = stack.engine.startExecution({ stateMachineArn: stack.stateMachineArn, input: JSON.stringify(input) });
+    const { executionArn } = stack.engine.startExecution({
+        stateMachineArn: stack.stateMachineArn,
+        input: JSON.stringify(input),
+    });
     const events: HistoryEvent[] = [];
     const waiters: Array<() => void> = [];
     stack.engine.subscribe(executionArn, e => {
         events.push(e);
         waiters.splice(0).forEach(w => w());
     });
-    const next = (type: string, count = 1) => new Promise<HistoryEvent>(resolve => {
-        const check = () => {
-            const found = events.filter(e => e.type === type);
-            if (found.length >= count) resolve(found[count - 1]);
-            else waiters.push(check);
-        };
-        check();
-    });
+    const next = (type: string, count = 1) =>
+        new Promise<HistoryEvent>(resolve => {
+            const check = () => {
+                const found = events.filter(e => e.type === type);
+                if (found.length >= count) resolve(found[count - 1]);
+                else waiters.push(check);
+            };
+            check();
+        });
     return { arn: executionArn, events, next, done: stack.engine.waitForExecution(executionArn) as any };
 }
 
 const count = (w: Watched, type: string) => w.events.filter(e => e.type === type).length;
-const failures = (w: Watched) => w.events.map(e => (e as any).activityFailedEventDetails?.error ?? (e as any).lambdaFunctionFailedEventDetails?.error ?? (e as any).activityTimedOutEventDetails?.error).filter(Boolean);
+const failures = (w: Watched) =>
+    w.events
+        .map(
+            e =>
+                (e as any).activityFailedEventDetails?.error ??
+                (e as any).lambdaFunctionFailedEventDetails?.error ??
+                (e as any).activityTimedOutEventDetails?.error,
+        )
+        .filter(Boolean);
 
 /** Resolves once the worker has tagged its ECS task as having taken a task (the healer's signal). */
 async function tagged(stack: LocalStack, taskArn: string): Promise<void> {
@@ -67,9 +82,11 @@ async function tagged(stack: LocalStack, taskArn: string): Promise<void> {
  */
 async function quiesce(stack: LocalStack): Promise<void> {
     const deadline = Date.now() + 30_000;
-    for (const t of stack.ecs.tasks()) if (t.lastStatus !== "STOPPED") stack.ecs.testHooks.killTask(t.taskArn, "SIGTERM");
+    for (const t of stack.ecs.tasks())
+        if (t.lastStatus !== "STOPPED") stack.ecs.testHooks.killTask(t.taskArn, "SIGTERM");
     while (stack.ecs.tasks().some(t => t.lastStatus !== "STOPPED") || stack.pendingSubscriptions() > 0) {
-        if (Date.now() > deadline) throw new Error("containers or healer invocations still running 30 s after the test");
+        if (Date.now() > deadline)
+            throw new Error("containers or healer invocations still running 30 s after the test");
         await new Promise(r => setTimeout(r, 50));
     }
 }
@@ -220,7 +237,10 @@ describe("load with faults (local runtime)", function () {
             assert.strictEqual(r.status, "SUCCEEDED", `execution ${i}: ${r.error}: ${r.cause}`);
             assert.deepStrictEqual(JSON.parse(r.output!), { result: "ecs done", echo: `n${i}` });
         });
-        const tokens = stack.sfn.requestsFor("GetActivityTask").map(r => (r.response as any)?.taskToken).filter(Boolean);
+        const tokens = stack.sfn
+            .requestsFor("GetActivityTask")
+            .map(r => (r.response as any)?.taskToken)
+            .filter(Boolean);
         assert.strictEqual(new Set(tokens).size, tokens.length, "each token handed out once");
         const retried = runs.filter(r => count(r, "LambdaFunctionScheduled") > 1).length;
         assert.ok(retried >= 1, "the killed containers' executions were retried");

@@ -17,7 +17,10 @@ interface Run {
 }
 
 function start(args: string[]): ChildProcess {
-    return spawn(process.execPath, ["-r", "ts-node/register/transpile-only", CLI, ...args], { cwd: PROJECT_DIR, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } });
+    return spawn(process.execPath, ["-r", "ts-node/register/transpile-only", CLI, ...args], {
+        cwd: PROJECT_DIR,
+        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    });
 }
 
 function run(args: string[], timeoutMs = 90_000): Promise<Run> {
@@ -27,7 +30,13 @@ function run(args: string[], timeoutMs = 90_000): Promise<Run> {
         let stderr = "";
         child.stdout!.on("data", d => (stdout += d));
         child.stderr!.on("data", d => (stderr += d));
-        const timer = setTimeout(() => (child.kill("SIGKILL"), reject(new Error(`npm start ${args.join(" ")} did not end in ${timeoutMs} ms`))), timeoutMs);
+        const timer = setTimeout(
+            () => (
+                child.kill("SIGKILL"),
+                reject(new Error(`npm start ${args.join(" ")} did not end in ${timeoutMs} ms`))
+            ),
+            timeoutMs,
+        );
         child.on("close", code => (clearTimeout(timer), resolve({ code, stdout, stderr })));
     });
 }
@@ -82,7 +91,19 @@ describe("npm start", function () {
     it("--help documents every flag", async () => {
         const r = await run(["--help"]);
         assert.strictEqual(r.code, 0);
-        for (const flag of ["--input", "--json", "--serve", "--port", "--external-workers", "--project", "--stack", "--docker", "--logs", "UNTESTED"]) assert.ok(r.stdout.includes(flag), flag);
+        for (const flag of [
+            "--input",
+            "--json",
+            "--serve",
+            "--port",
+            "--external-workers",
+            "--project",
+            "--stack",
+            "--docker",
+            "--logs",
+            "UNTESTED",
+        ])
+            assert.ok(r.stdout.includes(flag), flag);
     });
 
     it("--serve --external-workers serves a worker started by hand, and Ctrl-C ends everything", async () => {
@@ -98,12 +119,37 @@ describe("npm start", function () {
             await new Promise(r => setTimeout(r, 100));
             for (const m of stdout.matchAll(/^export (\w+)=(.*)$/gm)) env[m[1]] = m[2];
         }
-        assert.deepStrictEqual(Object.keys(env).sort(), ["ACTIVITY_ARN", "AWS_ACCESS_KEY_ID", "AWS_ENDPOINT_URL_ECS", "AWS_ENDPOINT_URL_SFN", "AWS_REGION", "AWS_SECRET_ACCESS_KEY", "STATE_MACHINE_ARN"]);
-        const sfn = new SFNClient({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_SFN, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY } });
+        assert.deepStrictEqual(Object.keys(env).sort(), [
+            "ACTIVITY_ARN",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_ENDPOINT_URL_ECS",
+            "AWS_ENDPOINT_URL_SFN",
+            "AWS_REGION",
+            "AWS_SECRET_ACCESS_KEY",
+            "STATE_MACHINE_ARN",
+        ]);
+        const sfn = new SFNClient({
+            region: env.AWS_REGION,
+            endpoint: env.AWS_ENDPOINT_URL_SFN,
+            credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+        });
         try {
-            const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: env.STATE_MACHINE_ARN, input: '{"echo":"by hand","durationMs":50}' }));
+            const { executionArn } = await sfn.send(
+                new StartExecutionCommand({
+                    stateMachineArn: env.STATE_MACHINE_ARN,
+                    input: '{"echo":"by hand","durationMs":50}',
+                }),
+            );
             // The external worker plays the container: the endpoints' environment and nothing else.
-            const worker = spawn(process.execPath, [BUNDLE], { env: { PATH: process.env.PATH, ...env, WORKER_NAME: "by-hand", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } as any, stdio: "ignore" });
+            const worker = spawn(process.execPath, [BUNDLE], {
+                env: {
+                    PATH: process.env.PATH,
+                    ...env,
+                    WORKER_NAME: "by-hand",
+                    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+                } as any,
+                stdio: "ignore",
+            });
             const exit = new Promise(r => worker.on("close", r));
             let d;
             do {

@@ -2,7 +2,10 @@
 // they get their own copy.
 import { getLanguageService, TextDocument } from "amazon-states-language-service";
 // asl-validator ships no type declarations.
-const aslValidator: (definition: unknown, options?: Record<string, unknown>) => { isValid: boolean; errorsText(separator?: string): string } = require("asl-validator");
+const aslValidator: (
+    definition: unknown,
+    options?: Record<string, unknown>,
+) => { isValid: boolean; errorsText(separator?: string): string } = require("asl-validator");
 
 export function aslValidatorErrors(definition: unknown): string[] {
     const result = aslValidator(JSON.parse(JSON.stringify(definition)), { checkPaths: true, checkArn: true });

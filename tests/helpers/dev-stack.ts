@@ -23,7 +23,11 @@ export function devStack(): Promise<EvaluatedStack> {
 
 export function stackView(resources: DeclaredResource[], outputs: Record<string, any> = {}): EvaluatedStack {
     const ofType = (type: string, name?: string | RegExp) =>
-        resources.filter(r => r.type === type && (name === undefined || (typeof name === "string" ? r.name === name : name.test(r.name))));
+        resources.filter(
+            r =>
+                r.type === type &&
+                (name === undefined || (typeof name === "string" ? r.name === name : name.test(r.name))),
+        );
     return {
         resources,
         outputs,

@@ -10,7 +10,8 @@ import { DeclaredResource } from "../../local/mocks";
 /** File names and text of a mocked Function's code archive (folders listed too, so none can hide). */
 export async function archiveFiles(fn: DeclaredResource): Promise<Record<string, string>> {
     const files: Record<string, string> = {};
-    for (const entry of await archiveEntries(fn.inputs.code)) files[entry.name] = entry.kind === "text" ? entry.text : `<${entry.kind}>`;
+    for (const entry of await archiveEntries(fn.inputs.code))
+        files[entry.name] = entry.kind === "text" ? entry.text : `<${entry.kind}>`;
     return files;
 }
 
@@ -50,10 +51,18 @@ export interface Invocation {
 /** Calls `exports.handler(event)` in a fresh Node process with exactly `env` (plus PATH). */
 export function invokeInFolder(dir: string, event: unknown, env: Record<string, string>): Promise<Invocation> {
     return new Promise((resolve, reject) => {
-        execFile(process.execPath, ["-e", INVOKE, dir, JSON.stringify(event)], { cwd: dir, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
-            const at = stdout.lastIndexOf(MARK);
-            if (at < 0) return reject(new Error(`the handler process printed no result (${error?.message}): ${stdout}${stderr}`));
-            resolve({ ...JSON.parse(stdout.slice(at + MARK.length)), stderr, logs: stdout.slice(0, at) });
-        });
+        execFile(
+            process.execPath,
+            ["-e", INVOKE, dir, JSON.stringify(event)],
+            { cwd: dir, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 30_000 },
+            (error, stdout, stderr) => {
+                const at = stdout.lastIndexOf(MARK);
+                if (at < 0)
+                    return reject(
+                        new Error(`the handler process printed no result (${error?.message}): ${stdout}${stderr}`),
+                    );
+                resolve({ ...JSON.parse(stdout.slice(at + MARK.length)), stderr, logs: stdout.slice(0, at) });
+            },
+        );
     });
 }

@@ -4,7 +4,9 @@ import { execFileSync } from "child_process";
 /** Command lines of live processes whose arguments contain `fragment` (ps is on every Debian). */
 export function processesMatching(fragment: string): string[] {
     const out = execFileSync("ps", ["-eo", "pid=,stat=,args="], { encoding: "utf8" });
-    return out.split("\n").filter(line => line.includes(fragment) && !/\sZ/.test(line.slice(0, 16)) && !line.includes("ps -eo"));
+    return out
+        .split("\n")
+        .filter(line => line.includes(fragment) && !/\sZ/.test(line.slice(0, 16)) && !line.includes("ps -eo"));
 }
 
 /** Polls until no process matches (processes exit asynchronously after their stack closed). */

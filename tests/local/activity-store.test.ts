@@ -26,16 +26,35 @@ describe("local ActivityStore", () => {
             assert.equal(again.activityArn, "arn:aws:states:us-east-1:000000000000:activity:jobs");
             assert.equal(again.activityArn, arn);
             assert.equal(again.creationDate.getTime(), store.describeActivity(arn).creationDate.getTime());
-            assert.equal(store.createActivity("jobs", "eu-west-1", "123456789012").activityArn, "arn:aws:states:eu-west-1:123456789012:activity:jobs");
-            assert.deepEqual(store.listActivities().map(a => a.name), ["jobs", "jobs"]);
+            assert.equal(
+                store.createActivity("jobs", "eu-west-1", "123456789012").activityArn,
+                "arn:aws:states:eu-west-1:123456789012:activity:jobs",
+            );
+            assert.deepEqual(
+                store.listActivities().map(a => a.name),
+                ["jobs", "jobs"],
+            );
         });
         it("refuses bad names and ARNs; unknown activities do not exist", () => {
             assert.throws(() => store.createActivity("bad name"), awsCode("InvalidName"));
             assert.throws(() => store.createActivity("x".repeat(81)), awsCode("InvalidName"));
             assert.throws(() => store.registerActivity("arn:aws:states:us-east-1:1:activity:a"), awsCode("InvalidArn"));
-            assert.throws(() => store.describeActivity("arn:aws:states:us-east-1:000000000000:activity:other"), awsCode("ActivityDoesNotExist"));
-            assert.throws(() => store.schedule({ activityArn: "arn:aws:states:us-east-1:000000000000:activity:other", input: "{}" }), awsCode("ActivityDoesNotExist"));
-            assert.throws(() => store.getActivityTask("arn:aws:states:us-east-1:000000000000:activity:other"), awsCode("ActivityDoesNotExist"));
+            assert.throws(
+                () => store.describeActivity("arn:aws:states:us-east-1:000000000000:activity:other"),
+                awsCode("ActivityDoesNotExist"),
+            );
+            assert.throws(
+                () =>
+                    store.schedule({
+                        activityArn: "arn:aws:states:us-east-1:000000000000:activity:other",
+                        input: "{}",
+                    }),
+                awsCode("ActivityDoesNotExist"),
+            );
+            assert.throws(
+                () => store.getActivityTask("arn:aws:states:us-east-1:000000000000:activity:other"),
+                awsCode("ActivityDoesNotExist"),
+            );
             assert.throws(() => store.getActivityTask("nope"), awsCode("InvalidArn"));
             assert.equal(store.registerActivity(arn).activityArn, arn, "registerActivity is idempotent");
         });
@@ -44,9 +63,19 @@ describe("local ActivityStore", () => {
     describe("polling", () => {
         it("hands out queued tasks oldest first, each token exactly once; an empty poll waits maxPollSeconds", async () => {
             const tasks = [1, 2, 3].map(n => store.schedule({ activityArn: arn, input: JSON.stringify({ n }) }));
-            const got = [await store.getActivityTask(arn, "w1"), await store.getActivityTask(arn, "w2"), await store.getActivityTask(arn, "w3")];
-            assert.deepEqual(got.map(g => g.taskToken), tasks.map(t => t.taskToken));
-            assert.deepEqual(got.map(g => JSON.parse(g.input!).n), [1, 2, 3]);
+            const got = [
+                await store.getActivityTask(arn, "w1"),
+                await store.getActivityTask(arn, "w2"),
+                await store.getActivityTask(arn, "w3"),
+            ];
+            assert.deepEqual(
+                got.map(g => g.taskToken),
+                tasks.map(t => t.taskToken),
+            );
+            assert.deepEqual(
+                got.map(g => JSON.parse(g.input!).n),
+                [1, 2, 3],
+            );
             const started = Date.now();
             assert.deepEqual(await store.getActivityTask(arn, "w4"), {});
             assert.ok(Date.now() - started >= 190, "the empty poll was held");
@@ -104,7 +133,10 @@ describe("local ActivityStore", () => {
     describe("clocks", () => {
         it("TimeoutSeconds starts at ActivityStarted, not while the task is queued", async () => {
             const started: Array<string | undefined> = [];
-            const task = store.schedule({ activityArn: arn, input: "{}", timeoutSeconds: 0.1 }, { onStarted: w => started.push(w) });
+            const task = store.schedule(
+                { activityArn: arn, input: "{}", timeoutSeconds: 0.1 },
+                { onStarted: w => started.push(w) },
+            );
             await delay(250);
             assert.equal(store.task(task.taskToken)!.status, "scheduled", "no state clock runs in ActivityScheduled");
             await store.getActivityTask(arn, "w");
@@ -116,7 +148,10 @@ describe("local ActivityStore", () => {
 
         it("heartbeats reset the HeartbeatSeconds clock; silence raises States.HeartbeatTimeout", async () => {
             let beats = 0;
-            const task = store.schedule({ activityArn: arn, input: "{}", heartbeatSeconds: 0.15 }, { onHeartbeat: () => beats++ });
+            const task = store.schedule(
+                { activityArn: arn, input: "{}", heartbeatSeconds: 0.15 },
+                { onHeartbeat: () => beats++ },
+            );
             await store.getActivityTask(arn);
             for (let i = 0; i < 4; i++) {
                 await delay(80);
@@ -167,7 +202,10 @@ describe("local ActivityStore", () => {
 
         it("output over 262144 bytes or not JSON is InvalidOutput and the task stays open", async () => {
             const task = await started();
-            assert.throws(() => store.sendTaskSuccess(task.taskToken, JSON.stringify("é".repeat(131_072))), awsCode("InvalidOutput"));
+            assert.throws(
+                () => store.sendTaskSuccess(task.taskToken, JSON.stringify("é".repeat(131_072))),
+                awsCode("InvalidOutput"),
+            );
             assert.throws(() => store.sendTaskSuccess(task.taskToken, "{not json"), awsCode("InvalidOutput"));
             assert.throws(() => store.sendTaskSuccess(task.taskToken, undefined), awsCode("ValidationException"));
             assert.equal(store.task(task.taskToken)!.status, "started");
@@ -180,7 +218,10 @@ describe("local ActivityStore", () => {
         it("error over 256 or cause over 32768 characters is a validation error and the task stays open", async () => {
             const task = await started();
             assert.throws(() => store.sendTaskFailure(task.taskToken, "E".repeat(257)), awsCode("ValidationException"));
-            assert.throws(() => store.sendTaskFailure(task.taskToken, "E", "c".repeat(32_769)), awsCode("ValidationException"));
+            assert.throws(
+                () => store.sendTaskFailure(task.taskToken, "E", "c".repeat(32_769)),
+                awsCode("ValidationException"),
+            );
             assert.equal(store.task(task.taskToken)!.status, "started");
             store.sendTaskFailure(task.taskToken, "E".repeat(256), "c".repeat(32_768));
             const outcome = await task.outcome;
@@ -212,7 +253,14 @@ describe("local ActivityStore", () => {
             const onWarning = (w: Error) => warnings.push(w.message);
             process.on("warning", onWarning);
             try {
-                const task = store.schedule({ activityArn: arn, input: "{}" }, { onStarted: () => { throw new Error("engine bug"); } });
+                const task = store.schedule(
+                    { activityArn: arn, input: "{}" },
+                    {
+                        onStarted: () => {
+                            throw new Error("engine bug");
+                        },
+                    },
+                );
                 const got = await store.getActivityTask(arn);
                 assert.equal(got.taskToken, task.taskToken);
                 store.sendTaskSuccess(task.taskToken, "{}");

@@ -1,12 +1,30 @@
 import { strict as assert } from "assert";
 import {
-    classifyResource, EngineError, evaluateReferencePath, LocalStepFunctions, LocalStepFunctionsOptions, MAX_TIMER_SECONDS, nameProblem,
-    parseReferencePath, prepareDefinition, requireStatesArn, resolveFunctionName, HistoryEvent,
+    classifyResource,
+    EngineError,
+    evaluateReferencePath,
+    LocalStepFunctions,
+    LocalStepFunctionsOptions,
+    MAX_TIMER_SECONDS,
+    nameProblem,
+    parseReferencePath,
+    prepareDefinition,
+    requireStatesArn,
+    resolveFunctionName,
+    HistoryEvent,
 } from "../../local/engine";
 import { ExecutionHistory } from "../../local/engine/history";
 import { withoutExecutionData } from "../../local/engine";
 import {
-    ACTIVITY_ARN, ACCOUNT, delay, fakeLambda, FakeScheduler, productDefinition, REGION, TRIGGER_ARN, types,
+    ACTIVITY_ARN,
+    ACCOUNT,
+    delay,
+    fakeLambda,
+    FakeScheduler,
+    productDefinition,
+    REGION,
+    TRIGGER_ARN,
+    types,
 } from "../../local/engine/testing";
 
 function expectEngineError(fn: () => unknown, code: string, message?: RegExp): void {
@@ -25,11 +43,22 @@ function detailsOf(event: HistoryEvent): any {
 
 const SUCCESS_SEQUENCE = [
     "ExecutionStarted",
-    "ParallelStateEntered", "ParallelStateStarted",
-    "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited",
-    "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "TaskStateExited",
-    "ParallelStateSucceeded", "ParallelStateExited",
-    "SucceedStateEntered", "SucceedStateExited",
+    "ParallelStateEntered",
+    "ParallelStateStarted",
+    "TaskStateEntered",
+    "LambdaFunctionScheduled",
+    "LambdaFunctionStarted",
+    "LambdaFunctionSucceeded",
+    "TaskStateExited",
+    "TaskStateEntered",
+    "ActivityScheduled",
+    "ActivityStarted",
+    "ActivitySucceeded",
+    "TaskStateExited",
+    "ParallelStateSucceeded",
+    "ParallelStateExited",
+    "SucceedStateEntered",
+    "SucceedStateExited",
     "ExecutionSucceeded",
 ];
 
@@ -39,19 +68,66 @@ describe("local engine: pure helpers", () => {
         assert.equal(nameProblem("x".repeat(80)), undefined);
         assert.match(nameProblem("x".repeat(81))!, /1 to 80/);
         assert.match(nameProblem("")!, /1 to 80/);
-        for (const bad of ["a b", "a\tb", "a<b", "a>b", "a{b", "a}b", "a[b", "a]b", "a?b", "a*b", 'a"b', "a#b", "a%b", "a\\b", "a^b", "a|b", "a~b", "a`b", "a$b", "a&b", "a,b", "a;b", "a:b", "a/b", "a\u0000b", "a\u007fb", "a\u0085b"]) {
+        for (const bad of [
+            "a b",
+            "a\tb",
+            "a<b",
+            "a>b",
+            "a{b",
+            "a}b",
+            "a[b",
+            "a]b",
+            "a?b",
+            "a*b",
+            'a"b',
+            "a#b",
+            "a%b",
+            "a\\b",
+            "a^b",
+            "a|b",
+            "a~b",
+            "a`b",
+            "a$b",
+            "a&b",
+            "a,b",
+            "a;b",
+            "a:b",
+            "a/b",
+            "a\u0000b",
+            "a\u007fb",
+            "a\u0085b",
+        ]) {
             assert.ok(nameProblem(bad), `${JSON.stringify(bad)} should be refused`);
         }
         assert.ok(nameProblem(42));
     });
 
     it("parses Step Functions ARNs and tells the resource type", () => {
-        const p = requireStatesArn(`arn:aws:states:${REGION}:${ACCOUNT}:execution:sm:run-1`, "execution", "executionArn");
+        const p = requireStatesArn(
+            `arn:aws:states:${REGION}:${ACCOUNT}:execution:sm:run-1`,
+            "execution",
+            "executionArn",
+        );
         assert.deepEqual(p.resource, ["execution", "sm", "run-1"]);
         expectEngineError(() => requireStatesArn("not-an-arn", "execution", "executionArn"), "InvalidArn");
-        expectEngineError(() => requireStatesArn(`arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:sm`, "execution", "executionArn"), "InvalidArn", /Resource type not valid/);
-        expectEngineError(() => requireStatesArn(`arn:aws:states:${REGION}:123:stateMachine:sm`, "stateMachine", "stateMachineArn"), "InvalidArn");
-        expectEngineError(() => requireStatesArn(`arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:s m`, "stateMachine", "stateMachineArn"), "InvalidArn");
+        expectEngineError(
+            () => requireStatesArn(`arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:sm`, "execution", "executionArn"),
+            "InvalidArn",
+            /Resource type not valid/,
+        );
+        expectEngineError(
+            () => requireStatesArn(`arn:aws:states:${REGION}:123:stateMachine:sm`, "stateMachine", "stateMachineArn"),
+            "InvalidArn",
+        );
+        expectEngineError(
+            () =>
+                requireStatesArn(
+                    `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:s m`,
+                    "stateMachine",
+                    "stateMachineArn",
+                ),
+            "InvalidArn",
+        );
     });
 
     it("classifies Task resources", () => {
@@ -60,15 +136,29 @@ describe("local engine: pure helpers", () => {
         assert.equal(classifyResource(`${TRIGGER_ARN}:$LATEST`)?.kind, "lambda");
         assert.deepEqual(classifyResource(ACTIVITY_ARN), { kind: "activity", activityArn: ACTIVITY_ARN });
         assert.deepEqual(classifyResource("arn:aws:states:::lambda:invoke"), { kind: "lambdaInvoke" });
-        for (const unsupported of ["arn:aws:states:::lambda:invoke.waitForTaskToken", "arn:aws:states:::ecs:runTask.sync", "arn:aws:states:::sns:publish", "arn:aws:lambda:us-east-1:000000000000:layer:x", "trigger", 42, undefined]) {
+        for (const unsupported of [
+            "arn:aws:states:::lambda:invoke.waitForTaskToken",
+            "arn:aws:states:::ecs:runTask.sync",
+            "arn:aws:states:::sns:publish",
+            "arn:aws:lambda:us-east-1:000000000000:layer:x",
+            "trigger",
+            42,
+            undefined,
+        ]) {
             assert.equal(classifyResource(unsupported), undefined, String(unsupported));
         }
     });
 
     it("resolves lambda:invoke FunctionName forms to function ARNs", () => {
         assert.equal(resolveFunctionName("fn", REGION, ACCOUNT), `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn`);
-        assert.equal(resolveFunctionName("fn:live", REGION, ACCOUNT), `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn:live`);
-        assert.equal(resolveFunctionName("111122223333:function:fn", REGION, ACCOUNT), `arn:aws:lambda:${REGION}:111122223333:function:fn`);
+        assert.equal(
+            resolveFunctionName("fn:live", REGION, ACCOUNT),
+            `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn:live`,
+        );
+        assert.equal(
+            resolveFunctionName("111122223333:function:fn", REGION, ACCOUNT),
+            `arn:aws:lambda:${REGION}:111122223333:function:fn`,
+        );
         assert.equal(resolveFunctionName(TRIGGER_ARN, REGION, ACCOUNT), TRIGGER_ARN);
         assert.equal(resolveFunctionName("not a name", REGION, ACCOUNT), undefined);
         assert.equal(resolveFunctionName(undefined, REGION, ACCOUNT), undefined);
@@ -101,7 +191,17 @@ describe("local engine: pure helpers", () => {
         // The real clocks come from the original definition.
         assert.deepEqual(
             { ...prepared.tasks.get("execute-ecs") },
-            { stateName: "execute-ecs", kind: "activity", resource: ACTIVITY_ARN, functionArn: undefined, activityArn: ACTIVITY_ARN, timeoutSeconds: 600, heartbeatSeconds: 30, timeoutSecondsPath: undefined, heartbeatSecondsPath: undefined },
+            {
+                stateName: "execute-ecs",
+                kind: "activity",
+                resource: ACTIVITY_ARN,
+                functionArn: undefined,
+                activityArn: ACTIVITY_ARN,
+                timeoutSeconds: 600,
+                heartbeatSeconds: 30,
+                timeoutSecondsPath: undefined,
+                heartbeatSecondsPath: undefined,
+            },
         );
         assert.equal(prepared.tasks.get("trigger-ecs")!.timeoutSeconds, 360);
         // A string definition works the same.
@@ -113,18 +213,57 @@ describe("local engine: pure helpers", () => {
             StartAt: "p",
             States: {
                 p: {
-                    Type: "Parallel", Next: "m",
+                    Type: "Parallel",
+                    Next: "m",
                     Branches: [
                         { StartAt: "a", States: { a: { Type: "Task", Resource: TRIGGER_ARN, End: true } } },
-                        { StartAt: "inner", States: { inner: { Type: "Parallel", End: true, Branches: [{ StartAt: "b", States: { b: { Type: "Task", Resource: ACTIVITY_ARN, End: true } } }] } } },
+                        {
+                            StartAt: "inner",
+                            States: {
+                                inner: {
+                                    Type: "Parallel",
+                                    End: true,
+                                    Branches: [
+                                        {
+                                            StartAt: "b",
+                                            States: { b: { Type: "Task", Resource: ACTIVITY_ARN, End: true } },
+                                        },
+                                    ],
+                                },
+                            },
+                        },
                     ],
                 },
-                m: { Type: "Map", Next: "old", ItemProcessor: { ProcessorConfig: { Mode: "INLINE" }, StartAt: "c", States: { c: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "fn", "Payload.$": "$" }, End: true } } } },
-                old: { Type: "Map", End: true, Iterator: { StartAt: "d", States: { d: { Type: "Task", Resource: ACTIVITY_ARN, End: true } } } },
+                m: {
+                    Type: "Map",
+                    Next: "old",
+                    ItemProcessor: {
+                        ProcessorConfig: { Mode: "INLINE" },
+                        StartAt: "c",
+                        States: {
+                            c: {
+                                Type: "Task",
+                                Resource: "arn:aws:states:::lambda:invoke",
+                                Parameters: { FunctionName: "fn", "Payload.$": "$" },
+                                End: true,
+                            },
+                        },
+                    },
+                },
+                old: {
+                    Type: "Map",
+                    End: true,
+                    Iterator: { StartAt: "d", States: { d: { Type: "Task", Resource: ACTIVITY_ARN, End: true } } },
+                },
             },
         };
         const prepared = prepareDefinition(def);
-        assert.deepEqual(Object.fromEntries([...prepared.tasks].map(([k, v]) => [k, v.kind])), { a: "lambda", b: "activity", c: "lambdaInvoke", d: "activity" });
+        assert.deepEqual(Object.fromEntries([...prepared.tasks].map(([k, v]) => [k, v.kind])), {
+            a: "lambda",
+            b: "activity",
+            c: "lambdaInvoke",
+            d: "activity",
+        });
         for (const name of ["a", "b", "c", "d"]) {
             let found: any;
             const visit = (d: any) => {
@@ -140,56 +279,175 @@ describe("local engine: pure helpers", () => {
     });
 
     it("refuses what the local runtime cannot run, naming the state", () => {
-        const withResource = (Resource: string) => ({ StartAt: "s", States: { s: { Type: "Task", Resource, End: true } } });
-        expectEngineError(() => prepareDefinition(withResource("arn:aws:states:::ecs:runTask.sync")), "InvalidDefinition", /state s: Resource "arn:aws:states:::ecs:runTask.sync" is not supported/);
-        expectEngineError(() => prepareDefinition({ StartAt: "s", States: { s: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", End: true } } }), "InvalidDefinition", /FunctionName/);
-        expectEngineError(() => prepareDefinition({ QueryLanguage: "JSONata", StartAt: "s", States: { s: { Type: "Pass", End: true } } }), "InvalidDefinition", /JSONata/);
-        expectEngineError(() => prepareDefinition({ StartAt: "s", States: { s: { Type: "Map", End: true, ItemReader: {}, ItemProcessor: { StartAt: "x", States: { x: { Type: "Pass", End: true } } } } } }), "InvalidDefinition", /distributed Map/);
-        expectEngineError(() => prepareDefinition({
-            StartAt: "p", States: { p: { Type: "Parallel", Next: "s", Branches: [{ StartAt: "s", States: { s: { Type: "Pass", End: true } } }] }, s: { Type: "Pass", End: true } },
-        }), "InvalidDefinition", /used more than once/);
+        const withResource = (Resource: string) => ({
+            StartAt: "s",
+            States: { s: { Type: "Task", Resource, End: true } },
+        });
+        expectEngineError(
+            () => prepareDefinition(withResource("arn:aws:states:::ecs:runTask.sync")),
+            "InvalidDefinition",
+            /state s: Resource "arn:aws:states:::ecs:runTask.sync" is not supported/,
+        );
+        expectEngineError(
+            () =>
+                prepareDefinition({
+                    StartAt: "s",
+                    States: { s: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", End: true } },
+                }),
+            "InvalidDefinition",
+            /FunctionName/,
+        );
+        expectEngineError(
+            () =>
+                prepareDefinition({
+                    QueryLanguage: "JSONata",
+                    StartAt: "s",
+                    States: { s: { Type: "Pass", End: true } },
+                }),
+            "InvalidDefinition",
+            /JSONata/,
+        );
+        expectEngineError(
+            () =>
+                prepareDefinition({
+                    StartAt: "s",
+                    States: {
+                        s: {
+                            Type: "Map",
+                            End: true,
+                            ItemReader: {},
+                            ItemProcessor: { StartAt: "x", States: { x: { Type: "Pass", End: true } } },
+                        },
+                    },
+                }),
+            "InvalidDefinition",
+            /distributed Map/,
+        );
+        expectEngineError(
+            () =>
+                prepareDefinition({
+                    StartAt: "p",
+                    States: {
+                        p: {
+                            Type: "Parallel",
+                            Next: "s",
+                            Branches: [{ StartAt: "s", States: { s: { Type: "Pass", End: true } } }],
+                        },
+                        s: { Type: "Pass", End: true },
+                    },
+                }),
+            "InvalidDefinition",
+            /used more than once/,
+        );
         expectEngineError(() => prepareDefinition("{nope"), "InvalidDefinition", /not valid JSON/);
-        expectEngineError(() => prepareDefinition({ StartAt: "s", States: { s: { Type: "Task", Resource: ACTIVITY_ARN, TimeoutSecondsPath: "$..t", End: true } } }), "InvalidDefinition", /reference paths/);
+        expectEngineError(
+            () =>
+                prepareDefinition({
+                    StartAt: "s",
+                    States: { s: { Type: "Task", Resource: ACTIVITY_ARN, TimeoutSecondsPath: "$..t", End: true } },
+                }),
+            "InvalidDefinition",
+            /reference paths/,
+        );
     });
 
     it("shapes history: handler events wait for the state entry that caused them", () => {
-        const states = new Map<string, any>([["t", { Type: "Task" }], ["p", { Type: "Parallel" }]]);
+        const states = new Map<string, any>([
+            ["t", { Type: "Task" }],
+            ["p", { Type: "Parallel" }],
+        ]);
         const seen: HistoryEvent[] = [];
         const h = new ExecutionHistory(states, e => seen.push(e));
         h.append("ExecutionStarted", { executionStartedEventDetails: { input: "{}" } }, 1000);
-        h.onLibraryEvent({ type: "StateEntered", timestamp: 1001, state: { name: "p", type: "Parallel", input: {} } } as any);
+        h.onLibraryEvent({
+            type: "StateEntered",
+            timestamp: 1001,
+            state: { name: "p", type: "Parallel", input: {} },
+        } as any);
         // The handler runs before its StateEntered comes out of the library's log.
         const inv = h.beginInvocation("t");
-        inv.record("LambdaFunctionScheduled", { lambdaFunctionScheduledEventDetails: { resource: TRIGGER_ARN, input: "{}" } });
+        inv.record("LambdaFunctionScheduled", {
+            lambdaFunctionScheduledEventDetails: { resource: TRIGGER_ARN, input: "{}" },
+        });
         inv.record("LambdaFunctionStarted");
         assert.deepEqual(types(h.events), ["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted"]);
-        h.onLibraryEvent({ type: "StateEntered", timestamp: 1002, state: { name: "t", type: "Task", input: { a: 1 } } } as any);
+        h.onLibraryEvent({
+            type: "StateEntered",
+            timestamp: 1002,
+            state: { name: "t", type: "Task", input: { a: 1 } },
+        } as any);
         inv.record("LambdaFunctionFailed", { lambdaFunctionFailedEventDetails: { error: "E", cause: "c" } });
-        h.onLibraryEvent({ type: "StateFailed", timestamp: 1003, state: { name: "t", type: "Task", input: {} }, Error: "E", Cause: "c" } as any);
-        h.onLibraryEvent({ type: "StateFailed", timestamp: 1003, state: { name: "p", type: "Parallel", input: {} }, Error: "E", Cause: "c" } as any);
-        h.onLibraryEvent({ type: "StateRetried", timestamp: 1004, state: { name: "p", type: "Parallel", input: {} }, retry: { retrier: { ErrorEquals: ["E"] }, attempt: 1 } } as any);
-        h.onLibraryEvent({ type: "StateExited", timestamp: 1005, state: { name: "p", type: "Parallel", input: {}, output: [1] } } as any);
+        h.onLibraryEvent({
+            type: "StateFailed",
+            timestamp: 1003,
+            state: { name: "t", type: "Task", input: {} },
+            Error: "E",
+            Cause: "c",
+        } as any);
+        h.onLibraryEvent({
+            type: "StateFailed",
+            timestamp: 1003,
+            state: { name: "p", type: "Parallel", input: {} },
+            Error: "E",
+            Cause: "c",
+        } as any);
+        h.onLibraryEvent({
+            type: "StateRetried",
+            timestamp: 1004,
+            state: { name: "p", type: "Parallel", input: {} },
+            retry: { retrier: { ErrorEquals: ["E"] }, attempt: 1 },
+        } as any);
+        h.onLibraryEvent({
+            type: "StateExited",
+            timestamp: 1005,
+            state: { name: "p", type: "Parallel", input: {}, output: [1] },
+        } as any);
         h.seal("ExecutionSucceeded", { executionSucceededEventDetails: { output: "[1]" } });
         assert.deepEqual(types(h.events), [
-            "ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted", "TaskStateEntered",
-            "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionFailed", "ParallelStateFailed",
-            "ParallelStateStarted", "ParallelStateSucceeded", "ParallelStateExited", "ExecutionSucceeded",
+            "ExecutionStarted",
+            "ParallelStateEntered",
+            "ParallelStateStarted",
+            "TaskStateEntered",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionFailed",
+            "ParallelStateFailed",
+            "ParallelStateStarted",
+            "ParallelStateSucceeded",
+            "ParallelStateExited",
+            "ExecutionSucceeded",
         ]);
-        assert.deepEqual(h.events.map(e => e.id), h.events.map((_, i) => i + 1));
+        assert.deepEqual(
+            h.events.map(e => e.id),
+            h.events.map((_, i) => i + 1),
+        );
         // Handler events chain to the state entry, then to each other.
         assert.equal(h.events[4].previousEventId, 4);
         assert.equal(h.events[5].previousEventId, 5);
         assert.deepEqual(detailsOf(h.events[3]), { name: "t", input: '{"a":1}', inputDetails: { truncated: false } });
         assert.deepEqual(seen, h.events, "every event was published as it was appended");
         inv.record("LambdaFunctionStarted");
-        h.onLibraryEvent({ type: "StateEntered", timestamp: 1006, state: { name: "t", type: "Task", input: {} } } as any);
+        h.onLibraryEvent({
+            type: "StateEntered",
+            timestamp: 1006,
+            state: { name: "t", type: "Task", input: {} },
+        } as any);
         assert.equal(h.events.length, 12, "nothing is appended after the terminal event");
         const times = h.events.map(e => e.timestamp!.getTime());
-        assert.deepEqual(times, [...times].sort((a, b) => a - b), "timestamps never go backwards");
+        assert.deepEqual(
+            times,
+            [...times].sort((a, b) => a - b),
+            "timestamps never go backwards",
+        );
     });
 
     it("drops input and output from events for includeExecutionData=false", () => {
-        const e = { id: 1, type: "TaskStateEntered", timestamp: new Date(), stateEnteredEventDetails: { name: "t", input: "{}", inputDetails: { truncated: false } } } as HistoryEvent;
+        const e = {
+            id: 1,
+            type: "TaskStateEntered",
+            timestamp: new Date(),
+            stateEnteredEventDetails: { name: "t", input: "{}", inputDetails: { truncated: false } },
+        } as HistoryEvent;
         assert.deepEqual((withoutExecutionData(e) as any).stateEnteredEventDetails, { name: "t" });
         assert.equal(e.stateEnteredEventDetails!.input, "{}", "the stored event is untouched");
     });
@@ -202,7 +460,14 @@ describe("local engine: executions", function () {
     function newEngine(options: Partial<LocalStepFunctionsOptions> = {}) {
         const scheduler = (options.scheduler as FakeScheduler) ?? new FakeScheduler();
         const invokeLambda = options.invokeLambda ?? fakeLambda();
-        const engine = new LocalStepFunctions({ region: REGION, accountId: ACCOUNT, retryIntervalScale: 0.001, ...options, scheduler, invokeLambda });
+        const engine = new LocalStepFunctions({
+            region: REGION,
+            accountId: ACCOUNT,
+            retryIntervalScale: 0.001,
+            ...options,
+            scheduler,
+            invokeLambda,
+        });
         engines.push(engine);
         return { engine, scheduler, invokeLambda: invokeLambda as ReturnType<typeof fakeLambda> };
     }
@@ -214,9 +479,17 @@ describe("local engine: executions", function () {
     it("runs the product's step block to success with the worker's output and a Step Functions history", async () => {
         const lambda = fakeLambda();
         const { engine, scheduler } = newEngine({ invokeLambda: lambda });
-        const { stateMachineArn } = engine.createStateMachine({ name: "dev-pipeline", definition: productDefinition(), roleArn: `arn:aws:iam::${ACCOUNT}:role/sfn` });
+        const { stateMachineArn } = engine.createStateMachine({
+            name: "dev-pipeline",
+            definition: productDefinition(),
+            roleArn: `arn:aws:iam::${ACCOUNT}:role/sfn`,
+        });
         assert.equal(stateMachineArn, `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:dev-pipeline`);
-        const { executionArn, startDate } = engine.startExecution({ stateMachineArn, name: "run-1", input: JSON.stringify({ echo: "hello" }) });
+        const { executionArn, startDate } = engine.startExecution({
+            stateMachineArn,
+            name: "run-1",
+            input: JSON.stringify({ echo: "hello" }),
+        });
         assert.equal(executionArn, `arn:aws:states:${REGION}:${ACCOUNT}:execution:dev-pipeline:run-1`);
         assert.ok(startDate instanceof Date);
         assert.equal(engine.describeExecution(executionArn).status, "RUNNING");
@@ -232,11 +505,17 @@ describe("local engine: executions", function () {
         assert.equal(lambda.calls.length, 1);
         assert.equal(lambda.calls[0].functionArn, TRIGGER_ARN);
         assert.deepEqual(lambda.calls[0].payload, { echo: "hello" });
-        assert.deepEqual({ executionArn: lambda.calls[0].context.executionArn, stateName: lambda.calls[0].context.stateName }, { executionArn, stateName: "trigger-ecs" });
+        assert.deepEqual(
+            { executionArn: lambda.calls[0].context.executionArn, stateName: lambda.calls[0].context.stateName },
+            { executionArn, stateName: "trigger-ecs" },
+        );
         assert.equal(scheduler.tasks.length, 1);
         assert.deepEqual(scheduler.tasks[0].spec, {
             activityArn: ACTIVITY_ARN,
-            input: JSON.stringify({ echo: "hello", _execution: { taskArn: "arn:aws:ecs:us-east-1:000000000000:task/local/1" } }),
+            input: JSON.stringify({
+                echo: "hello",
+                _execution: { taskArn: "arn:aws:ecs:us-east-1:000000000000:task/local/1" },
+            }),
             timeoutSeconds: 600,
             heartbeatSeconds: 30,
             executionArn,
@@ -244,26 +523,50 @@ describe("local engine: executions", function () {
 
         const { events } = engine.getExecutionHistory(executionArn);
         assert.deepEqual(types(events), SUCCESS_SEQUENCE);
-        assert.deepEqual(events.map(e => e.id), events.map((_, i) => i + 1));
+        assert.deepEqual(
+            events.map(e => e.id),
+            events.map((_, i) => i + 1),
+        );
         assert.equal(events[0].previousEventId, 0);
         for (const e of events) assert.ok(e.timestamp instanceof Date);
-        assert.deepEqual(events[0].executionStartedEventDetails, { input: '{"echo":"hello"}', inputDetails: { truncated: false }, roleArn: `arn:aws:iam::${ACCOUNT}:role/sfn` });
-        assert.deepEqual(events[4].lambdaFunctionScheduledEventDetails, { resource: TRIGGER_ARN, input: '{"echo":"hello"}', inputDetails: { truncated: false }, timeoutInSeconds: 360 });
+        assert.deepEqual(events[0].executionStartedEventDetails, {
+            input: '{"echo":"hello"}',
+            inputDetails: { truncated: false },
+            roleArn: `arn:aws:iam::${ACCOUNT}:role/sfn`,
+        });
+        assert.deepEqual(events[4].lambdaFunctionScheduledEventDetails, {
+            resource: TRIGGER_ARN,
+            input: '{"echo":"hello"}',
+            inputDetails: { truncated: false },
+            timeoutInSeconds: 360,
+        });
         assert.equal(events[9].activityScheduledEventDetails!.resource, ACTIVITY_ARN);
         assert.equal(events[9].activityScheduledEventDetails!.timeoutInSeconds, 600);
         assert.equal(events[9].activityScheduledEventDetails!.heartbeatInSeconds, 30);
         assert.deepEqual(events[10].activityStartedEventDetails, { workerName: "worker-1" });
         assert.equal(events[10].previousEventId, 10, "ActivityStarted follows its ActivityScheduled");
-        assert.deepEqual(JSON.parse(events[11].activitySucceededEventDetails!.output!), { result: "ecs done", echo: "hello" });
+        assert.deepEqual(JSON.parse(events[11].activitySucceededEventDetails!.output!), {
+            result: "ecs done",
+            echo: "hello",
+        });
         assert.equal(events[3].stateEnteredEventDetails!.name, "trigger-ecs");
         assert.equal(events[8].stateEnteredEventDetails!.name, "execute-ecs");
-        assert.deepEqual(JSON.parse(events[17].executionSucceededEventDetails!.output!), { result: "ecs done", echo: "hello" });
+        assert.deepEqual(JSON.parse(events[17].executionSucceededEventDetails!.output!), {
+            result: "ecs done",
+            echo: "hello",
+        });
     });
 
     it("runs the definition the product's own ASL builder renders (context paths, jittered Retry, QueryLanguage)", async () => {
         const { StepBlock } = require("../../components/step-block");
         const { Chain, renderDefinition, Succeed } = require("../../components/asl");
-        const block = new StepBlock({ name: "ecs", triggerFunctionArn: TRIGGER_ARN, activityArn: ACTIVITY_ARN, timeoutSeconds: 600, heartbeatSeconds: 60 });
+        const block = new StepBlock({
+            name: "ecs",
+            triggerFunctionArn: TRIGGER_ARN,
+            activityArn: ACTIVITY_ARN,
+            timeoutSeconds: 600,
+            heartbeatSeconds: 60,
+        });
         const definition = renderDefinition(Chain.start(block).next(new Succeed("done")), { timeoutSeconds: 7200 });
         let attempt = 0;
         const scheduler = new FakeScheduler(task => {
@@ -274,10 +577,16 @@ describe("local engine: executions", function () {
         const lambda = fakeLambda();
         const { engine } = newEngine({ scheduler, invokeLambda: lambda });
         const { stateMachineArn } = engine.createStateMachine({ name: "dev", definition });
-        const d = await engine.waitForExecution(engine.startExecution({ stateMachineArn, name: "n1", input: '{"echo":"x"}' }).executionArn);
+        const d = await engine.waitForExecution(
+            engine.startExecution({ stateMachineArn, name: "n1", input: '{"echo":"x"}' }).executionArn,
+        );
         assert.equal(d.status, "SUCCEEDED");
         assert.deepEqual(JSON.parse(d.output!), { result: "ecs done", echo: "x" });
-        assert.deepEqual(lambda.calls.map(c => c.payload), [1, 2].map(() => ({ executionArn: d.executionArn, executionName: "n1" })), "$$.Execution.Id/Name reach the trigger");
+        assert.deepEqual(
+            lambda.calls.map(c => c.payload),
+            [1, 2].map(() => ({ executionArn: d.executionArn, executionName: "n1" })),
+            "$$.Execution.Id/Name reach the trigger",
+        );
         assert.equal(scheduler.tasks[0].spec.heartbeatSeconds, 60);
     });
 
@@ -299,15 +608,40 @@ describe("local engine: executions", function () {
         assert.equal(scheduler.tasks.length, 2, "execute ran twice");
         const events = engine.getExecutionHistory(executionArn).events;
         assert.deepEqual(types(events), [
-            "ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted",
-            "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited",
-            "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivityFailed",
-            "ParallelStateFailed", "ParallelStateStarted",
-            "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited",
-            "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "TaskStateExited",
-            "ParallelStateSucceeded", "ParallelStateExited", "SucceedStateEntered", "SucceedStateExited", "ExecutionSucceeded",
+            "ExecutionStarted",
+            "ParallelStateEntered",
+            "ParallelStateStarted",
+            "TaskStateEntered",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionSucceeded",
+            "TaskStateExited",
+            "TaskStateEntered",
+            "ActivityScheduled",
+            "ActivityStarted",
+            "ActivityFailed",
+            "ParallelStateFailed",
+            "ParallelStateStarted",
+            "TaskStateEntered",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionSucceeded",
+            "TaskStateExited",
+            "TaskStateEntered",
+            "ActivityScheduled",
+            "ActivityStarted",
+            "ActivitySucceeded",
+            "TaskStateExited",
+            "ParallelStateSucceeded",
+            "ParallelStateExited",
+            "SucceedStateEntered",
+            "SucceedStateExited",
+            "ExecutionSucceeded",
         ]);
-        assert.deepEqual(events[11].activityFailedEventDetails, { error: "Worker.Interrupted", cause: "SIGTERM received mid-job" });
+        assert.deepEqual(events[11].activityFailedEventDetails, {
+            error: "Worker.Interrupted",
+            cause: "SIGTERM received mid-job",
+        });
     });
 
     it("a final failure keeps the error name and cause through Catch → Fail (ErrorPath/CausePath)", async () => {
@@ -324,14 +658,30 @@ describe("local engine: executions", function () {
         assert.equal(d.cause, "the job said no");
         assert.equal(invokeLambda.calls.length, 1, "the job's own error is not retried");
         const events = engine.getExecutionHistory(executionArn).events;
-        assert.deepEqual(types(events).slice(-5), ["ActivityFailed", "ParallelStateFailed", "ParallelStateExited", "FailStateEntered", "ExecutionFailed"]);
-        assert.deepEqual(events[events.length - 1].executionFailedEventDetails, { error: "Job.Failed", cause: "the job said no" });
+        assert.deepEqual(types(events).slice(-5), [
+            "ActivityFailed",
+            "ParallelStateFailed",
+            "ParallelStateExited",
+            "FailStateEntered",
+            "ExecutionFailed",
+        ]);
+        assert.deepEqual(events[events.length - 1].executionFailedEventDetails, {
+            error: "Job.Failed",
+            cause: "the job said no",
+        });
     });
 
     it("retries a Lambda error named by errorType with backoff, then fails with its name and message", async () => {
-        const lambda = fakeLambda(() => ({ ok: false, errorType: "Trigger.TaskStopped", errorMessage: "CannotPullContainerError: image not found (exit code 1)" }));
+        const lambda = fakeLambda(() => ({
+            ok: false,
+            errorType: "Trigger.TaskStopped",
+            errorMessage: "CannotPullContainerError: image not found (exit code 1)",
+        }));
         const { engine, scheduler } = newEngine({ invokeLambda: lambda });
-        const { stateMachineArn } = engine.createStateMachine({ name: "sm", definition: productDefinition({ maxAttempts: 2 }) });
+        const { stateMachineArn } = engine.createStateMachine({
+            name: "sm",
+            definition: productDefinition({ maxAttempts: 2 }),
+        });
         const { executionArn } = engine.startExecution({ stateMachineArn });
         const d = await engine.waitForExecution(executionArn);
         assert.equal(d.status, "FAILED");
@@ -341,7 +691,10 @@ describe("local engine: executions", function () {
         assert.equal(scheduler.tasks.length, 0);
         const failed = engine.getExecutionHistory(executionArn).events.filter(e => e.type === "LambdaFunctionFailed");
         assert.equal(failed.length, 3);
-        assert.deepEqual(failed[0].lambdaFunctionFailedEventDetails, { error: "Trigger.TaskStopped", cause: "CannotPullContainerError: image not found (exit code 1)" });
+        assert.deepEqual(failed[0].lambdaFunctionFailedEventDetails, {
+            error: "Trigger.TaskStopped",
+            cause: "CannotPullContainerError: image not found (exit code 1)",
+        });
     });
 
     it("retries States.HeartbeatTimeout from the scheduler and records ActivityTimedOut", async () => {
@@ -370,8 +723,13 @@ describe("local engine: executions", function () {
             StartAt: "work",
             States: {
                 work: {
-                    Type: "Task", Resource: ACTIVITY_ARN, TimeoutSeconds: 5,
-                    Catch: [{ ErrorEquals: ["States.TaskFailed"], Next: "taskFailed" }, { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "other" }],
+                    Type: "Task",
+                    Resource: ACTIVITY_ARN,
+                    TimeoutSeconds: 5,
+                    Catch: [
+                        { ErrorEquals: ["States.TaskFailed"], Next: "taskFailed" },
+                        { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: "other" },
+                    ],
                     End: true,
                 },
                 taskFailed: { Type: "Pass", Result: "caught by States.TaskFailed", End: true },
@@ -392,7 +750,10 @@ describe("local engine: executions", function () {
             return new Promise(() => undefined); // never answers
         });
         const { engine } = newEngine({ invokeLambda: lambda });
-        const definition = { StartAt: "t", States: { t: { Type: "Task", Resource: TRIGGER_ARN, TimeoutSeconds: 1, End: true } } };
+        const definition = {
+            StartAt: "t",
+            States: { t: { Type: "Task", Resource: TRIGGER_ARN, TimeoutSeconds: 1, End: true } },
+        };
         const { stateMachineArn } = engine.createStateMachine({ name: "sm", definition });
         const { executionArn } = engine.startExecution({ stateMachineArn });
         const d = await engine.waitForExecution(executionArn);
@@ -400,14 +761,22 @@ describe("local engine: executions", function () {
         assert.equal(d.error, "States.Timeout");
         assert.equal(signal?.aborted, true);
         assert.deepEqual(types(engine.getExecutionHistory(executionArn).events), [
-            "ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionTimedOut", "ExecutionFailed",
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionTimedOut",
+            "ExecutionFailed",
         ]);
     });
 
     it("state machine TimeoutSeconds → TIMED_OUT, and the open activity task is cancelled", async () => {
         const scheduler = new FakeScheduler(() => undefined); // no worker ever polls: ActivityScheduled forever
         const { engine } = newEngine({ scheduler });
-        const { stateMachineArn } = engine.createStateMachine({ name: "sm", definition: productDefinition({ timeoutSeconds: 1 }) });
+        const { stateMachineArn } = engine.createStateMachine({
+            name: "sm",
+            definition: productDefinition({ timeoutSeconds: 1 }),
+        });
         const started = Date.now();
         const { executionArn } = engine.startExecution({ stateMachineArn });
         const d = await engine.waitForExecution(executionArn);
@@ -420,7 +789,11 @@ describe("local engine: executions", function () {
         const events = engine.getExecutionHistory(executionArn).events;
         assert.deepEqual(types(events).slice(-2), ["ActivityScheduled", "ExecutionTimedOut"]);
         await delay(20);
-        assert.equal(engine.getExecutionHistory(executionArn).events.length, events.length, "nothing is recorded after the end");
+        assert.equal(
+            engine.getExecutionHistory(executionArn).events.length,
+            events.length,
+            "nothing is recorded after the end",
+        );
     });
 
     it("stopExecution → ABORTED with error and cause; the open task is cancelled; stopping again changes nothing", async () => {
@@ -433,13 +806,19 @@ describe("local engine: executions", function () {
         const { stopDate } = engine.stopExecution(executionArn, "User.Stop", "stopped by the test");
         assert.equal(engine.describeExecution(executionArn).status, "ABORTED", "the status changes at once");
         const d = await engine.waitForExecution(executionArn);
-        assert.deepEqual({ status: d.status, error: d.error, cause: d.cause }, { status: "ABORTED", error: "User.Stop", cause: "stopped by the test" });
+        assert.deepEqual(
+            { status: d.status, error: d.error, cause: d.cause },
+            { status: "ABORTED", error: "User.Stop", cause: "stopped by the test" },
+        );
         assert.equal(d.stopDate!.getTime(), stopDate.getTime());
         assert.equal(scheduler.tasks[0].open, false);
         assert.equal(scheduler.tasks[0].result!.kind, "cancelled");
         const events = engine.getExecutionHistory(executionArn).events;
         assert.deepEqual(types(events).slice(-3), ["ActivityScheduled", "ActivityStarted", "ExecutionAborted"]);
-        assert.deepEqual(events[events.length - 1].executionAbortedEventDetails, { error: "User.Stop", cause: "stopped by the test" });
+        assert.deepEqual(events[events.length - 1].executionAbortedEventDetails, {
+            error: "User.Stop",
+            cause: "stopped by the test",
+        });
         assert.equal(engine.stopExecution(executionArn).stopDate.getTime(), stopDate.getTime());
         assert.equal(engine.describeExecution(executionArn).error, "User.Stop");
     });
@@ -451,8 +830,19 @@ describe("local engine: executions", function () {
         });
         const { engine } = newEngine({ scheduler });
         const { stateMachineArn } = engine.createStateMachine({ name: "sm", definition: productDefinition() });
-        const arns = Array.from({ length: 50 }, (_, i) => engine.startExecution({ stateMachineArn, name: `run-${i}`, input: JSON.stringify({ echo: `job-${i}` }) }).executionArn);
-        assert.equal(engine.listExecutions({ stateMachineArn, statusFilter: "RUNNING", maxResults: 1000 }).executions.length, 50);
+        const arns = Array.from(
+            { length: 50 },
+            (_, i) =>
+                engine.startExecution({
+                    stateMachineArn,
+                    name: `run-${i}`,
+                    input: JSON.stringify({ echo: `job-${i}` }),
+                }).executionArn,
+        );
+        assert.equal(
+            engine.listExecutions({ stateMachineArn, statusFilter: "RUNNING", maxResults: 1000 }).executions.length,
+            50,
+        );
         const results = await Promise.all(arns.map(a => engine.waitForExecution(a)));
         results.forEach((d, i) => {
             assert.equal(d.status, "SUCCEEDED", d.executionArn);
@@ -469,16 +859,32 @@ describe("local engine: executions", function () {
         const first = engine.startExecution({ stateMachineArn, name: "nightly", input: '{"a":1}' });
         const again = engine.startExecution({ stateMachineArn, name: "nightly", input: '{"a":1}' });
         assert.deepEqual(again, first);
-        expectEngineError(() => engine.startExecution({ stateMachineArn, name: "nightly", input: '{"a":2}' }), "ExecutionAlreadyExists");
+        expectEngineError(
+            () => engine.startExecution({ stateMachineArn, name: "nightly", input: '{"a":2}' }),
+            "ExecutionAlreadyExists",
+        );
         engine.stopExecution(first.executionArn);
         await engine.waitForExecution(first.executionArn);
-        expectEngineError(() => engine.startExecution({ stateMachineArn, name: "nightly", input: '{"a":1}' }), "ExecutionAlreadyExists");
+        expectEngineError(
+            () => engine.startExecution({ stateMachineArn, name: "nightly", input: '{"a":1}' }),
+            "ExecutionAlreadyExists",
+        );
         expectEngineError(() => engine.startExecution({ stateMachineArn, name: "bad name" }), "InvalidName");
         expectEngineError(() => engine.startExecution({ stateMachineArn, name: "x".repeat(81) }), "InvalidName");
         expectEngineError(() => engine.startExecution({ stateMachineArn, input: "{oops" }), "InvalidExecutionInput");
-        expectEngineError(() => engine.startExecution({ stateMachineArn, input: JSON.stringify({ big: "x".repeat(262_144) }) }), "InvalidExecutionInput", /exceeds/);
-        expectEngineError(() => engine.startExecution({ stateMachineArn: stateMachineArn + "-nope" }), "StateMachineDoesNotExist");
-        expectEngineError(() => engine.startExecution({ stateMachineArn: "arn:aws:sns:us-east-1:000000000000:topic" }), "InvalidArn");
+        expectEngineError(
+            () => engine.startExecution({ stateMachineArn, input: JSON.stringify({ big: "x".repeat(262_144) }) }),
+            "InvalidExecutionInput",
+            /exceeds/,
+        );
+        expectEngineError(
+            () => engine.startExecution({ stateMachineArn: stateMachineArn + "-nope" }),
+            "StateMachineDoesNotExist",
+        );
+        expectEngineError(
+            () => engine.startExecution({ stateMachineArn: "arn:aws:sns:us-east-1:000000000000:topic" }),
+            "InvalidArn",
+        );
         assert.equal(engine.listExecutions({ stateMachineArn }).executions.length, 1, "refused calls started nothing");
         // An object input is serialized.
         const obj = engine.startExecution({ stateMachineArn, input: { b: 2 } });
@@ -487,20 +893,58 @@ describe("local engine: executions", function () {
 
     it("createStateMachine fails early on what it cannot run or validate, and is idempotent", () => {
         const { engine } = newEngine();
-        expectEngineError(() => engine.createStateMachine({ name: "sm", definition: { StartAt: "s", States: { s: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", End: true } } } }), "InvalidDefinition", /state s/);
-        expectEngineError(() => engine.createStateMachine({ name: "sm", definition: { StartAt: "missing", States: { s: { Type: "Pass", End: true } } } }), "InvalidDefinition");
-        expectEngineError(() => engine.createStateMachine({ name: "bad/name", definition: productDefinition() }), "InvalidName");
+        expectEngineError(
+            () =>
+                engine.createStateMachine({
+                    name: "sm",
+                    definition: {
+                        StartAt: "s",
+                        States: { s: { Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage", End: true } },
+                    },
+                }),
+            "InvalidDefinition",
+            /state s/,
+        );
+        expectEngineError(
+            () =>
+                engine.createStateMachine({
+                    name: "sm",
+                    definition: { StartAt: "missing", States: { s: { Type: "Pass", End: true } } },
+                }),
+            "InvalidDefinition",
+        );
+        expectEngineError(
+            () => engine.createStateMachine({ name: "bad/name", definition: productDefinition() }),
+            "InvalidName",
+        );
         const original = productDefinition();
         const frozen = JSON.stringify(original);
         const a = engine.createStateMachine({ name: "sm", definition: original });
         assert.equal(JSON.stringify(original), frozen, "the definition given is not mutated");
-        assert.deepEqual(engine.createStateMachine({ name: "sm", definition: JSON.stringify(original) }), a, "same definition: same state machine");
-        expectEngineError(() => engine.createStateMachine({ name: "sm", definition: { StartAt: "s", States: { s: { Type: "Pass", End: true } } } }), "StateMachineAlreadyExists");
-        const custom = engine.createStateMachine({ arn: "arn:aws:states:eu-west-1:111122223333:stateMachine:other", definition: original });
+        assert.deepEqual(
+            engine.createStateMachine({ name: "sm", definition: JSON.stringify(original) }),
+            a,
+            "same definition: same state machine",
+        );
+        expectEngineError(
+            () =>
+                engine.createStateMachine({
+                    name: "sm",
+                    definition: { StartAt: "s", States: { s: { Type: "Pass", End: true } } },
+                }),
+            "StateMachineAlreadyExists",
+        );
+        const custom = engine.createStateMachine({
+            arn: "arn:aws:states:eu-west-1:111122223333:stateMachine:other",
+            definition: original,
+        });
         assert.equal(custom.stateMachineArn, "arn:aws:states:eu-west-1:111122223333:stateMachine:other");
         const run = engine.startExecution({ stateMachineArn: custom.stateMachineArn, name: "r" });
         assert.equal(run.executionArn, "arn:aws:states:eu-west-1:111122223333:execution:other:r");
-        assert.deepEqual(engine.listStateMachines().stateMachines.map(m => m.name), ["sm", "other"]);
+        assert.deepEqual(
+            engine.listStateMachines().stateMachines.map(m => m.name),
+            ["sm", "other"],
+        );
         const described = engine.describeStateMachine(a.stateMachineArn);
         assert.deepEqual(JSON.parse(described.definition), original);
         assert.equal(described.status, "ACTIVE");
@@ -509,9 +953,15 @@ describe("local engine: executions", function () {
 
     it("a Fail state without Cause reports no cause; static Error is kept", async () => {
         const { engine } = newEngine();
-        const { stateMachineArn } = engine.createStateMachine({ name: "sm", definition: { StartAt: "f", States: { f: { Type: "Fail", Error: "Custom.Error" } } } });
+        const { stateMachineArn } = engine.createStateMachine({
+            name: "sm",
+            definition: { StartAt: "f", States: { f: { Type: "Fail", Error: "Custom.Error" } } },
+        });
         const d = await engine.waitForExecution(engine.startExecution({ stateMachineArn }).executionArn);
-        assert.deepEqual({ status: d.status, error: d.error, cause: d.cause }, { status: "FAILED", error: "Custom.Error", cause: undefined });
+        assert.deepEqual(
+            { status: d.status, error: d.error, cause: d.cause },
+            { status: "FAILED", error: "Custom.Error", cause: undefined },
+        );
     });
 
     it("an activity failure without an error name fails as States.TaskFailed with its cause", async () => {
@@ -520,9 +970,15 @@ describe("local engine: executions", function () {
             task.fail(undefined, "no name given");
         });
         const { engine } = newEngine({ scheduler });
-        const { stateMachineArn } = engine.createStateMachine({ name: "sm", definition: { StartAt: "w", States: { w: { Type: "Task", Resource: ACTIVITY_ARN, End: true } } } });
+        const { stateMachineArn } = engine.createStateMachine({
+            name: "sm",
+            definition: { StartAt: "w", States: { w: { Type: "Task", Resource: ACTIVITY_ARN, End: true } } },
+        });
         const d = await engine.waitForExecution(engine.startExecution({ stateMachineArn }).executionArn);
-        assert.deepEqual({ status: d.status, error: d.error, cause: d.cause }, { status: "FAILED", error: "States.TaskFailed", cause: "no name given" });
+        assert.deepEqual(
+            { status: d.status, error: d.error, cause: d.cause },
+            { status: "FAILED", error: "States.TaskFailed", cause: "no name given" },
+        );
         const failed = engine.getExecutionHistory(d.executionArn).events.find(e => e.type === "ActivityFailed")!;
         assert.deepEqual(failed.activityFailedEventDetails, { cause: "no name given" });
     });
@@ -532,18 +988,45 @@ describe("local engine: executions", function () {
         const { engine } = newEngine({ invokeLambda: lambda });
         const definition = {
             StartAt: "call",
-            States: { call: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: "helper", "Payload.$": "$.data" }, OutputPath: "$.Payload", End: true } },
+            States: {
+                call: {
+                    Type: "Task",
+                    Resource: "arn:aws:states:::lambda:invoke",
+                    Parameters: { FunctionName: "helper", "Payload.$": "$.data" },
+                    OutputPath: "$.Payload",
+                    End: true,
+                },
+            },
         };
         const { stateMachineArn } = engine.createStateMachine({ name: "sm", definition });
-        const d = await engine.waitForExecution(engine.startExecution({ stateMachineArn, input: '{"data":{"x":1}}' }).executionArn);
+        const d = await engine.waitForExecution(
+            engine.startExecution({ stateMachineArn, input: '{"data":{"x":1}}' }).executionArn,
+        );
         assert.equal(d.status, "SUCCEEDED");
         assert.deepEqual(JSON.parse(d.output!), { got: { x: 1 } });
         assert.equal(lambda.calls[0].functionArn, `arn:aws:lambda:${REGION}:${ACCOUNT}:function:helper`);
         const events = engine.getExecutionHistory(d.executionArn).events;
-        assert.deepEqual(types(events), ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"]);
-        assert.deepEqual({ ...events[2].taskScheduledEventDetails, parameters: JSON.parse(events[2].taskScheduledEventDetails!.parameters!) }, {
-            resourceType: "lambda", resource: "invoke", region: REGION, parameters: { FunctionName: "helper", Payload: { x: 1 } },
-        });
+        assert.deepEqual(types(events), [
+            "ExecutionStarted",
+            "TaskStateEntered",
+            "TaskScheduled",
+            "TaskStarted",
+            "TaskSucceeded",
+            "TaskStateExited",
+            "ExecutionSucceeded",
+        ]);
+        assert.deepEqual(
+            {
+                ...events[2].taskScheduledEventDetails,
+                parameters: JSON.parse(events[2].taskScheduledEventDetails!.parameters!),
+            },
+            {
+                resourceType: "lambda",
+                resource: "invoke",
+                region: REGION,
+                parameters: { FunctionName: "helper", Payload: { x: 1 } },
+            },
+        );
     });
 
     it("records Map iterations and runs a Task per item", async () => {
@@ -551,15 +1034,31 @@ describe("local engine: executions", function () {
         const { engine } = newEngine({ invokeLambda: lambda });
         const definition = {
             StartAt: "each",
-            States: { each: { Type: "Map", ItemsPath: "$.items", MaxConcurrency: 1, ItemProcessor: { StartAt: "double", States: { double: { Type: "Task", Resource: TRIGGER_ARN, End: true } } }, End: true } },
+            States: {
+                each: {
+                    Type: "Map",
+                    ItemsPath: "$.items",
+                    MaxConcurrency: 1,
+                    ItemProcessor: {
+                        StartAt: "double",
+                        States: { double: { Type: "Task", Resource: TRIGGER_ARN, End: true } },
+                    },
+                    End: true,
+                },
+            },
         };
         const { stateMachineArn } = engine.createStateMachine({ name: "sm", definition });
-        const d = await engine.waitForExecution(engine.startExecution({ stateMachineArn, input: '{"items":[1,2,3]}' }).executionArn);
+        const d = await engine.waitForExecution(
+            engine.startExecution({ stateMachineArn, input: '{"items":[1,2,3]}' }).executionArn,
+        );
         assert.equal(d.status, "SUCCEEDED");
         assert.deepEqual(JSON.parse(d.output!), [2, 4, 6]);
         const events = engine.getExecutionHistory(d.executionArn).events;
         assert.deepEqual(events.find(e => e.type === "MapStateStarted")!.mapStateStartedEventDetails, { length: 3 });
-        assert.deepEqual(events.filter(e => e.type === "MapIterationStarted").map(e => e.mapIterationStartedEventDetails), [0, 1, 2].map(index => ({ name: "each", index })));
+        assert.deepEqual(
+            events.filter(e => e.type === "MapIterationStarted").map(e => e.mapIterationStartedEventDetails),
+            [0, 1, 2].map(index => ({ name: "each", index })),
+        );
         assert.equal(events.filter(e => e.type === "LambdaFunctionSucceeded").length, 3);
         // Every LambdaFunctionScheduled comes after a TaskStateEntered of its state.
         events.forEach((e, i) => {
@@ -572,7 +1071,8 @@ describe("local engine: executions", function () {
         let flaky = 0;
         const lambda = fakeLambda(async call => {
             await delay(Math.random() * 5);
-            if (call.context.stateName === "a" && ++flaky <= 2) return { ok: false, errorType: "Flaky", errorMessage: `attempt ${flaky}` };
+            if (call.context.stateName === "a" && ++flaky <= 2)
+                return { ok: false, errorType: "Flaky", errorMessage: `attempt ${flaky}` };
             return { ok: true, result: call.context.stateName };
         });
         const scheduler = new FakeScheduler(task => {
@@ -586,10 +1086,27 @@ describe("local engine: executions", function () {
             StartAt: "p",
             States: {
                 p: {
-                    Type: "Parallel", End: true,
+                    Type: "Parallel",
+                    End: true,
                     Branches: [
-                        { StartAt: "a", States: { a: { Type: "Task", Resource: TRIGGER_ARN, Retry: [{ ErrorEquals: ["Flaky"], IntervalSeconds: 1 }], End: true } } },
-                        { StartAt: "b", States: { b: { Type: "Task", Resource: ACTIVITY_ARN, Next: "c" }, c: { Type: "Task", Resource: `${TRIGGER_ARN}:live`, End: true } } },
+                        {
+                            StartAt: "a",
+                            States: {
+                                a: {
+                                    Type: "Task",
+                                    Resource: TRIGGER_ARN,
+                                    Retry: [{ ErrorEquals: ["Flaky"], IntervalSeconds: 1 }],
+                                    End: true,
+                                },
+                            },
+                        },
+                        {
+                            StartAt: "b",
+                            States: {
+                                b: { Type: "Task", Resource: ACTIVITY_ARN, Next: "c" },
+                                c: { Type: "Task", Resource: `${TRIGGER_ARN}:live`, End: true },
+                            },
+                        },
                     ],
                 },
             },
@@ -613,44 +1130,93 @@ describe("local engine: executions", function () {
                 owner.set(e.id!, p.stateEnteredEventDetails!.name!);
             }
             for (const [id, name] of owner) {
-                const exit = events.find(x => x.type === "TaskStateExited" && x.stateExitedEventDetails!.name === name)!;
+                const exit = events.find(
+                    x => x.type === "TaskStateExited" && x.stateExitedEventDetails!.name === name,
+                )!;
                 assert.ok(id < exit.id!, `event #${id} of ${name} comes before its TaskStateExited #${exit.id}`);
             }
             assert.equal(events.filter(e => e.type === "LambdaFunctionFailed").length, 2);
-            assert.equal(events.filter(e => e.type === "TaskStateEntered" && e.stateEnteredEventDetails!.name === "a").length, 1, "a Task-level retry does not enter the state again");
+            assert.equal(
+                events.filter(e => e.type === "TaskStateEntered" && e.stateEnteredEventDetails!.name === "a").length,
+                1,
+                "a Task-level retry does not enter the state again",
+            );
         }
     });
 
     it("names Pass/Choice/Wait events like AWS and passes waitTimeOverrides and retryIntervalOverrides to the library", async () => {
         let calls = 0;
-        const lambda = fakeLambda(() => (++calls < 3 ? { ok: false, errorType: "Again", errorMessage: "again" } : { ok: true, result: "done" }));
-        const { engine } = newEngine({ invokeLambda: lambda, retryIntervalScale: undefined, waitTimeOverrides: { pause: 1 }, retryIntervalOverrides: { work: 1 } });
+        const lambda = fakeLambda(() =>
+            ++calls < 3 ? { ok: false, errorType: "Again", errorMessage: "again" } : { ok: true, result: "done" },
+        );
+        const { engine } = newEngine({
+            invokeLambda: lambda,
+            retryIntervalScale: undefined,
+            waitTimeOverrides: { pause: 1 },
+            retryIntervalOverrides: { work: 1 },
+        });
         const definition = {
             StartAt: "choose",
             States: {
-                choose: { Type: "Choice", Choices: [{ Variable: "$.go", BooleanEquals: true, Next: "pause" }], Default: "nope" },
+                choose: {
+                    Type: "Choice",
+                    Choices: [{ Variable: "$.go", BooleanEquals: true, Next: "pause" }],
+                    Default: "nope",
+                },
                 pause: { Type: "Wait", Seconds: 3600, Next: "work" },
-                work: { Type: "Task", Resource: TRIGGER_ARN, Retry: [{ ErrorEquals: ["Again"], IntervalSeconds: 60, MaxAttempts: 5 }], Next: "shape" },
+                work: {
+                    Type: "Task",
+                    Resource: TRIGGER_ARN,
+                    Retry: [{ ErrorEquals: ["Again"], IntervalSeconds: 60, MaxAttempts: 5 }],
+                    Next: "shape",
+                },
                 shape: { Type: "Pass", Parameters: { "value.$": "$" }, End: true },
                 nope: { Type: "Fail", Error: "No.Go", Cause: "go was not true" },
             },
         };
         const { stateMachineArn } = engine.createStateMachine({ name: "sm", definition });
         const t0 = Date.now();
-        const d = await engine.waitForExecution(engine.startExecution({ stateMachineArn, input: '{"go":true}' }).executionArn);
+        const d = await engine.waitForExecution(
+            engine.startExecution({ stateMachineArn, input: '{"go":true}' }).executionArn,
+        );
         assert.ok(Date.now() - t0 < 2000, "neither the hour's wait nor the minute's retry intervals were waited");
         assert.equal(d.status, "SUCCEEDED");
         assert.deepEqual(JSON.parse(d.output!), { value: "done" });
         assert.deepEqual(types(engine.getExecutionHistory(d.executionArn).events), [
-            "ExecutionStarted", "ChoiceStateEntered", "ChoiceStateExited", "WaitStateEntered", "WaitStateExited",
-            "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionFailed",
-            "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionFailed",
-            "LambdaFunctionScheduled", "LambdaFunctionStarted", "LambdaFunctionSucceeded", "TaskStateExited",
-            "PassStateEntered", "PassStateExited", "ExecutionSucceeded",
+            "ExecutionStarted",
+            "ChoiceStateEntered",
+            "ChoiceStateExited",
+            "WaitStateEntered",
+            "WaitStateExited",
+            "TaskStateEntered",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionFailed",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionFailed",
+            "LambdaFunctionScheduled",
+            "LambdaFunctionStarted",
+            "LambdaFunctionSucceeded",
+            "TaskStateExited",
+            "PassStateEntered",
+            "PassStateExited",
+            "ExecutionSucceeded",
         ]);
-        const no = await engine.waitForExecution(engine.startExecution({ stateMachineArn, input: '{"go":false}' }).executionArn);
-        assert.deepEqual({ status: no.status, error: no.error, cause: no.cause }, { status: "FAILED", error: "No.Go", cause: "go was not true" });
-        assert.deepEqual(types(engine.getExecutionHistory(no.executionArn).events), ["ExecutionStarted", "ChoiceStateEntered", "ChoiceStateExited", "FailStateEntered", "ExecutionFailed"]);
+        const no = await engine.waitForExecution(
+            engine.startExecution({ stateMachineArn, input: '{"go":false}' }).executionArn,
+        );
+        assert.deepEqual(
+            { status: no.status, error: no.error, cause: no.cause },
+            { status: "FAILED", error: "No.Go", cause: "go was not true" },
+        );
+        assert.deepEqual(types(engine.getExecutionHistory(no.executionArn).events), [
+            "ExecutionStarted",
+            "ChoiceStateEntered",
+            "ChoiceStateExited",
+            "FailStateEntered",
+            "ExecutionFailed",
+        ]);
     });
 
     it("takes an activity's TimeoutSecondsPath/HeartbeatSecondsPath from the task input", async () => {
@@ -659,13 +1225,28 @@ describe("local engine: executions", function () {
             task.succeed({});
         });
         const { engine } = newEngine({ scheduler });
-        const definition = { StartAt: "w", States: { w: { Type: "Task", Resource: ACTIVITY_ARN, TimeoutSecondsPath: "$.limits.timeout", HeartbeatSecondsPath: "$.limits.heartbeat", End: true } } };
+        const definition = {
+            StartAt: "w",
+            States: {
+                w: {
+                    Type: "Task",
+                    Resource: ACTIVITY_ARN,
+                    TimeoutSecondsPath: "$.limits.timeout",
+                    HeartbeatSecondsPath: "$.limits.heartbeat",
+                    End: true,
+                },
+            },
+        };
         const { stateMachineArn } = engine.createStateMachine({ name: "sm", definition });
-        const ok = await engine.waitForExecution(engine.startExecution({ stateMachineArn, input: '{"limits":{"timeout":120,"heartbeat":15}}' }).executionArn);
+        const ok = await engine.waitForExecution(
+            engine.startExecution({ stateMachineArn, input: '{"limits":{"timeout":120,"heartbeat":15}}' }).executionArn,
+        );
         assert.equal(ok.status, "SUCCEEDED");
         assert.equal(scheduler.tasks[0].spec.timeoutSeconds, 120);
         assert.equal(scheduler.tasks[0].spec.heartbeatSeconds, 15);
-        const bad = await engine.waitForExecution(engine.startExecution({ stateMachineArn, input: '{"limits":{}}' }).executionArn);
+        const bad = await engine.waitForExecution(
+            engine.startExecution({ stateMachineArn, input: '{"limits":{}}' }).executionArn,
+        );
         assert.equal(bad.status, "FAILED");
         assert.equal(bad.error, "States.Runtime");
         assert.match(bad.cause!, /TimeoutSecondsPath/);
@@ -688,13 +1269,22 @@ describe("local engine: executions", function () {
         } while (token);
         assert.deepEqual(collected, all);
         const reversed = engine.getExecutionHistory(executionArn, { reverseOrder: true, maxResults: 3 });
-        assert.deepEqual(reversed.events.map(e => e.id), [all.length, all.length - 1, all.length - 2]);
-        expectEngineError(() => engine.getExecutionHistory(executionArn, { nextToken: reversed.nextToken }), "InvalidToken");
+        assert.deepEqual(
+            reversed.events.map(e => e.id),
+            [all.length, all.length - 1, all.length - 2],
+        );
+        expectEngineError(
+            () => engine.getExecutionHistory(executionArn, { nextToken: reversed.nextToken }),
+            "InvalidToken",
+        );
         expectEngineError(() => engine.getExecutionHistory(executionArn, { nextToken: "garbage" }), "InvalidToken");
         expectEngineError(() => engine.getExecutionHistory(executionArn, { maxResults: 1001 }), "ValidationException");
         const bare = engine.getExecutionHistory(executionArn, { includeExecutionData: false }).events;
         assert.equal(bare[0].executionStartedEventDetails!.input, undefined);
-        expectEngineError(() => engine.getExecutionHistory(executionArn.replace("execution:sm:", "execution:sm:x")), "ExecutionDoesNotExist");
+        expectEngineError(
+            () => engine.getExecutionHistory(executionArn.replace("execution:sm:", "execution:sm:x")),
+            "ExecutionDoesNotExist",
+        );
     });
 
     it("lists executions newest first, filtered and paged", async () => {
@@ -704,15 +1294,33 @@ describe("local engine: executions", function () {
         const arns = [0, 1, 2, 3, 4].map(i => engine.startExecution({ stateMachineArn, name: `r${i}` }).executionArn);
         engine.stopExecution(arns[1]);
         const page1 = engine.listExecutions({ stateMachineArn, maxResults: 2 });
-        assert.deepEqual(page1.executions.map(e => e.name), ["r4", "r3"]);
+        assert.deepEqual(
+            page1.executions.map(e => e.name),
+            ["r4", "r3"],
+        );
         const page2 = engine.listExecutions({ stateMachineArn, maxResults: 2, nextToken: page1.nextToken });
-        assert.deepEqual(page2.executions.map(e => e.name), ["r2", "r1"]);
+        assert.deepEqual(
+            page2.executions.map(e => e.name),
+            ["r2", "r1"],
+        );
         const page3 = engine.listExecutions({ stateMachineArn, maxResults: 2, nextToken: page2.nextToken });
-        assert.deepEqual(page3.executions.map(e => e.name), ["r0"]);
+        assert.deepEqual(
+            page3.executions.map(e => e.name),
+            ["r0"],
+        );
         assert.equal(page3.nextToken, undefined);
-        assert.deepEqual(engine.listExecutions({ stateMachineArn, statusFilter: "ABORTED" }).executions.map(e => e.name), ["r1"]);
-        expectEngineError(() => engine.listExecutions({ stateMachineArn, statusFilter: "DONE" }), "ValidationException");
-        expectEngineError(() => engine.listExecutions({ stateMachineArn, nextToken: page1.nextToken, statusFilter: "RUNNING" }), "InvalidToken");
+        assert.deepEqual(
+            engine.listExecutions({ stateMachineArn, statusFilter: "ABORTED" }).executions.map(e => e.name),
+            ["r1"],
+        );
+        expectEngineError(
+            () => engine.listExecutions({ stateMachineArn, statusFilter: "DONE" }),
+            "ValidationException",
+        );
+        expectEngineError(
+            () => engine.listExecutions({ stateMachineArn, nextToken: page1.nextToken, statusFilter: "RUNNING" }),
+            "InvalidToken",
+        );
     });
 
     it("watch() yields the history live and ends with the terminal event; subscribe() replays then follows", async () => {
@@ -764,7 +1372,8 @@ describe("local engine: executions", function () {
         });
         const { engine } = newEngine({ scheduler });
         const { stateMachineArn } = engine.createStateMachine({ name: "sm", definition: productDefinition() });
-        for (let i = 0; i < 20; i++) await engine.waitForExecution(engine.startExecution({ stateMachineArn }).executionArn); // warm up
+        for (let i = 0; i < 20; i++)
+            await engine.waitForExecution(engine.startExecution({ stateMachineArn }).executionArn); // warm up
         const times: number[] = [];
         for (let i = 0; i < 200; i++) {
             const t0 = process.hrtime.bigint();
@@ -774,9 +1383,15 @@ describe("local engine: executions", function () {
         times.sort((a, b) => a - b);
         const median = times[100];
         const p95 = times[190];
-        console.log(`      engine overhead per execution (sequential, zero-length tasks): median ${median.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms`);
+        console.log(
+            `      engine overhead per execution (sequential, zero-length tasks): median ${median.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms`,
+        );
         const t0 = Date.now();
-        await Promise.all(Array.from({ length: 100 }, () => engine.waitForExecution(engine.startExecution({ stateMachineArn }).executionArn)));
+        await Promise.all(
+            Array.from({ length: 100 }, () =>
+                engine.waitForExecution(engine.startExecution({ stateMachineArn }).executionArn),
+            ),
+        );
         console.log(`      100 concurrent zero-length executions: ${Date.now() - t0} ms`);
         assert.ok(median < 20, `median ${median} ms`);
     });
@@ -794,7 +1409,11 @@ describe("local engine: with the real ActivityStore", function () {
         }
         const store = new storeModule.ActivityStore({ region: REGION, account: ACCOUNT, maxPollSeconds: 1 });
         store.registerActivity(ACTIVITY_ARN);
-        const engine = new LocalStepFunctions({ scheduler: store, invokeLambda: fakeLambda(), retryIntervalScale: 0.001 });
+        const engine = new LocalStepFunctions({
+            scheduler: store,
+            invokeLambda: fakeLambda(),
+            retryIntervalScale: 0.001,
+        });
         try {
             const { stateMachineArn } = engine.createStateMachine({ name: "sm", definition: productDefinition() });
             const { executionArn } = engine.startExecution({ stateMachineArn, input: '{"echo":"real"}' });
@@ -813,7 +1432,10 @@ describe("local engine: with the real ActivityStore", function () {
             assert.equal(d.status, "SUCCEEDED");
             assert.deepEqual(JSON.parse(d.output!), { result: "ecs done", echo: "real" });
             const started = engine.getExecutionHistory(executionArn).events.filter(e => e.type === "ActivityStarted");
-            assert.deepEqual(started.map(e => e.activityStartedEventDetails!.workerName), ["worker-0", "worker-1"]);
+            assert.deepEqual(
+                started.map(e => e.activityStartedEventDetails!.workerName),
+                ["worker-0", "worker-1"],
+            );
 
             // Stopping an execution whose task waits in the queue takes it off the queue.
             const second = engine.startExecution({ stateMachineArn });
@@ -822,8 +1444,16 @@ describe("local engine: with the real ActivityStore", function () {
             assert.equal(store.queuedTasks(ACTIVITY_ARN), 0);
 
             // An activity the store does not know: ActivityScheduleFailed, then the execution fails.
-            const unknown = engine.createStateMachine({ name: "unknown", definition: { StartAt: "w", States: { w: { Type: "Task", Resource: ACTIVITY_ARN + "-missing", End: true } } } });
-            const u = await engine.waitForExecution(engine.startExecution({ stateMachineArn: unknown.stateMachineArn }).executionArn);
+            const unknown = engine.createStateMachine({
+                name: "unknown",
+                definition: {
+                    StartAt: "w",
+                    States: { w: { Type: "Task", Resource: ACTIVITY_ARN + "-missing", End: true } },
+                },
+            });
+            const u = await engine.waitForExecution(
+                engine.startExecution({ stateMachineArn: unknown.stateMachineArn }).executionArn,
+            );
             assert.equal(u.status, "FAILED");
             assert.equal(u.error, "ActivityDoesNotExist");
             assert.ok(types(engine.getExecutionHistory(u.executionArn).events).includes("ActivityScheduleFailed"));
@@ -833,4 +1463,3 @@ describe("local engine: with the real ActivityStore", function () {
         }
     });
 });
-

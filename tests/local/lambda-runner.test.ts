@@ -3,8 +3,16 @@
 import * as assert from "assert";
 import { EcsEndpoint, startEcsEndpoint } from "../../local/ecs-endpoint";
 import { isAlive } from "../helpers/processes";
-import { InvokeFailure, InvokeResult, LambdaOutputLine, LambdaRunner, createLambdaRunner, exitMessage, stepFunctionsErrorOf, timeoutMessage } from "../../local/lambda-runner";
-
+import {
+    InvokeFailure,
+    InvokeResult,
+    LambdaOutputLine,
+    LambdaRunner,
+    createLambdaRunner,
+    exitMessage,
+    stepFunctionsErrorOf,
+    timeoutMessage,
+} from "../../local/lambda-runner";
 
 function failed(result: InvokeResult): InvokeFailure {
     assert.strictEqual(result.ok, false, `expected a failure, got ${JSON.stringify(result)}`);
@@ -18,9 +26,17 @@ function succeeded(result: InvokeResult): any {
 
 describe("Lambda runner: error mapping (pure)", () => {
     it("keeps a handler's error name for Step Functions, with Lambda's payload as the cause", () => {
-        const mapped = stepFunctionsErrorOf({ errorType: "Trigger.NoCapacity", errorMessage: "no capacity", trace: ["at x"] });
+        const mapped = stepFunctionsErrorOf({
+            errorType: "Trigger.NoCapacity",
+            errorMessage: "no capacity",
+            trace: ["at x"],
+        });
         assert.strictEqual(mapped.error, "Trigger.NoCapacity");
-        assert.deepStrictEqual(JSON.parse(mapped.cause), { errorType: "Trigger.NoCapacity", errorMessage: "no capacity", trace: ["at x"] });
+        assert.deepStrictEqual(JSON.parse(mapped.cause), {
+            errorType: "Trigger.NoCapacity",
+            errorMessage: "no capacity",
+            trace: ["at x"],
+        });
     });
 
     it("reports timeouts and dead runtimes as Lambda.Unknown, as Step Functions does", () => {
@@ -28,9 +44,18 @@ describe("Lambda runner: error mapping (pure)", () => {
         assert.strictEqual(message, "2026-11-28T05:00:00.000Z req-1 Task timed out after 3.00 seconds");
         const mapped = stepFunctionsErrorOf({ errorType: "Sandbox.Timedout", errorMessage: message, trace: [] });
         assert.strictEqual(mapped.error, "Lambda.Unknown");
-        assert.match(mapped.cause, /did not return an error type\. Returned payload: \{"errorMessage":".*Task timed out after 3\.00 seconds"\}$/);
-        assert.strictEqual(stepFunctionsErrorOf({ errorType: "Runtime.ExitError", errorMessage: "x", trace: [] }).error, "Lambda.Unknown");
-        assert.strictEqual(exitMessage("r", null, "SIGKILL"), "RequestId: r Error: Runtime exited with error: signal: killed");
+        assert.match(
+            mapped.cause,
+            /did not return an error type\. Returned payload: \{"errorMessage":".*Task timed out after 3\.00 seconds"\}$/,
+        );
+        assert.strictEqual(
+            stepFunctionsErrorOf({ errorType: "Runtime.ExitError", errorMessage: "x", trace: [] }).error,
+            "Lambda.Unknown",
+        );
+        assert.strictEqual(
+            exitMessage("r", null, "SIGKILL"),
+            "RequestId: r Error: Runtime exited with error: signal: killed",
+        );
         assert.strictEqual(exitMessage("r", 3, null), "RequestId: r Error: Runtime exited with error: exit status 3");
     });
 });
@@ -61,7 +86,11 @@ describe("Lambda runner: running serialized code as Lambda does", function () {
 
     beforeEach(() => {
         lines = [];
-        runner = createLambdaRunner({ region: "eu-west-1", baseEnvironment: { AWS_ENDPOINT_URL_ECS: "http://127.0.0.1:1" }, output: line => lines.push(line) });
+        runner = createLambdaRunner({
+            region: "eu-west-1",
+            baseEnvironment: { AWS_ENDPOINT_URL_ECS: "http://127.0.0.1:1" },
+            output: line => lines.push(line),
+        });
     });
     afterEach(async () => {
         await runner.close();
@@ -92,14 +121,25 @@ describe("Lambda runner: running serialized code as Lambda does", function () {
         try {
             const [a, b] = await Promise.all([
                 runner.invoke({ functionName: "a", code: SLOW_ENV, environment: { SECRET: "for-a" } }, { waitMs: 150 }),
-                runner.invoke({ functionName: "b", code: SLOW_ENV, environment: { SECRET: "for-b", AWS_ACCESS_KEY_ID: "AKIAREAL" } }, { waitMs: 150 }),
+                runner.invoke(
+                    {
+                        functionName: "b",
+                        code: SLOW_ENV,
+                        environment: { SECRET: "for-b", AWS_ACCESS_KEY_ID: "AKIAREAL" },
+                    },
+                    { waitMs: 150 },
+                ),
             ]);
             const [ra, rb] = [succeeded(a), succeeded(b)];
             pids.add(ra.pid).add(rb.pid);
             assert.notStrictEqual(ra.pid, rb.pid);
             assert.deepStrictEqual([ra.secret, rb.secret], ["for-a", "for-b"]);
             assert.strictEqual(ra.parentOnly, undefined);
-            assert.strictEqual(ra.endpoint, "http://127.0.0.1:1", "the runner's base environment is given to every function");
+            assert.strictEqual(
+                ra.endpoint,
+                "http://127.0.0.1:1",
+                "the runner's base environment is given to every function",
+            );
             assert.strictEqual(rb.key, "AKIALOCAL0000000000", "credentials are the runtime's, not the function's");
         } finally {
             delete process.env.PARENT_ONLY;
@@ -136,14 +176,20 @@ exports.handler = async event => {
         assert.deepStrictEqual([text.errorType, text.errorMessage, text.trace], ["string", "plain string", []]);
         const object = failed(await runner.invoke(fn, { kind: "object" }));
         assert.deepStrictEqual([object.errorType, object.errorMessage], ["object", "[object Object]"]);
-        assert.strictEqual(succeeded(await runner.invoke(fn, { kind: "undefined" })), null, "undefined becomes null, as JSON");
+        assert.strictEqual(
+            succeeded(await runner.invoke(fn, { kind: "undefined" })),
+            null,
+            "undefined becomes null, as JSON",
+        );
         pids.add(succeeded(await runner.invoke(fn, {})).pid);
         assert.deepStrictEqual(runner.environments(), { errors: 1 }, "a handled error keeps the environment");
     });
 
     it("supports callback-style handlers", async () => {
         const code = `exports.handler = (event, context, callback) => { setTimeout(() => callback(null, { doubled: event.n * 2 }), 10); };`;
-        assert.deepStrictEqual(succeeded(await runner.invoke({ functionName: "cb", code }, { n: 21 })), { doubled: 42 });
+        assert.deepStrictEqual(succeeded(await runner.invoke({ functionName: "cb", code }, { n: 21 })), {
+            doubled: 42,
+        });
     });
 
     it("ends a timed-out invocation's process: Sandbox.Timedout, then a cold start", async () => {
@@ -153,7 +199,10 @@ exports.handler = async event => {
         pids.add(before);
         const timedOut = failed(await runner.invoke(fn, { hang: true }));
         assert.strictEqual(timedOut.errorType, "Sandbox.Timedout");
-        assert.match(timedOut.errorMessage, new RegExp(`^\\S+Z ${timedOut.requestId} Task timed out after 0\\.30 seconds$`));
+        assert.match(
+            timedOut.errorMessage,
+            new RegExp(`^\\S+Z ${timedOut.requestId} Task timed out after 0\\.30 seconds$`),
+        );
         assert.ok(timedOut.durationMs >= 290 && timedOut.durationMs < 3_000, `took ${timedOut.durationMs} ms`);
         assert.strictEqual(isAlive(before), false, "the environment was killed");
         const after = succeeded(await runner.invoke(fn, {})).pid;
@@ -191,13 +240,32 @@ exports.handler = async event => {
     });
 
     it("reports init failures: syntax errors, a missing handler, a missing module", async () => {
-        const syntax = failed(await runner.invoke({ functionName: "syntax", code: "exports.handler = async () => {" }, {}));
+        const syntax = failed(
+            await runner.invoke({ functionName: "syntax", code: "exports.handler = async () => {" }, {}),
+        );
         assert.strictEqual(syntax.errorType, "Runtime.UserCodeSyntaxError");
-        const missing = failed(await runner.invoke({ functionName: "nohandler", code: "exports.other = () => 1;" }, {}));
-        assert.deepStrictEqual([missing.errorType, missing.errorMessage], ["Runtime.HandlerNotFound", "__index.handler is undefined or not exported"]);
-        const noModule = failed(await runner.invoke({ functionName: "nomodule", code: `require("left-pad-not-installed"); exports.handler = async () => 1;` }, {}));
+        const missing = failed(
+            await runner.invoke({ functionName: "nohandler", code: "exports.other = () => 1;" }, {}),
+        );
+        assert.deepStrictEqual(
+            [missing.errorType, missing.errorMessage],
+            ["Runtime.HandlerNotFound", "__index.handler is undefined or not exported"],
+        );
+        const noModule = failed(
+            await runner.invoke(
+                {
+                    functionName: "nomodule",
+                    code: `require("left-pad-not-installed"); exports.handler = async () => 1;`,
+                },
+                {},
+            ),
+        );
         assert.strictEqual(noModule.errorType, "Runtime.ImportModuleError");
-        assert.deepStrictEqual(runner.environments(), { syntax: 0, nohandler: 0, nomodule: 0 }, "failed environments are discarded");
+        assert.deepStrictEqual(
+            runner.environments(),
+            { syntax: 0, nohandler: 0, nomodule: 0 },
+            "failed environments are discarded",
+        );
     });
 
     it("resolves the SDK the Lambda runtime provides, and nothing else of this project", async () => {
@@ -206,13 +274,24 @@ exports.handler = async () => {
     const can = name => { try { require.resolve(name); return true; } catch { return false; } };
     return { ecs: can("@aws-sdk/client-ecs"), sfn: can("@aws-sdk/client-sfn"), pulumi: can("@pulumi/pulumi"), yaml: can("yaml"), mocha: can("mocha") };
 };`;
-        assert.deepStrictEqual(succeeded(await runner.invoke({ functionName: "resolve", code }, {})), { ecs: true, sfn: true, pulumi: false, yaml: false, mocha: false });
+        assert.deepStrictEqual(succeeded(await runner.invoke({ functionName: "resolve", code }, {})), {
+            ecs: true,
+            sfn: true,
+            pulumi: false,
+            yaml: false,
+            mocha: false,
+        });
     });
 
     it("prints the handler's console output to the sink, tagged with the request id", async () => {
         const code = `exports.handler = async () => { console.log("hello", { a: 1 }); console.error("oops"); return 1; };`;
         const result = await runner.invoke({ functionName: "logs", code }, {});
-        assert.ok(lines.some(l => l.functionName === "logs" && l.line.endsWith(`\t${result.requestId}\tINFO\thello { a: 1 }`)), JSON.stringify(lines));
+        assert.ok(
+            lines.some(
+                l => l.functionName === "logs" && l.line.endsWith(`\t${result.requestId}\tINFO\thello { a: 1 }`),
+            ),
+            JSON.stringify(lines),
+        );
         assert.ok(lines.some(l => l.line.endsWith(`\t${result.requestId}\tERROR\toops`)));
     });
 
@@ -228,7 +307,9 @@ exports.handler = async () => {
         }
         samples.sort((a, b) => a - b);
         const median = samples[100];
-        console.log(`      warm invoke: median ${median.toFixed(3)} ms, p95 ${samples[190].toFixed(3)} ms over ${samples.length}`);
+        console.log(
+            `      warm invoke: median ${median.toFixed(3)} ms, p95 ${samples[190].toFixed(3)} ms over ${samples.length}`,
+        );
         assert.ok(median < 20, `warm invoke median ${median} ms`);
     });
 });
@@ -242,11 +323,28 @@ describe("Lambda runner: a function driving the local ECS endpoint through the S
         ecs = await startEcsEndpoint({
             region: "eu-west-1",
             externalWorkers: true,
-            clusters: [{ arn: "arn:aws:ecs:eu-west-1:000000000000:cluster/work", name: "work", capacityProviders: ["FARGATE"] }],
-            taskDefinitions: [{ arn: "arn:aws:ecs:eu-west-1:000000000000:task-definition/worker:1", family: "worker", revision: 1, containerDefinitions: [{ name: "worker", essential: true }] }],
+            clusters: [
+                {
+                    arn: "arn:aws:ecs:eu-west-1:000000000000:cluster/work",
+                    name: "work",
+                    capacityProviders: ["FARGATE"],
+                },
+            ],
+            taskDefinitions: [
+                {
+                    arn: "arn:aws:ecs:eu-west-1:000000000000:task-definition/worker:1",
+                    family: "worker",
+                    revision: 1,
+                    containerDefinitions: [{ name: "worker", essential: true }],
+                },
+            ],
             output: () => undefined,
         });
-        runner = createLambdaRunner({ region: "eu-west-1", baseEnvironment: { AWS_ENDPOINT_URL_ECS: ecs.url }, output: () => undefined });
+        runner = createLambdaRunner({
+            region: "eu-west-1",
+            baseEnvironment: { AWS_ENDPOINT_URL_ECS: ecs.url },
+            output: () => undefined,
+        });
     });
     after(async () => {
         await runner.close();

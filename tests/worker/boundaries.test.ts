@@ -39,9 +39,16 @@ describe("worker-image boundaries", function () {
             for (const spec of imports(file)) {
                 if (spec.startsWith(".")) {
                     const target = path.resolve(path.dirname(file), spec);
-                    assert.ok(target.startsWith(path.join(DIR, "lib") + path.sep), `${path.relative(DIR, file)} imports ${spec}`);
+                    assert.ok(
+                        target.startsWith(path.join(DIR, "lib") + path.sep),
+                        `${path.relative(DIR, file)} imports ${spec}`,
+                    );
                 } else {
-                    assert.match(spec, /^(@aws-sdk\/client-sfn|@smithy\/node-http-handler|@smithy\/signature-v4|crypto|http|https|os|events|node:.+)$/, `${path.relative(DIR, file)} imports ${spec}`);
+                    assert.match(
+                        spec,
+                        /^(@aws-sdk\/client-sfn|@smithy\/node-http-handler|@smithy\/signature-v4|crypto|http|https|os|events|node:.+)$/,
+                        `${path.relative(DIR, file)} imports ${spec}`,
+                    );
                 }
             }
         }
@@ -60,7 +67,11 @@ describe("worker-image boundaries", function () {
         const required = new Set([...text.matchAll(/(?<!\[)require\("([^"]+)"\)/g)].map(m => m[1]));
         assert.ok(required.has("node:https") || required.has("https"), "the pattern finds the real requires");
         const { builtinModules } = require("module") as typeof import("module");
-        for (const r of required) assert.ok(builtinModules.includes(r.replace(/^node:/, "")), `the bundle requires ${r}, which is not built into Node`);
+        for (const r of required)
+            assert.ok(
+                builtinModules.includes(r.replace(/^node:/, "")),
+                `the bundle requires ${r}, which is not built into Node`,
+            );
         assert.ok(!/\bimport\(/.test(text), "no dynamic import() left (each one loads Node's ESM loader)");
     });
 });

@@ -41,10 +41,19 @@ describe("worker-image/Dockerfile", () => {
         const build = all.find(s => s.from.getBuildStage() === "build");
         assert.ok(build, "a stage named build");
         const runs = of(build!, "RUN").map(i => i.getArgumentsContent() ?? "");
-        assert.ok(runs.some(r => /\bnpm ci\b/.test(r)), "installs from the lockfile with npm ci");
-        assert.ok(runs.some(r => /npm run build:worker|esbuild/.test(r)), `bundles the worker (RUN lines: ${runs.join(" | ")})`);
+        assert.ok(
+            runs.some(r => /\bnpm ci\b/.test(r)),
+            "installs from the lockfile with npm ci",
+        );
+        assert.ok(
+            runs.some(r => /npm run build:worker|esbuild/.test(r)),
+            `bundles the worker (RUN lines: ${runs.join(" | ")})`,
+        );
         const copies = of(build!, "COPY").flatMap(args);
-        assert.ok(copies.includes("package-lock.json"), "copies the root lockfile (the build context is the repository root)");
+        assert.ok(
+            copies.includes("package-lock.json"),
+            "copies the root lockfile (the build context is the repository root)",
+        );
     });
 
     it("runtime stage: a slim Node LTS image pinned to an exact, still-supported version", () => {
@@ -62,11 +71,19 @@ describe("worker-image/Dockerfile", () => {
         assert.ok(copies.length >= 1);
         for (const c of copies) {
             const values = args(c);
-            const flags = new Map((c as unknown as { getFlags(): Array<{ getName(): string; getValue(): string | null }> }).getFlags().map(f => [f.getName(), f.getValue()]));
+            const flags = new Map(
+                (c as unknown as { getFlags(): Array<{ getName(): string; getValue(): string | null }> })
+                    .getFlags()
+                    .map(f => [f.getName(), f.getValue()]),
+            );
             assert.ok(!values.some(v => /node_modules/.test(v)), `copies node_modules: ${values.join(" ")}`);
             assert.equal(flags.get("from"), "build", `copies from the build stage only: ${values.join(" ")}`);
             const sources = values.slice(0, -1);
-            assert.deepEqual(sources.filter(s => !/dist\/worker\.js$/.test(s)), [], `copies more than the bundle: ${sources.join(" ")}`);
+            assert.deepEqual(
+                sources.filter(s => !/dist\/worker\.js$/.test(s)),
+                [],
+                `copies more than the bundle: ${sources.join(" ")}`,
+            );
         }
     });
 
@@ -95,11 +112,19 @@ describe("worker-image/Dockerfile", () => {
     });
 
     it("runtime stage keeps no compiler or package manager and bakes Node's compile cache", () => {
-        const runs = of(runtime, "RUN").map(i => i.getArgumentsContent() ?? "").join("\n");
+        const runs = of(runtime, "RUN")
+            .map(i => i.getArgumentsContent() ?? "")
+            .join("\n");
         assert.doesNotMatch(runs, /\bnpm (ci|install)\b|\besbuild\b|\btsc\b/);
-        const env = of(runtime, "ENV").map(i => i.getArgumentsContent() ?? "").join(" ");
+        const env = of(runtime, "ENV")
+            .map(i => i.getArgumentsContent() ?? "")
+            .join(" ");
         assert.match(env, /NODE_COMPILE_CACHE=\/app\/\.compile-cache/);
-        assert.match(runs, /AWS_ENDPOINT_URL_SFN=http:\/\/127\.0\.0\.1:\d+/, "the warm-up run never leaves the container");
+        assert.match(
+            runs,
+            /AWS_ENDPOINT_URL_SFN=http:\/\/127\.0\.0\.1:\d+/,
+            "the warm-up run never leaves the container",
+        );
     });
 
     it("Dockerfile.dockerignore keeps node_modules, tests and build output out of the context", () => {

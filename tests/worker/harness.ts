@@ -17,7 +17,9 @@ export interface LocalSfn {
     close(): Promise<void>;
 }
 
-export async function startLocalSfn(options: { maxPollSeconds?: number; activityName?: string } = {}): Promise<LocalSfn> {
+export async function startLocalSfn(
+    options: { maxPollSeconds?: number; activityName?: string } = {},
+): Promise<LocalSfn> {
     const store = new ActivityStore({ maxPollSeconds: options.maxPollSeconds ?? 2 });
     const endpoint = await startStepFunctionsEndpoint({ store });
     const { activityArn } = store.createActivity(options.activityName ?? "worker-test");
@@ -57,7 +59,10 @@ export interface WorkerProcess {
 const live = new Set<ChildProcess>();
 
 /** The environment of a worker pointed at `sfn`, isolated from this machine's ~/.aws. */
-export function workerEnv(sfn: LocalSfn | undefined, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+export function workerEnv(
+    sfn: LocalSfn | undefined,
+    extra: Record<string, string | undefined> = {},
+): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {
         PATH: process.env.PATH,
         HOME: os.tmpdir(),
@@ -119,8 +124,12 @@ export function spawnWorker(env: NodeJS.ProcessEnv, script = WORKER_BUNDLE): Wor
                 const check = () => {
                     const hit = logs().find(l => l.event === event);
                     if (hit) return resolve(hit);
-                    if (exited) return reject(new Error(`worker exited without logging ${event}; stdout:\n${out}\nstderr:\n${err}`));
-                    if (Date.now() > deadline) return reject(new Error(`no ${event} log within ${timeoutMs} ms; stdout:\n${out}`));
+                    if (exited)
+                        return reject(
+                            new Error(`worker exited without logging ${event}; stdout:\n${out}\nstderr:\n${err}`),
+                        );
+                    if (Date.now() > deadline)
+                        return reject(new Error(`no ${event} log within ${timeoutMs} ms; stdout:\n${out}`));
                     setTimeout(check, 20);
                 };
                 check();
@@ -145,10 +154,13 @@ export function spawnWorker(env: NodeJS.ProcessEnv, script = WORKER_BUNDLE): Wor
 
 /** Kills every worker process still running and waits for them to go. */
 export async function killWorkers(): Promise<void> {
-    const waits = [...live].map(child => new Promise<void>(resolve => {
-        child.once("close", () => resolve());
-        child.kill("SIGKILL");
-    }));
+    const waits = [...live].map(
+        child =>
+            new Promise<void>(resolve => {
+                child.once("close", () => resolve());
+                child.kill("SIGKILL");
+            }),
+    );
     await Promise.all(waits);
 }
 

@@ -18,7 +18,10 @@ function capture() {
 }
 
 function awsError(name: string, status: number): Error {
-    return Object.assign(namedError(name, `${name}!`), { $metadata: { httpStatusCode: status }, $fault: status >= 500 ? "server" : "client" });
+    return Object.assign(namedError(name, `${name}!`), {
+        $metadata: { httpStatusCode: status },
+        $fault: status >= 500 ? "server" : "client",
+    });
 }
 
 /** An ActivityApi that hands out the given tasks, then empty polls, and records every call. */
@@ -48,10 +51,20 @@ describe("worker library (runActivityWorker)", function () {
         const saved = { ...process.env };
         beforeEach(async () => {
             sfn = await startLocalSfn({ maxPollSeconds: 1 });
-            Object.assign(process.env, { AWS_ENDPOINT_URL_SFN: sfn.endpoint.url, AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" });
+            Object.assign(process.env, {
+                AWS_ENDPOINT_URL_SFN: sfn.endpoint.url,
+                AWS_ACCESS_KEY_ID: "test",
+                AWS_SECRET_ACCESS_KEY: "test",
+                AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+            });
         });
         afterEach(async () => {
-            for (const k of ["AWS_ENDPOINT_URL_SFN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"]) {
+            for (const k of [
+                "AWS_ENDPOINT_URL_SFN",
+                "AWS_ACCESS_KEY_ID",
+                "AWS_SECRET_ACCESS_KEY",
+                "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED",
+            ]) {
                 if (saved[k] === undefined) delete process.env[k];
                 else process.env[k] = saved[k];
             }
@@ -63,7 +76,13 @@ describe("worker library (runActivityWorker)", function () {
             const { lines, logger } = capture();
             const task = sfn.store.schedule({
                 activityArn: sfn.activityArn,
-                input: JSON.stringify({ a: 1, _execution: { executionArn: "arn:aws:states:us-east-1:000000000000:execution:m:e", taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/t1" } }),
+                input: JSON.stringify({
+                    a: 1,
+                    _execution: {
+                        executionArn: "arn:aws:states:us-east-1:000000000000:execution:m:e",
+                        taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/t1",
+                    },
+                }),
             });
             const result = await runActivityWorker({
                 activityArn: sfn.activityArn,
@@ -104,7 +123,10 @@ describe("worker library (runActivityWorker)", function () {
             });
             assert.equal((aborted as Error).name, "Worker.TaskClosed");
             assert.deepEqual(result, { reason: "maxTasks", exitCode: 0, tasks: 1, unreported: 0 });
-            assert.deepEqual(sfn.endpoint.requests.map(r => r.operation), ["GetActivityTask", "SendTaskHeartbeat", "SendTaskHeartbeat"]);
+            assert.deepEqual(
+                sfn.endpoint.requests.map(r => r.operation),
+                ["GetActivityTask", "SendTaskHeartbeat", "SendTaskHeartbeat"],
+            );
         });
 
         it("a job that ignores its abort signal is still reported as interrupted at once on stop", async () => {
@@ -131,18 +153,34 @@ describe("worker library (runActivityWorker)", function () {
         });
 
         it("SendTaskSuccess refused for good (InvalidOutput) falls back to SendTaskFailure, so the task does not hang", async () => {
-            sfn.endpoint.injectFault({ operation: "SendTaskSuccess", status: 400, code: "InvalidOutput", message: "no" });
+            sfn.endpoint.injectFault({
+                operation: "SendTaskSuccess",
+                status: 400,
+                code: "InvalidOutput",
+                message: "no",
+            });
             const task = sfn.store.schedule({ activityArn: sfn.activityArn, input: "{}" });
-            const result = await runActivityWorker({ activityArn: sfn.activityArn, workerName: "w", logger: capture().logger, handler: () => ({ x: 1 }) });
+            const result = await runActivityWorker({
+                activityArn: sfn.activityArn,
+                workerName: "w",
+                logger: capture().logger,
+                handler: () => ({ x: 1 }),
+            });
             assert.equal(result.exitCode, 0);
             const outcome = await task.outcome;
             assert.equal(outcome.kind === "failed" && outcome.error, "Worker.InvalidOutput");
-            assert.deepEqual(sfn.endpoint.requests.map(r => `${r.operation}:${r.status}`), ["GetActivityTask:200", "SendTaskSuccess:400", "SendTaskFailure:200"]);
+            assert.deepEqual(
+                sfn.endpoint.requests.map(r => `${r.operation}:${r.status}`),
+                ["GetActivityTask:200", "SendTaskSuccess:400", "SendTaskFailure:200"],
+            );
         });
 
         it("a stop mid-task ends within 5 s even when the failure report hangs", async () => {
             const { startStepFunctionsEndpoint } = await import("../../local/sfn-endpoint");
-            const hanging = await startStepFunctionsEndpoint({ store: sfn.store, extraOperations: { SendTaskFailure: () => new Promise(() => undefined) } });
+            const hanging = await startStepFunctionsEndpoint({
+                store: sfn.store,
+                extraOperations: { SendTaskFailure: () => new Promise(() => undefined) },
+            });
             process.env.AWS_ENDPOINT_URL_SFN = hanging.url;
             try {
                 sfn.store.schedule({ activityArn: sfn.activityArn, input: "{}" });
@@ -161,7 +199,11 @@ describe("worker library (runActivityWorker)", function () {
                 });
                 const took = Date.now() - stoppedAt;
                 assert.ok(took < 5000, `returned ${took} ms after the stop`);
-                assert.deepEqual(result, { reason: "interrupted", exitCode: 1, tasks: 1, unreported: 1 }, "not reported: exit 1, not 3");
+                assert.deepEqual(
+                    result,
+                    { reason: "interrupted", exitCode: 1, tasks: 1, unreported: 1 },
+                    "not reported: exit 1, not 3",
+                );
                 assert.ok(hanging.requestsFor("SendTaskFailure").length >= 1);
             } finally {
                 await hanging.close();
@@ -171,15 +213,24 @@ describe("worker library (runActivityWorker)", function () {
         it("the SDK client waits at least 65 s for a poll and never retries on its own", async () => {
             const client = createSfnClient({ region: "us-east-1", requestTimeoutMs: 1000 });
             try {
-                const handler = client.config.requestHandler as unknown as { configProvider: Promise<{ requestTimeout?: number; connectionTimeout?: number }> };
+                const handler = client.config.requestHandler as unknown as {
+                    configProvider: Promise<{ requestTimeout?: number; connectionTimeout?: number }>;
+                };
                 const config = await handler.configProvider;
                 assert.ok(config.requestTimeout! >= 65_000, `requestTimeout ${config.requestTimeout}`);
                 assert.ok(config.connectionTimeout! > 0);
                 assert.equal(await client.config.maxAttempts(), 1);
                 sfn.endpoint.injectFault({ operation: "SendTaskHeartbeat", times: 5, status: 500 });
                 const api = sfnActivityApi(client);
-                await assert.rejects(api.sendTaskHeartbeat({ taskToken: "AAAA" + "x".repeat(128) }), (e: Error) => e.name === "InternalFailure");
-                assert.equal(sfn.endpoint.requestsFor("SendTaskHeartbeat").length, 1, "one request: the SDK did not retry");
+                await assert.rejects(
+                    api.sendTaskHeartbeat({ taskToken: "AAAA" + "x".repeat(128) }),
+                    (e: Error) => e.name === "InternalFailure",
+                );
+                assert.equal(
+                    sfn.endpoint.requestsFor("SendTaskHeartbeat").length,
+                    1,
+                    "one request: the SDK did not retry",
+                );
             } finally {
                 client.destroy();
             }
@@ -196,7 +247,14 @@ describe("worker library (runActivityWorker)", function () {
                 },
             });
             const { lines, logger } = capture();
-            const result = await runActivityWorker({ activityArn: ARN, workerName: "w", api, logger, sleep: instant, handler: () => ({}) });
+            const result = await runActivityWorker({
+                activityArn: ARN,
+                workerName: "w",
+                api,
+                logger,
+                sleep: instant,
+                handler: () => ({}),
+            });
             assert.equal(attempts, 10, "the default policy's ten attempts");
             assert.deepEqual(result, { reason: "maxTasks", exitCode: 1, tasks: 1, unreported: 1 });
             assert.equal(lines.filter(l => l.event === "report.retry").length, 9);
@@ -211,9 +269,19 @@ describe("worker library (runActivityWorker)", function () {
                 },
             });
             const { lines, logger } = capture();
-            const result = await runActivityWorker({ activityArn: ARN, workerName: "w", api, logger, sleep: instant, handler: () => Promise.reject(new Error("job failed")) });
+            const result = await runActivityWorker({
+                activityArn: ARN,
+                workerName: "w",
+                api,
+                logger,
+                sleep: instant,
+                handler: () => Promise.reject(new Error("job failed")),
+            });
             assert.deepEqual(result, { reason: "maxTasks", exitCode: 0, tasks: 1, unreported: 0 });
-            assert.deepEqual(calls.map(c => c.op), ["GetActivityTask", "SendTaskFailure", "destroy"]);
+            assert.deepEqual(
+                calls.map(c => c.op),
+                ["GetActivityTask", "SendTaskFailure", "destroy"],
+            );
             assert.equal(lines.find(l => l.event === "task.closedByService").error, "TaskTimedOut");
         });
 
@@ -228,7 +296,13 @@ describe("worker library (runActivityWorker)", function () {
             });
             let clock = 1_000_000;
             const result = await runActivityWorker({
-                activityArn: ARN, workerName: "w", api, logger: capture().logger, idleTimeoutSeconds: 10, random: () => 0.5, handler: () => ({}),
+                activityArn: ARN,
+                workerName: "w",
+                api,
+                logger: capture().logger,
+                idleTimeoutSeconds: 10,
+                random: () => 0.5,
+                handler: () => ({}),
                 now: () => clock,
                 sleep: async ms => {
                     sleeps.push(ms);
@@ -237,7 +311,11 @@ describe("worker library (runActivityWorker)", function () {
             });
             assert.deepEqual(result, { reason: "pollFailed", exitCode: 1, tasks: 0, unreported: 0 });
             assert.ok(polls >= 3, `${polls} polls`);
-            assert.deepEqual(sleeps.slice(0, 3), [250, 500, 1000], "capped exponential backoff (with jitter fixed at 0.5)");
+            assert.deepEqual(
+                sleeps.slice(0, 3),
+                [250, 500, 1000],
+                "capped exponential backoff (with jitter fixed at 0.5)",
+            );
         });
 
         it("a task brought by the poll that outlived a stop gets its own report time", async () => {
@@ -255,7 +333,12 @@ describe("worker library (runActivityWorker)", function () {
                 },
             });
             const result = await runActivityWorker({
-                activityArn: ARN, workerName: "w", api, logger: capture().logger, shutdownSignal: stop.signal, stopReportMs: 300,
+                activityArn: ARN,
+                workerName: "w",
+                api,
+                logger: capture().logger,
+                shutdownSignal: stop.signal,
+                stopReportMs: 300,
                 reportBackoff: { baseDelayMs: 40, maxDelayMs: 40, maxAttempts: 10 },
                 handler: () => assert.fail("the job must not start"),
             });
@@ -274,30 +357,62 @@ describe("worker library (runActivityWorker)", function () {
                 },
                 destroy: () => undefined,
             };
-            const input = (n: number) => JSON.stringify({ _execution: { executionArn: `arn:aws:states:us-east-1:000000000000:execution:m:e${n}` } });
-            const { api, calls } = scriptedApi([{ taskToken: "t1", input: input(1) }, { taskToken: "t2", input: input(2) }]);
+            const input = (n: number) =>
+                JSON.stringify({
+                    _execution: { executionArn: `arn:aws:states:us-east-1:000000000000:execution:m:e${n}` },
+                });
+            const { api, calls } = scriptedApi([
+                { taskToken: "t1", input: input(1) },
+                { taskToken: "t2", input: input(2) },
+            ]);
             const { lines, logger } = capture();
             const result = await runActivityWorker({
-                activityArn: ARN, workerName: "w", api, logger, sleep: instant, maxTasks: 2, taskMarker: marker,
+                activityArn: ARN,
+                workerName: "w",
+                api,
+                logger,
+                sleep: instant,
+                maxTasks: 2,
+                taskMarker: marker,
                 handler: () => {
                     fail = true;
                     return {};
                 },
             });
             assert.deepEqual(result, { reason: "maxTasks", exitCode: 0, tasks: 2, unreported: 0 });
-            assert.deepEqual(marks.slice(0, 2), ["arn:aws:states:us-east-1:000000000000:execution:m:e1", "arn:aws:states:us-east-1:000000000000:execution:m:e2"]);
+            assert.deepEqual(marks.slice(0, 2), [
+                "arn:aws:states:us-east-1:000000000000:execution:m:e1",
+                "arn:aws:states:us-east-1:000000000000:execution:m:e2",
+            ]);
             assert.equal(calls.filter(c => c.op === "SendTaskSuccess").length, 2, "both jobs ran and reported");
             assert.ok(lines.some(l => l.event === "task.markFailed" && l.error === "AccessDeniedException"));
 
             const none = scriptedApi([{ taskToken: "t3", input: "{}" }]);
             marks.length = 0;
-            await runActivityWorker({ activityArn: ARN, workerName: "w", api: none.api, logger: capture().logger, sleep: instant, taskMarker: false, handler: () => ({}) });
+            await runActivityWorker({
+                activityArn: ARN,
+                workerName: "w",
+                api: none.api,
+                logger: capture().logger,
+                sleep: instant,
+                taskMarker: false,
+                handler: () => ({}),
+            });
             assert.deepEqual(marks, []);
         });
 
         it("a refused poll (AccessDenied) stops at once with exit code 2", async () => {
-            const { api } = scriptedApi([], { getActivityTask: async () => Promise.reject(awsError("AccessDeniedException", 400)) });
-            const result = await runActivityWorker({ activityArn: ARN, workerName: "w", api, logger: capture().logger, sleep: instant, handler: () => ({}) });
+            const { api } = scriptedApi([], {
+                getActivityTask: async () => Promise.reject(awsError("AccessDeniedException", 400)),
+            });
+            const result = await runActivityWorker({
+                activityArn: ARN,
+                workerName: "w",
+                api,
+                logger: capture().logger,
+                sleep: instant,
+                handler: () => ({}),
+            });
             assert.deepEqual(result, { reason: "pollRejected", exitCode: 2, tasks: 0, unreported: 0 });
         });
 
@@ -313,7 +428,12 @@ describe("worker library (runActivityWorker)", function () {
             });
             const started = Date.now();
             const result = await runActivityWorker({
-                activityArn: ARN, workerName: "w", api, logger: capture().logger, shutdownSignal: stop.signal, stopReportMs: 300,
+                activityArn: ARN,
+                workerName: "w",
+                api,
+                logger: capture().logger,
+                shutdownSignal: stop.signal,
+                stopReportMs: 300,
                 reportBackoff: { baseDelayMs: 100, maxDelayMs: 100, maxAttempts: 1000 },
                 handler: () => ({}),
             });
@@ -325,14 +445,27 @@ describe("worker library (runActivityWorker)", function () {
         it("names itself after the ECS task from the container metadata endpoint", async () => {
             const server = http.createServer((req, res) => {
                 res.writeHead(req.url === "/v4/abc/task" ? 200 : 404, { "content-type": "application/json" });
-                res.end(JSON.stringify({ TaskARN: "arn:aws:ecs:us-east-1:000000000000:task/my-cluster/5f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e" }));
+                res.end(
+                    JSON.stringify({
+                        TaskARN: "arn:aws:ecs:us-east-1:000000000000:task/my-cluster/5f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e",
+                    }),
+                );
             });
             await new Promise<void>(r => server.listen(0, "127.0.0.1", r));
             try {
                 const { api, calls } = scriptedApi([]);
                 const { lines, logger } = capture();
-                const env = { ECS_CONTAINER_METADATA_URI_V4: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v4/abc` };
-                const result = await runActivityWorker({ activityArn: ARN, api, env, logger, idleTimeoutSeconds: 0, handler: () => ({}) });
+                const env = {
+                    ECS_CONTAINER_METADATA_URI_V4: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v4/abc`,
+                };
+                const result = await runActivityWorker({
+                    activityArn: ARN,
+                    api,
+                    env,
+                    logger,
+                    idleTimeoutSeconds: 0,
+                    handler: () => ({}),
+                });
                 assert.equal(result.reason, "idle");
                 assert.equal(calls[0].request.workerName, "5f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e");
                 const started = lines.find(l => l.event === "worker.started");
@@ -345,7 +478,14 @@ describe("worker library (runActivityWorker)", function () {
 
         it("without metadata or WORKER_NAME it is host name and pid", async () => {
             const { api, calls } = scriptedApi([]);
-            await runActivityWorker({ activityArn: ARN, api, env: {}, logger: capture().logger, idleTimeoutSeconds: 0, handler: () => ({}) });
+            await runActivityWorker({
+                activityArn: ARN,
+                api,
+                env: {},
+                logger: capture().logger,
+                idleTimeoutSeconds: 0,
+                handler: () => ({}),
+            });
             assert.ok(calls[0].request.workerName.endsWith(`-${process.pid}`));
             assert.ok(calls[0].request.workerName.length <= 80);
         });

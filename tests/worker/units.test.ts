@@ -25,18 +25,46 @@ describe("worker: configuration from the environment", () => {
         const r = parseWorkerConfig({ ACTIVITY_ARN: ARN });
         assert.deepEqual(r, {
             ok: true,
-            value: { activityArn: ARN, region: "eu-west-1", workerName: undefined, maxTasks: 1, idleTimeoutSeconds: 300, heartbeatSeconds: undefined, logLevel: "info" },
+            value: {
+                activityArn: ARN,
+                region: "eu-west-1",
+                workerName: undefined,
+                maxTasks: 1,
+                idleTimeoutSeconds: 300,
+                heartbeatSeconds: undefined,
+                logLevel: "info",
+            },
         });
-        const full = parseWorkerConfig({ ACTIVITY_ARN: ARN, AWS_REGION: "eu-west-1", WORKER_NAME: " w-1 ", MAX_TASKS: "5", IDLE_TIMEOUT_SECONDS: "0.5", HEARTBEAT_SECONDS: "30", LOG_LEVEL: "DEBUG" });
+        const full = parseWorkerConfig({
+            ACTIVITY_ARN: ARN,
+            AWS_REGION: "eu-west-1",
+            WORKER_NAME: " w-1 ",
+            MAX_TASKS: "5",
+            IDLE_TIMEOUT_SECONDS: "0.5",
+            HEARTBEAT_SECONDS: "30",
+            LOG_LEVEL: "DEBUG",
+        });
         assert.ok(full.ok);
-        assert.deepEqual(full.value, { activityArn: ARN, region: "eu-west-1", workerName: "w-1", maxTasks: 5, idleTimeoutSeconds: 0.5, heartbeatSeconds: 30, logLevel: "debug" });
+        assert.deepEqual(full.value, {
+            activityArn: ARN,
+            region: "eu-west-1",
+            workerName: "w-1",
+            maxTasks: 5,
+            idleTimeoutSeconds: 0.5,
+            heartbeatSeconds: 30,
+            logLevel: "debug",
+        });
     });
 
     const bad: Array<[Record<string, string>, string, RegExp]> = [
         [{}, "ACTIVITY_ARN", /is required/],
         [{ ACTIVITY_ARN: "   " }, "ACTIVITY_ARN", /is required/],
         [{ ACTIVITY_ARN: "arn:aws:lambda:eu-west-1:123456789012:function:f" }, "ACTIVITY_ARN", /not an activity ARN/],
-        [{ ACTIVITY_ARN: "arn:aws:states:eu-west-1:123456789012:activity:a:b" }, "ACTIVITY_ARN", /must not contain ":"/],
+        [
+            { ACTIVITY_ARN: "arn:aws:states:eu-west-1:123456789012:activity:a:b" },
+            "ACTIVITY_ARN",
+            /must not contain ":"/,
+        ],
         [{ ACTIVITY_ARN: ARN, AWS_REGION: "us-east-1" }, "AWS_REGION", /ACTIVITY_ARN is in eu-west-1/],
         [{ ACTIVITY_ARN: ARN, AWS_DEFAULT_REGION: "Europe" }, "AWS_DEFAULT_REGION", /not an AWS region/],
         [{ ACTIVITY_ARN: ARN, MAX_TASKS: "0" }, "MAX_TASKS", /whole number from 1/],
@@ -62,7 +90,11 @@ describe("worker: configuration from the environment", () => {
     it("heartbeats every third of HEARTBEAT_SECONDS, never beyond Node's longest timer", () => {
         assert.equal(heartbeatIntervalMs(0.6), 200);
         assert.equal(heartbeatIntervalMs(30), 10_000);
-        assert.equal(heartbeatIntervalMs(99_999_999), MAX_TIMER_MS, "AWS's default would overflow setTimeout (and fire after 1 ms)");
+        assert.equal(
+            heartbeatIntervalMs(99_999_999),
+            MAX_TIMER_MS,
+            "AWS's default would overflow setTimeout (and fire after 1 ms)",
+        );
         assert.equal(heartbeatIntervalMs(0.001), 1);
     });
 
@@ -93,7 +125,8 @@ describe("worker: activity names and ARNs", () => {
 
 describe("worker: retry decisions", () => {
     it("classifies Step Functions errors", () => {
-        for (const gone of ["TaskTimedOut", "TaskDoesNotExist", "InvalidToken"]) assert.equal(classifyAwsError(awsError(gone, 400, "client")), "taskGone");
+        for (const gone of ["TaskTimedOut", "TaskDoesNotExist", "InvalidToken"])
+            assert.equal(classifyAwsError(awsError(gone, 400, "client")), "taskGone");
         assert.equal(classifyAwsError(awsError("ThrottlingException", 400, "client")), "retry");
         assert.equal(classifyAwsError(awsError("SomethingNew", 429, "client")), "retry");
         assert.equal(classifyAwsError(awsError("SomethingNew", 500, "server")), "retry", "any 5xx by status");
@@ -105,7 +138,10 @@ describe("worker: retry decisions", () => {
         assert.equal(classifyAwsError(awsError("ValidationException", 400, "client")), "fatal");
     });
     it("retries network failures and timeouts, not deliberate aborts", () => {
-        const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), { code: "ECONNREFUSED", $metadata: {} });
+        const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), {
+            code: "ECONNREFUSED",
+            $metadata: {},
+        });
         assert.equal(classifyAwsError(refused), "retry");
         assert.equal(classifyAwsError(namedError("TimeoutError", "no answer")), "retry");
         assert.equal(classifyAwsError(new Error("socket hang up")), "retry");
@@ -114,12 +150,30 @@ describe("worker: retry decisions", () => {
     });
     it("backs off exponentially with full jitter, capped", () => {
         const policy = { baseDelayMs: 100, maxDelayMs: 1000 };
-        assert.equal(backoffDelayMs(1, policy, () => 0.999999), 99);
-        assert.equal(backoffDelayMs(2, policy, () => 0.999999), 199);
-        assert.equal(backoffDelayMs(4, policy, () => 0.999999), 799);
-        assert.equal(backoffDelayMs(5, policy, () => 0.999999), 999);
-        assert.equal(backoffDelayMs(60, policy, () => 0.999999), 999);
-        assert.equal(backoffDelayMs(3, policy, () => 0), 0);
+        assert.equal(
+            backoffDelayMs(1, policy, () => 0.999999),
+            99,
+        );
+        assert.equal(
+            backoffDelayMs(2, policy, () => 0.999999),
+            199,
+        );
+        assert.equal(
+            backoffDelayMs(4, policy, () => 0.999999),
+            799,
+        );
+        assert.equal(
+            backoffDelayMs(5, policy, () => 0.999999),
+            999,
+        );
+        assert.equal(
+            backoffDelayMs(60, policy, () => 0.999999),
+            999,
+        );
+        assert.equal(
+            backoffDelayMs(3, policy, () => 0),
+            0,
+        );
         for (let i = 0; i < 200; i++) {
             const d = backoffDelayMs(3, policy);
             assert.ok(d >= 0 && d < 400);
@@ -130,34 +184,46 @@ describe("worker: retry decisions", () => {
         const sleep = async (ms: number) => void sleeps.push(ms);
         const policy = { baseDelayMs: 100, maxDelayMs: 1000, maxAttempts: 4 };
         let calls = 0;
-        const ok = await retryAwsCall(async () => {
-            if (++calls < 3) throw awsError("InternalFailure", 500, "server");
-            return "done";
-        }, { policy, sleep, random: () => 0.5 });
+        const ok = await retryAwsCall(
+            async () => {
+                if (++calls < 3) throw awsError("InternalFailure", 500, "server");
+                return "done";
+            },
+            { policy, sleep, random: () => 0.5 },
+        );
         assert.deepEqual(ok, { ok: true, value: "done", attempts: 3 });
         assert.deepEqual(sleeps, [50, 100]);
 
         calls = 0;
-        const gone = await retryAwsCall(async () => {
-            calls++;
-            throw awsError("TaskTimedOut", 400, "client");
-        }, { policy, sleep });
+        const gone = await retryAwsCall(
+            async () => {
+                calls++;
+                throw awsError("TaskTimedOut", 400, "client");
+            },
+            { policy, sleep },
+        );
         assert.equal(calls, 1);
         assert.ok(!gone.ok && gone.kind === "taskGone");
 
         calls = 0;
-        const exhausted = await retryAwsCall(async () => {
-            calls++;
-            throw awsError("ThrottlingException", 400, "client");
-        }, { policy, sleep });
+        const exhausted = await retryAwsCall(
+            async () => {
+                calls++;
+                throw awsError("ThrottlingException", 400, "client");
+            },
+            { policy, sleep },
+        );
         assert.equal(calls, 4);
         assert.ok(!exhausted.ok && exhausted.kind === "exhausted" && exhausted.attempts === 4);
 
         calls = 0;
-        const late = await retryAwsCall(async () => {
-            calls++;
-            throw awsError("InternalFailure", 500, "server");
-        }, { policy, sleep, random: () => 0.99, now: () => 1000, deadline: () => 1050 });
+        const late = await retryAwsCall(
+            async () => {
+                calls++;
+                throw awsError("InternalFailure", 500, "server");
+            },
+            { policy, sleep, random: () => 0.99, now: () => 1000, deadline: () => 1050 },
+        );
         assert.equal(calls, 1, "no retry whose wait ends after the deadline");
         assert.ok(!late.ok && late.kind === "exhausted");
     });
@@ -165,7 +231,11 @@ describe("worker: retry decisions", () => {
 
 describe("worker: output and failure reporting", () => {
     it("serializes output, null for undefined", () => {
-        assert.deepEqual(serializeOutput({ result: "ecs done" }), { ok: true, json: '{"result":"ecs done"}', bytes: 21 });
+        assert.deepEqual(serializeOutput({ result: "ecs done" }), {
+            ok: true,
+            json: '{"result":"ecs done"}',
+            bytes: 21,
+        });
         assert.deepEqual(serializeOutput(undefined), { ok: true, json: "null", bytes: 4 });
     });
     it("measures the limit in UTF-8 bytes: exactly 262144 passes, one more fails", () => {
@@ -222,7 +292,9 @@ describe("worker: output and failure reporting", () => {
 
 describe("worker: task input", () => {
     it("strips the reserved _execution key and returns its ARNs", () => {
-        const r = parseTaskInput(JSON.stringify({ a: 1, [EXECUTION_KEY]: { executionArn: "arn:e", taskArn: "arn:t", extra: 1 } }));
+        const r = parseTaskInput(
+            JSON.stringify({ a: 1, [EXECUTION_KEY]: { executionArn: "arn:e", taskArn: "arn:t", extra: 1 } }),
+        );
         assert.deepEqual(r, { ok: true, input: { a: 1 }, execution: { executionArn: "arn:e", taskArn: "arn:t" } });
     });
     it("leaves other inputs as they are", () => {
@@ -239,8 +311,16 @@ describe("worker: task input", () => {
 
 describe("worker: log lines", () => {
     it("formats time, level, event first; drops tokens and undefined; serializes errors", () => {
-        const line = formatLogLine(new Date("2026-11-28T00:00:00Z"), "warn", "x.happened", { taskToken: "SECRET", durationMs: 5, gone: undefined, err: new RangeError("r") });
-        assert.equal(line, '{"time":"2026-11-28T00:00:00.000Z","level":"warn","event":"x.happened","durationMs":5,"err":{"name":"RangeError","message":"r"}}');
+        const line = formatLogLine(new Date("2026-11-28T00:00:00Z"), "warn", "x.happened", {
+            taskToken: "SECRET",
+            durationMs: 5,
+            gone: undefined,
+            err: new RangeError("r"),
+        });
+        assert.equal(
+            line,
+            '{"time":"2026-11-28T00:00:00.000Z","level":"warn","event":"x.happened","durationMs":5,"err":{"name":"RangeError","message":"r"}}',
+        );
         const cyclic: Record<string, unknown> = {};
         cyclic.c = cyclic;
         assert.match(formatLogLine(new Date(0), "info", "e", { cyclic }), /"logError"/);
@@ -251,23 +331,57 @@ describe("worker: log lines", () => {
     });
     it("a logger writes one line per call, honours its level, and children add fields", () => {
         const lines: string[] = [];
-        const log = createLogger({ write: l => lines.push(l), level: "info", fields: { activity: "a" }, now: () => new Date(0) });
+        const log = createLogger({
+            write: l => lines.push(l),
+            level: "info",
+            fields: { activity: "a" },
+            now: () => new Date(0),
+        });
         log.debug("hidden");
         log.child({ executionArn: "e" }).info("shown", { n: 1 });
         log.error("bad");
         assert.equal(lines.length, 2);
         assert.ok(lines.every(l => l.endsWith("\n") && l.indexOf("\n") === l.length - 1));
-        assert.deepEqual(JSON.parse(lines[0]), { time: "1970-01-01T00:00:00.000Z", level: "info", event: "shown", activity: "a", executionArn: "e", n: 1 });
+        assert.deepEqual(JSON.parse(lines[0]), {
+            time: "1970-01-01T00:00:00.000Z",
+            level: "info",
+            event: "shown",
+            activity: "a",
+            executionArn: "e",
+            n: 1,
+        });
     });
 });
 
 describe("worker: the example job", () => {
     const noopLog = createLogger({ write: () => undefined });
-    const ctx = (signal = new AbortController().signal) => ({ signal, heartbeat: async () => undefined, log: noopLog, tokenHash: "h", workerName: "w" });
+    const ctx = (signal = new AbortController().signal) => ({
+        signal,
+        heartbeat: async () => undefined,
+        log: noopLog,
+        tokenHash: "h",
+        workerName: "w",
+    });
 
     it("validates its input with Worker.InvalidInput", () => {
-        for (const bad of [null, [], "s", 3, { durationMs: -1 }, { durationMs: "5" }, { durationMs: Infinity }, { durationMs: 2 ** 31 }, { failWith: "" }, { failWith: 3 }, { failMessage: 1 }]) {
-            assert.throws(() => validateJobInput(bad), (e: Error) => e.name === "Worker.InvalidInput", JSON.stringify(bad));
+        for (const bad of [
+            null,
+            [],
+            "s",
+            3,
+            { durationMs: -1 },
+            { durationMs: "5" },
+            { durationMs: Infinity },
+            { durationMs: 2 ** 31 },
+            { failWith: "" },
+            { failWith: 3 },
+            { failMessage: 1 },
+        ]) {
+            assert.throws(
+                () => validateJobInput(bad),
+                (e: Error) => e.name === "Worker.InvalidInput",
+                JSON.stringify(bad),
+            );
         }
         assert.deepEqual(validateJobInput({ durationMs: 0, echo: null }), { durationMs: 0, echo: null });
     });
@@ -279,7 +393,10 @@ describe("worker: the example job", () => {
     it("throws the error named by failWith after its wait", async () => {
         const job = createExampleJob({ defaultDurationMs: 0 });
         const started = Date.now();
-        await assert.rejects(Promise.resolve(job({ failWith: "My.Error", durationMs: 30 }, ctx())), (e: Error) => e.name === "My.Error" && e instanceof Error);
+        await assert.rejects(
+            Promise.resolve(job({ failWith: "My.Error", durationMs: 30 }, ctx())),
+            (e: Error) => e.name === "My.Error" && e instanceof Error,
+        );
         assert.ok(Date.now() - started >= 25);
     });
     it("stops waiting when its signal aborts", async () => {
@@ -295,7 +412,10 @@ describe("worker: the example job", () => {
 
 describe("worker: ECS task ids", () => {
     it("reads the id from both ECS task ARN formats", () => {
-        assert.equal(ecsTaskIdFromArn("arn:aws:ecs:us-east-1:123456789012:task/my-cluster/0123456789abcdef0123456789abcdef"), "0123456789abcdef0123456789abcdef");
+        assert.equal(
+            ecsTaskIdFromArn("arn:aws:ecs:us-east-1:123456789012:task/my-cluster/0123456789abcdef0123456789abcdef"),
+            "0123456789abcdef0123456789abcdef",
+        );
         assert.equal(ecsTaskIdFromArn("arn:aws:ecs:us-east-1:123456789012:task/abc-123"), "abc-123");
         assert.equal(ecsTaskIdFromArn("not an arn"), undefined);
         assert.equal(ecsTaskIdFromArn(42), undefined);

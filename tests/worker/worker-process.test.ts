@@ -2,13 +2,24 @@
 // @aws-sdk/client-sfn against the local Step Functions endpoint (AWS_ENDPOINT_URL_SFN).
 import { strict as assert } from "assert";
 import { createHash } from "crypto";
-import { delay, ensureWorkerBundle, killWorkers, LocalSfn, spawnWorker, startLocalSfn, until, workerEnv } from "./harness";
+import {
+    delay,
+    ensureWorkerBundle,
+    killWorkers,
+    LocalSfn,
+    spawnWorker,
+    startLocalSfn,
+    until,
+    workerEnv,
+} from "./harness";
 
 const EXECUTION_ARN = "arn:aws:states:us-east-1:000000000000:execution:pipeline:run-1";
 const ECS_TASK_ARN = "arn:aws:ecs:us-east-1:000000000000:task/cluster/0123456789abcdef0123456789abcdef";
 
 function input(fields: Record<string, unknown>, withExecution = true): string {
-    return JSON.stringify(withExecution ? { ...fields, _execution: { executionArn: EXECUTION_ARN, taskArn: ECS_TASK_ARN } } : fields);
+    return JSON.stringify(
+        withExecution ? { ...fields, _execution: { executionArn: EXECUTION_ARN, taskArn: ECS_TASK_ARN } } : fields,
+    );
 }
 
 describe("worker process (bundle) against the local Step Functions endpoint", function () {
@@ -34,13 +45,23 @@ describe("worker process (bundle) against the local Step Functions endpoint", fu
     it("succeeds with the job's exact output, logs JSON lines without the token, exits 0", async () => {
         const s = await local();
         const worker = spawnWorker(workerEnv(s, { JOB_DURATION_MS: "60000" }));
-        const task = s.store.schedule({ activityArn: s.activityArn, input: input({ durationMs: 50, echo: { n: 1, text: "héllo" } }), executionArn: EXECUTION_ARN });
+        const task = s.store.schedule({
+            activityArn: s.activityArn,
+            input: input({ durationMs: 50, echo: { n: 1, text: "héllo" } }),
+            executionArn: EXECUTION_ARN,
+        });
         const outcome = await task.outcome;
-        assert.deepEqual(outcome, { kind: "succeeded", output: JSON.stringify({ result: "ecs done", echo: { n: 1, text: "héllo" } }) });
+        assert.deepEqual(outcome, {
+            kind: "succeeded",
+            output: JSON.stringify({ result: "ecs done", echo: { n: 1, text: "héllo" } }),
+        });
         const exit = await worker.waitForExit();
         assert.equal(exit.code, 0);
         assert.equal(s.store.task(task.taskToken)!.workerName, "test-worker");
-        assert.deepEqual(s.endpoint.requests.map(r => r.operation), ["GetActivityTask", "SendTaskSuccess"]);
+        assert.deepEqual(
+            s.endpoint.requests.map(r => r.operation),
+            ["GetActivityTask", "SendTaskSuccess"],
+        );
 
         const logs = worker.logs();
         assert.ok(logs.length >= 4);
@@ -80,18 +101,28 @@ describe("worker process (bundle) against the local Step Functions endpoint", fu
         const polls = s.endpoint.requestsFor("GetActivityTask");
         assert.deepEqual(polls[0].response, {});
         assert.deepEqual(polls[1].response, {});
-        const task = s.store.schedule({ activityArn: s.activityArn, input: input({ durationMs: 0, echo: "after-empty" }) });
-        assert.deepEqual(await task.outcome, { kind: "succeeded", output: '{"result":"ecs done","echo":"after-empty"}' });
+        const task = s.store.schedule({
+            activityArn: s.activityArn,
+            input: input({ durationMs: 0, echo: "after-empty" }),
+        });
+        assert.deepEqual(await task.outcome, {
+            kind: "succeeded",
+            output: '{"result":"ecs done","echo":"after-empty"}',
+        });
         assert.equal((await worker.waitForExit()).code, 0);
         const all = s.endpoint.requestsFor("GetActivityTask");
-        for (let i = 1; i < all.length; i++) assert.ok(all[i].time >= all[i - 1].finishedAt!, "a poll started before the previous one ended");
+        for (let i = 1; i < all.length; i++)
+            assert.ok(all[i].time >= all[i - 1].finishedAt!, "a poll started before the previous one ended");
         assert.ok(all.every(r => r.body.workerName === "test-worker"));
     });
 
     it("reports a job error as SendTaskFailure with the error's name and its message and stack as cause", async () => {
         const s = await local();
         const worker = spawnWorker(workerEnv(s));
-        const task = s.store.schedule({ activityArn: s.activityArn, input: input({ durationMs: 10, failWith: "Job.Boom", failMessage: "the widget broke" }) });
+        const task = s.store.schedule({
+            activityArn: s.activityArn,
+            input: input({ durationMs: 10, failWith: "Job.Boom", failMessage: "the widget broke" }),
+        });
         const outcome = await task.outcome;
         assert.equal(outcome.kind, "failed");
         if (outcome.kind !== "failed") return;
@@ -105,12 +136,22 @@ describe("worker process (bundle) against the local Step Functions endpoint", fu
         const s = await local();
         const worker = spawnWorker(workerEnv(s));
         const name = "E".repeat(300);
-        const task = s.store.schedule({ activityArn: s.activityArn, input: input({ durationMs: 0, failWith: name, failMessage: "m".repeat(40_000) }) });
+        const task = s.store.schedule({
+            activityArn: s.activityArn,
+            input: input({ durationMs: 0, failWith: name, failMessage: "m".repeat(40_000) }),
+        });
         const outcome = await task.outcome;
-        assert.equal(outcome.kind, "failed", "the capped failure was accepted by the endpoint (which refuses longer ones)");
+        assert.equal(
+            outcome.kind,
+            "failed",
+            "the capped failure was accepted by the endpoint (which refuses longer ones)",
+        );
         if (outcome.kind !== "failed") return;
         assert.equal(outcome.error, "E".repeat(256));
-        assert.ok(outcome.cause!.length <= 32_768 && outcome.cause!.length > 32_000, `cause length ${outcome.cause!.length}`);
+        assert.ok(
+            outcome.cause!.length <= 32_768 && outcome.cause!.length > 32_000,
+            `cause length ${outcome.cause!.length}`,
+        );
         assert.match(outcome.cause!, /\[truncated\]$/);
         assert.equal((await worker.waitForExit()).code, 0);
     });
@@ -134,7 +175,10 @@ describe("worker process (bundle) against the local Step Functions endpoint", fu
     it("fails an output over 256 KiB with Worker.OutputTooLarge instead of crashing", async () => {
         const s = await local();
         const worker = spawnWorker(workerEnv(s));
-        const task = s.store.schedule({ activityArn: s.activityArn, input: input({ durationMs: 0, echo: "x".repeat(262_144) }) });
+        const task = s.store.schedule({
+            activityArn: s.activityArn,
+            input: input({ durationMs: 0, echo: "x".repeat(262_144) }),
+        });
         const outcome = await task.outcome;
         assert.equal(outcome.kind === "failed" && outcome.error, "Worker.OutputTooLarge");
         assert.match((outcome as { cause: string }).cause, /262\d{3} bytes/);
@@ -145,7 +189,11 @@ describe("worker process (bundle) against the local Step Functions endpoint", fu
     it("heartbeats every third of HEARTBEAT_SECONDS, keeping a task alive past its heartbeat timeout", async () => {
         const s = await local();
         const worker = spawnWorker(workerEnv(s, { HEARTBEAT_SECONDS: "0.6" }));
-        const task = s.store.schedule({ activityArn: s.activityArn, input: input({ durationMs: 1300 }), heartbeatSeconds: 0.6 });
+        const task = s.store.schedule({
+            activityArn: s.activityArn,
+            input: input({ durationMs: 1300 }),
+            heartbeatSeconds: 0.6,
+        });
         const outcome = await task.outcome;
         assert.equal(outcome.kind, "succeeded", `outcome ${JSON.stringify(outcome)}`);
         const beats = s.endpoint.requestsFor("SendTaskHeartbeat");
@@ -158,15 +206,25 @@ describe("worker process (bundle) against the local Step Functions endpoint", fu
     it("a TaskTimedOut answer to a heartbeat aborts the job and nothing more is sent for that task", async () => {
         const s = await local();
         const worker = spawnWorker(workerEnv(s, { HEARTBEAT_SECONDS: "0.6" }));
-        const task = s.store.schedule({ activityArn: s.activityArn, input: input({ durationMs: 20_000 }), timeoutSeconds: 0.5 });
+        const task = s.store.schedule({
+            activityArn: s.activityArn,
+            input: input({ durationMs: 20_000 }),
+            timeoutSeconds: 0.5,
+        });
         assert.deepEqual(await task.outcome, { kind: "timedOut", error: "States.Timeout" });
         const exit = await worker.waitForExit(5000);
         assert.equal(exit.code, 0);
-        assert.ok(exit.at - worker.startedAt < 4000, `the 20 s job was aborted (exit after ${exit.at - worker.startedAt} ms)`);
+        assert.ok(
+            exit.at - worker.startedAt < 4000,
+            `the 20 s job was aborted (exit after ${exit.at - worker.startedAt} ms)`,
+        );
         const beats = s.endpoint.requestsFor("SendTaskHeartbeat");
         assert.equal(beats[beats.length - 1].errorCode, "TaskTimedOut");
         assert.equal(beats.filter(b => b.errorCode === "TaskTimedOut").length, 1, "no heartbeat after TaskTimedOut");
-        assert.equal(s.endpoint.requestsFor("SendTaskSuccess").length + s.endpoint.requestsFor("SendTaskFailure").length, 0);
+        assert.equal(
+            s.endpoint.requestsFor("SendTaskSuccess").length + s.endpoint.requestsFor("SendTaskFailure").length,
+            0,
+        );
         const closed = worker.logs().find(l => l.event === "task.closedByService");
         assert.equal(closed.error, "TaskTimedOut");
     });
@@ -228,7 +286,14 @@ describe("worker process (bundle) against the local Step Functions endpoint", fu
         assert.deepEqual(await task.outcome, { kind: "succeeded", output: '{"result":"ecs done","echo":7}' });
         assert.equal((await worker.waitForExit()).code, 0);
         const sends = s.endpoint.requestsFor("SendTaskSuccess");
-        assert.deepEqual(sends.map(r => [r.status, !!r.injected]), [[500, true], [500, true], [200, false]]);
+        assert.deepEqual(
+            sends.map(r => [r.status, !!r.injected]),
+            [
+                [500, true],
+                [500, true],
+                [200, false],
+            ],
+        );
         assert.ok(sends.every(r => r.body.output === '{"result":"ecs done","echo":7}'));
         assert.equal(worker.logs().filter(l => l.event === "report.retry").length, 2);
         assert.equal(worker.logs().filter(l => l.event === "task.finished").length, 1);
@@ -236,7 +301,9 @@ describe("worker process (bundle) against the local Step Functions endpoint", fu
 
     it("after MAX_TASKS tasks it never polls again and exits 0", async () => {
         const s = await local();
-        const tasks = [1, 2, 3].map(n => s.store.schedule({ activityArn: s.activityArn, input: input({ durationMs: 0, echo: n }) }));
+        const tasks = [1, 2, 3].map(n =>
+            s.store.schedule({ activityArn: s.activityArn, input: input({ durationMs: 0, echo: n }) }),
+        );
         const worker = spawnWorker(workerEnv(s, { MAX_TASKS: "2" }));
         const exit = await worker.waitForExit();
         assert.equal(exit.code, 0);
@@ -255,7 +322,11 @@ describe("worker process (bundle) against the local Step Functions endpoint", fu
         assert.equal(exit.code, 0);
         const polls = s.endpoint.requestsFor("GetActivityTask");
         assert.ok(polls.length >= 2, `${polls.length} polls`);
-        for (const p of polls) assert.ok(p.finishedAt && !p.clientGone && p.finishedAt <= exit.at, "every poll was answered before the exit");
+        for (const p of polls)
+            assert.ok(
+                p.finishedAt && !p.clientGone && p.finishedAt <= exit.at,
+                "every poll was answered before the exit",
+            );
         const last = worker.logs().find(l => l.event === "worker.exit");
         assert.equal(last.reason, "idle");
     });
@@ -274,7 +345,12 @@ describe("worker process (bundle) against the local Step Functions endpoint", fu
         assert.equal(s.endpoint.requests.length, 0);
     });
 
-    for (const [variable, value] of [["MAX_TASKS", "zero"], ["HEARTBEAT_SECONDS", "-1"], ["JOB_DURATION_MS", "1.5"], ["ACTIVITY_ARN", "arn:aws:states:us-east-1:000000000000:activity:bad name"]] as const) {
+    for (const [variable, value] of [
+        ["MAX_TASKS", "zero"],
+        ["HEARTBEAT_SECONDS", "-1"],
+        ["JOB_DURATION_MS", "1.5"],
+        ["ACTIVITY_ARN", "arn:aws:states:us-east-1:000000000000:activity:bad name"],
+    ] as const) {
         it(`malformed ${variable}: exit 2 naming it`, async () => {
             const s = await local();
             const worker = spawnWorker(workerEnv(s, { [variable]: value }));
@@ -288,9 +364,14 @@ describe("worker process (bundle) against the local Step Functions endpoint", fu
 
     it("an activity Step Functions does not know: exit 2 after one refused poll", async () => {
         const s = await local();
-        const worker = spawnWorker(workerEnv(s, { ACTIVITY_ARN: "arn:aws:states:us-east-1:000000000000:activity:nobody-made-this" }));
+        const worker = spawnWorker(
+            workerEnv(s, { ACTIVITY_ARN: "arn:aws:states:us-east-1:000000000000:activity:nobody-made-this" }),
+        );
         assert.equal((await worker.waitForExit()).code, 2);
-        assert.deepEqual(s.endpoint.requests.map(r => [r.operation, r.errorCode]), [["GetActivityTask", "ActivityDoesNotExist"]]);
+        assert.deepEqual(
+            s.endpoint.requests.map(r => [r.operation, r.errorCode]),
+            [["GetActivityTask", "ActivityDoesNotExist"]],
+        );
         assert.equal(worker.logs().find(l => l.event === "poll.rejected").error, "ActivityDoesNotExist");
     });
 });
@@ -313,12 +394,24 @@ describe("the image's compile-cache warm-up run (from worker-image/Dockerfile)",
     });
 
     it("reaches its first poll, finds nothing listening, exits promptly and (Node ≥ 22.1) leaves a cache", async () => {
-        const dockerfile = fs.readFileSync(path.resolve(__dirname, "../../worker-image/Dockerfile"), "utf8").replace(/\\\n/g, " ");
+        const dockerfile = fs
+            .readFileSync(path.resolve(__dirname, "../../worker-image/Dockerfile"), "utf8")
+            .replace(/\\\n/g, " ");
         const run = dockerfile.split("\n").find(l => l.startsWith("RUN ") && l.includes("node /app/worker.js"));
         assert.ok(run, "the Dockerfile has the warm-up RUN");
-        const assignments = Object.fromEntries([...run!.slice(0, run!.indexOf(" node ")).matchAll(/([A-Z_]+)=(\S+)/g)].map(m => [m[1], m[2]]));
-        assert.ok(assignments.ACTIVITY_ARN && assignments.AWS_ENDPOINT_URL_SFN && assignments.IDLE_TIMEOUT_SECONDS === "0");
-        const worker = spawnWorker({ PATH: process.env.PATH, HOME: os.tmpdir(), ...assignments, NODE_COMPILE_CACHE: cacheDir, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" });
+        const assignments = Object.fromEntries(
+            [...run!.slice(0, run!.indexOf(" node ")).matchAll(/([A-Z_]+)=(\S+)/g)].map(m => [m[1], m[2]]),
+        );
+        assert.ok(
+            assignments.ACTIVITY_ARN && assignments.AWS_ENDPOINT_URL_SFN && assignments.IDLE_TIMEOUT_SECONDS === "0",
+        );
+        const worker = spawnWorker({
+            PATH: process.env.PATH,
+            HOME: os.tmpdir(),
+            ...assignments,
+            NODE_COMPILE_CACHE: cacheDir,
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        });
         const exit = await worker.waitForExit(10_000);
         assert.equal(exit.code, 1, "poll failed (nothing on the port), a normal exit");
         assert.ok(exit.at - worker.startedAt < 5000);
@@ -326,14 +419,20 @@ describe("the image's compile-cache warm-up run (from worker-image/Dockerfile)",
         const [major, minor] = process.versions.node.split(".").map(Number);
         const files = fs.readdirSync(cacheDir, { recursive: true } as { recursive: true }) as string[];
         if (major > 22 || (major === 22 && minor >= 1)) assert.ok(files.length > 0, "Node wrote its compile cache");
-        else assert.equal(files.length, 0, `Node ${process.version} has no compile cache (NODE_COMPILE_CACHE is ignored)`);
+        else
+            assert.equal(
+                files.length,
+                0,
+                `Node ${process.version} has no compile cache (NODE_COMPILE_CACHE is ignored)`,
+            );
     });
 });
 
 describe("worker process on ECS: marks its own task for the healer", function () {
     this.timeout(20_000);
     const http = require("http") as typeof import("http");
-    const { startAwsJsonServer } = require("../../local/aws-json-server") as typeof import("../../local/aws-json-server");
+    const { startAwsJsonServer } =
+        require("../../local/aws-json-server") as typeof import("../../local/aws-json-server");
     const TASK_ARN = "arn:aws:ecs:us-east-1:000000000000:task/local-cluster/9f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e";
     let sfn: LocalSfn | undefined;
     const closers: Array<() => Promise<void>> = [];
@@ -374,8 +473,14 @@ describe("worker process on ECS: marks its own task for the healer", function ()
         const task = sfn.store.schedule({ activityArn: sfn.activityArn, input: input({ durationMs: 200 }) });
         assert.equal((await task.outcome).kind, "succeeded");
         assert.equal((await worker.waitForExit()).code, 0);
-        assert.deepEqual(tagged, [{ resourceArn: TASK_ARN, tags: [{ key: "step-functions-activity-task", value: EXECUTION_ARN }] }]);
-        assert.equal(sfn.store.task(task.taskToken)!.workerName, "9f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e", "named after its ECS task");
+        assert.deepEqual(tagged, [
+            { resourceArn: TASK_ARN, tags: [{ key: "step-functions-activity-task", value: EXECUTION_ARN }] },
+        ]);
+        assert.equal(
+            sfn.store.task(task.taskToken)!.workerName,
+            "9f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e",
+            "named after its ECS task",
+        );
         assert.ok(worker.logs().some(l => l.event === "worker.started" && l.ecsTaskArn === TASK_ARN));
     });
 });

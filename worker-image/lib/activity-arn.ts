@@ -17,7 +17,8 @@ const ARN = /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-b|aws-eusc):states:([^:
 export function activityNameProblem(name: string): string | undefined {
     if (name.length < 1 || name.length > 80) return `must be 1–80 characters long (got ${name.length})`;
     const bad = FORBIDDEN.exec(name);
-    if (bad) return `must not contain ${JSON.stringify(bad[0])} (no whitespace, control characters or any of < > { } [ ] ? * " # % \\ ^ | ~ \` $ & , ; : /)`;
+    if (bad)
+        return `must not contain ${JSON.stringify(bad[0])} (no whitespace, control characters or any of < > { } [ ] ? * " # % \\ ^ | ~ \` $ & , ; : /)`;
     return undefined;
 }
 
@@ -28,7 +29,11 @@ export function isValidRegion(region: string): boolean {
 /** The parts of an activity ARN, or a reason it is not one. */
 export function parseActivityArn(arn: string): { ok: true; parts: ActivityArnParts } | { ok: false; problem: string } {
     const m = ARN.exec(arn);
-    if (!m) return { ok: false, problem: "is not an activity ARN (arn:aws:states:<region>:<12-digit account>:activity:<name>)" };
+    if (!m)
+        return {
+            ok: false,
+            problem: "is not an activity ARN (arn:aws:states:<region>:<12-digit account>:activity:<name>)",
+        };
     const [, partition, region, account, name] = m;
     if (!isValidRegion(region)) return { ok: false, problem: `has an invalid region ${JSON.stringify(region)}` };
     const nameProblem = activityNameProblem(name);

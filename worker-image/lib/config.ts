@@ -45,7 +45,12 @@ function read(env: Env, name: string): string | undefined {
 const DECIMAL = /^\d+(\.\d+)?$/;
 
 /** A whole number ≥ min (and ≤ max), or undefined when unset. */
-export function readInteger(env: Env, name: string, min: number, max = Number.MAX_SAFE_INTEGER): ConfigResult<number | undefined> {
+export function readInteger(
+    env: Env,
+    name: string,
+    min: number,
+    max = Number.MAX_SAFE_INTEGER,
+): ConfigResult<number | undefined> {
     const raw = read(env, name);
     if (raw === undefined) return { ok: true, value: undefined };
     const n = Number(raw);
@@ -56,13 +61,20 @@ export function readInteger(env: Env, name: string, min: number, max = Number.MA
 }
 
 /** A decimal number of seconds or ms ≥ 0 (> 0 when `positive`), or undefined when unset. */
-export function readNumber(env: Env, name: string, opts: { positive?: boolean; max?: number } = {}): ConfigResult<number | undefined> {
+export function readNumber(
+    env: Env,
+    name: string,
+    opts: { positive?: boolean; max?: number } = {},
+): ConfigResult<number | undefined> {
     const raw = read(env, name);
     if (raw === undefined) return { ok: true, value: undefined };
     const n = Number(raw);
     const max = opts.max ?? Number.MAX_SAFE_INTEGER;
     if (!DECIMAL.test(raw) || !Number.isFinite(n) || n > max || (opts.positive && n <= 0)) {
-        return fail(name, `must be a ${opts.positive ? "positive" : "non-negative"} number${opts.max !== undefined ? ` up to ${max}` : ""}, got ${JSON.stringify(raw)}`);
+        return fail(
+            name,
+            `must be a ${opts.positive ? "positive" : "non-negative"} number${opts.max !== undefined ? ` up to ${max}` : ""}, got ${JSON.stringify(raw)}`,
+        );
     }
     return { ok: true, value: n };
 }
@@ -70,19 +82,33 @@ export function readNumber(env: Env, name: string, opts: { positive?: boolean; m
 /** Reads the worker's variables. Nothing here touches the network. */
 export function parseWorkerConfig(env: Env): ConfigResult<WorkerEnvConfig> {
     const activityArn = read(env, "ACTIVITY_ARN");
-    if (activityArn === undefined) return fail("ACTIVITY_ARN", "is required: the ARN of the Step Functions activity this worker polls (arn:aws:states:<region>:<account>:activity:<name>)");
+    if (activityArn === undefined)
+        return fail(
+            "ACTIVITY_ARN",
+            "is required: the ARN of the Step Functions activity this worker polls (arn:aws:states:<region>:<account>:activity:<name>)",
+        );
     const arn = parseActivityArn(activityArn);
     if (!arn.ok) return fail("ACTIVITY_ARN", `${arn.problem}, got ${JSON.stringify(activityArn)}`);
 
-    const regionVar = read(env, "AWS_REGION") !== undefined ? "AWS_REGION" : read(env, "AWS_DEFAULT_REGION") !== undefined ? "AWS_DEFAULT_REGION" : undefined;
+    const regionVar =
+        read(env, "AWS_REGION") !== undefined
+            ? "AWS_REGION"
+            : read(env, "AWS_DEFAULT_REGION") !== undefined
+              ? "AWS_DEFAULT_REGION"
+              : undefined;
     const region = regionVar ? read(env, regionVar)! : arn.parts.region;
-    if (regionVar && !isValidRegion(region)) return fail(regionVar, `is not an AWS region name, got ${JSON.stringify(region)}`);
+    if (regionVar && !isValidRegion(region))
+        return fail(regionVar, `is not an AWS region name, got ${JSON.stringify(region)}`);
     if (region !== arn.parts.region) {
-        return fail(regionVar!, `is ${region} but ACTIVITY_ARN is in ${arn.parts.region}: an activity can only be polled in its own region`);
+        return fail(
+            regionVar!,
+            `is ${region} but ACTIVITY_ARN is in ${arn.parts.region}: an activity can only be polled in its own region`,
+        );
     }
 
     const workerName = read(env, "WORKER_NAME");
-    if (workerName !== undefined && workerName.length > 80) return fail("WORKER_NAME", `must be at most 80 characters, got ${workerName.length}`);
+    if (workerName !== undefined && workerName.length > 80)
+        return fail("WORKER_NAME", `must be at most 80 characters, got ${workerName.length}`);
 
     const maxTasks = readInteger(env, "MAX_TASKS", 1);
     if (!maxTasks.ok) return maxTasks;
@@ -92,7 +118,8 @@ export function parseWorkerConfig(env: Env): ConfigResult<WorkerEnvConfig> {
     if (!heartbeat.ok) return heartbeat;
 
     const level = read(env, "LOG_LEVEL")?.toLowerCase() ?? CONFIG_DEFAULTS.logLevel;
-    if (!["debug", "info", "warn", "error"].includes(level)) return fail("LOG_LEVEL", `must be one of debug, info, warn, error, got ${JSON.stringify(level)}`);
+    if (!["debug", "info", "warn", "error"].includes(level))
+        return fail("LOG_LEVEL", `must be one of debug, info, warn, error, got ${JSON.stringify(level)}`);
 
     return {
         ok: true,

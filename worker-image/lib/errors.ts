@@ -33,7 +33,7 @@ export function errorMessage(err: unknown): string {
     const message = (err as { message?: unknown } | null)?.message;
     if (typeof message === "string") return message;
     try {
-        return typeof err === "string" ? err : JSON.stringify(err) ?? String(err);
+        return typeof err === "string" ? err : (JSON.stringify(err) ?? String(err));
     } catch {
         return String(err);
     }

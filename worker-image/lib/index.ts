@@ -1,7 +1,13 @@
 // The activity worker library: `runActivityWorker({ activityArn, handler })` polls one Step
 // Functions activity, runs `handler` for each task and reports the result. No Pulumi in here.
 export { runActivityWorker } from "./worker";
-export type { ActivityHandler, ActivityWorkerOptions, HandlerContext, WorkerRunResult, WorkerStopReason } from "./types";
+export type {
+    ActivityHandler,
+    ActivityWorkerOptions,
+    HandlerContext,
+    WorkerRunResult,
+    WorkerStopReason,
+} from "./types";
 export { namedError, WorkerErrorNames } from "./errors";
 export { parseWorkerConfig, readInteger, readNumber, CONFIG_DEFAULTS } from "./config";
 export type { ConfigProblem, ConfigResult, Env, WorkerEnvConfig, LogLevelName } from "./config";

@@ -12,7 +12,9 @@ export interface ExecutionInfo {
     taskArn?: string;
 }
 
-export type ParsedTaskInput = { ok: true; input: unknown; execution: ExecutionInfo } | { ok: false; failure: TaskFailure; execution: ExecutionInfo };
+export type ParsedTaskInput =
+    | { ok: true; input: unknown; execution: ExecutionInfo }
+    | { ok: false; failure: TaskFailure; execution: ExecutionInfo };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -24,7 +26,14 @@ export function parseTaskInput(raw: string | undefined): ParsedTaskInput {
         if (raw === undefined) throw new Error("the task has no input");
         value = JSON.parse(raw);
     } catch (err) {
-        return { ok: false, failure: failure(WorkerErrorNames.InvalidInput, `The task input is not valid JSON: ${(err as Error).message}`), execution: {} };
+        return {
+            ok: false,
+            failure: failure(
+                WorkerErrorNames.InvalidInput,
+                `The task input is not valid JSON: ${(err as Error).message}`,
+            ),
+            execution: {},
+        };
     }
     if (!isPlainObject(value) || !Object.hasOwn(value, EXECUTION_KEY)) return { ok: true, input: value, execution: {} };
     const { [EXECUTION_KEY]: reserved, ...input } = value;

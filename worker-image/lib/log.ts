@@ -30,7 +30,8 @@ function plain(value: unknown): unknown {
 export function formatLogLine(time: Date, level: LogLevelName, event: string, fields: LogFields = {}): string {
     const record: LogFields = { time: time.toISOString(), level, event };
     for (const [key, value] of Object.entries(fields)) {
-        if (key === "taskToken" || key === "time" || key === "level" || key === "event" || value === undefined) continue;
+        if (key === "taskToken" || key === "time" || key === "level" || key === "event" || value === undefined)
+            continue;
         record[key] = plain(value);
     }
     try {
@@ -56,7 +57,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         const emit = (level: LogLevelName) => (event: string, fields?: LogFields) => {
             if (LEVELS[level] >= min) write(formatLogLine(now(), level, event, { ...base, ...fields }) + "\n");
         };
-        return { debug: emit("debug"), info: emit("info"), warn: emit("warn"), error: emit("error"), child: fields => make({ ...base, ...fields }) };
+        return {
+            debug: emit("debug"),
+            info: emit("info"),
+            warn: emit("warn"),
+            error: emit("error"),
+            child: fields => make({ ...base, ...fields }),
+        };
     };
     return make(options.fields ?? {});
 }

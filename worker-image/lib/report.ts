@@ -22,7 +22,10 @@ export function truncate(text: string, max: number, marker = ""): string {
 
 /** A failure within the limits. */
 export function failure(error: string, cause: string): TaskFailure {
-    return { error: truncate(error, REPORT_LIMITS.maxErrorChars), cause: truncate(cause, REPORT_LIMITS.maxCauseChars, TRUNCATED) };
+    return {
+        error: truncate(error, REPORT_LIMITS.maxErrorChars),
+        cause: truncate(cause, REPORT_LIMITS.maxCauseChars, TRUNCATED),
+    };
 }
 
 /**
@@ -50,9 +53,19 @@ export function serializeOutput(value: unknown): SerializedOutput {
     try {
         json = JSON.stringify(value === undefined ? null : value);
     } catch (err) {
-        return { ok: false, failure: failure(WorkerErrorNames.InvalidOutput, `The job's output cannot be serialized as JSON: ${errorMessage(err)}`) };
+        return {
+            ok: false,
+            failure: failure(
+                WorkerErrorNames.InvalidOutput,
+                `The job's output cannot be serialized as JSON: ${errorMessage(err)}`,
+            ),
+        };
     }
-    if (json === undefined) return { ok: false, failure: failure(WorkerErrorNames.InvalidOutput, `The job's output (a ${typeof value}) has no JSON form`) };
+    if (json === undefined)
+        return {
+            ok: false,
+            failure: failure(WorkerErrorNames.InvalidOutput, `The job's output (a ${typeof value}) has no JSON form`),
+        };
     const bytes = Buffer.byteLength(json, "utf8");
     if (bytes > REPORT_LIMITS.maxOutputBytes) {
         return {

@@ -11,14 +11,42 @@ export type ErrorKind = "retry" | "taskGone" | "fatal";
 
 const TASK_GONE = new Set(["TaskTimedOut", "TaskDoesNotExist", "InvalidToken"]);
 const THROTTLING = new Set([
-    "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "RequestThrottled",
-    "RequestThrottledException", "ThrottledException", "SlowDown", "ProvisionedThroughputExceededException",
-    "LimitExceededException", "BandwidthLimitExceeded", "PriorRequestNotComplete",
+    "ThrottlingException",
+    "Throttling",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "ThrottledException",
+    "SlowDown",
+    "ProvisionedThroughputExceededException",
+    "LimitExceededException",
+    "BandwidthLimitExceeded",
+    "PriorRequestNotComplete",
     // More pollers than Step Functions allows: wait and poll again.
     "ActivityWorkerLimitExceeded",
 ]);
-const TRANSIENT = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException", "InternalFailure", "ServiceUnavailable", "InternalServerError"]);
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "ECONNABORTED", "ESOCKETTIMEDOUT", "UND_ERR_SOCKET"]);
+const TRANSIENT = new Set([
+    "TimeoutError",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "InternalFailure",
+    "ServiceUnavailable",
+    "InternalServerError",
+]);
+const NETWORK_CODES = new Set([
+    "ECONNRESET",
+    "ECONNREFUSED",
+    "EPIPE",
+    "ETIMEDOUT",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "ECONNABORTED",
+    "ESOCKETTIMEDOUT",
+    "UND_ERR_SOCKET",
+]);
 
 interface ErrorLike {
     name?: unknown;
@@ -32,7 +60,8 @@ export function classifyAwsError(err: unknown): ErrorKind {
     const name = typeof e.name === "string" ? e.name : "";
     if (TASK_GONE.has(name)) return "taskGone";
     const status = typeof e.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : undefined;
-    if (THROTTLING.has(name) || TRANSIENT.has(name) || status === 429 || (status !== undefined && status >= 500)) return "retry";
+    if (THROTTLING.has(name) || TRANSIENT.has(name) || status === 429 || (status !== undefined && status >= 500))
+        return "retry";
     if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) return "retry";
     // No HTTP answer at all (connection refused or reset, DNS, socket timeout, credentials endpoint
     // hiccup): the request may not have arrived. An AbortError is a deliberate cancellation.
@@ -58,7 +87,11 @@ export const POLL_BACKOFF: BackoffPolicy = { baseDelayMs: 500, maxDelayMs: 20_00
  * "Full jitter" capped exponential backoff: a uniform wait in [0, min(cap, base·2^(retry-1))].
  * `retry` counts from 1 (the wait before the second attempt).
  */
-export function backoffDelayMs(retry: number, policy: Pick<BackoffPolicy, "baseDelayMs" | "maxDelayMs">, random: () => number = Math.random): number {
+export function backoffDelayMs(
+    retry: number,
+    policy: Pick<BackoffPolicy, "baseDelayMs" | "maxDelayMs">,
+    random: () => number = Math.random,
+): number {
     const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(Math.max(retry - 1, 0), 30));
     return Math.floor(random() * ceiling);
 }
@@ -87,9 +120,11 @@ export async function retryAwsCall<T>(call: () => Promise<T>, options: RetryOpti
         } catch (err) {
             const kind = classifyAwsError(err);
             if (kind !== "retry") return { ok: false, error: err, kind, attempts: attempt };
-            if (attempt >= options.policy.maxAttempts) return { ok: false, error: err, kind: "exhausted", attempts: attempt };
+            if (attempt >= options.policy.maxAttempts)
+                return { ok: false, error: err, kind: "exhausted", attempts: attempt };
             const delay = backoffDelayMs(attempt, options.policy, options.random);
-            if (options.deadline && now() + delay > options.deadline()) return { ok: false, error: err, kind: "exhausted", attempts: attempt };
+            if (options.deadline && now() + delay > options.deadline())
+                return { ok: false, error: err, kind: "exhausted", attempts: attempt };
             options.onRetry?.(err, attempt, delay);
             await options.sleep(delay);
         }

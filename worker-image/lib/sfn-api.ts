@@ -1,6 +1,12 @@
 // The four Step Functions calls a worker makes, over the AWS SDK v3 client. The rest of the
 // library sees only `ActivityApi`, so its logic is testable without a server.
-import { GetActivityTaskCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, SendTaskSuccessCommand, SFNClient } from "@aws-sdk/client-sfn";
+import {
+    GetActivityTaskCommand,
+    SendTaskFailureCommand,
+    SendTaskHeartbeatCommand,
+    SendTaskSuccessCommand,
+    SFNClient,
+} from "@aws-sdk/client-sfn";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { namedError } from "./errors";
 
@@ -47,11 +53,17 @@ export function createSfnClient(options: SfnClientOptions): SFNClient {
     return new SFNClient({
         region: options.region,
         maxAttempts: 1,
-        requestHandler: new NodeHttpHandler({ connectionTimeout: options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS, requestTimeout }),
+        requestHandler: new NodeHttpHandler({
+            connectionTimeout: options.connectionTimeoutMs ?? CONNECTION_TIMEOUT_MS,
+            requestTimeout,
+        }),
     });
 }
 
-async function withTimeout<T>(timeoutMs: number | undefined, run: (abortSignal?: AbortSignal) => Promise<T>): Promise<T> {
+async function withTimeout<T>(
+    timeoutMs: number | undefined,
+    run: (abortSignal?: AbortSignal) => Promise<T>,
+): Promise<T> {
     if (!timeoutMs) return run(undefined);
     const signal = AbortSignal.timeout(timeoutMs);
     try {
@@ -71,9 +83,21 @@ export function sfnActivityApi(client: SFNClient): ActivityApi {
             const out = await client.send(new GetActivityTaskCommand(request));
             return { taskToken: out.taskToken || undefined, input: out.input };
         },
-        sendTaskSuccess: (request, o) => withTimeout(o?.timeoutMs, async s => void (await client.send(new SendTaskSuccessCommand(request), opts(s)))),
-        sendTaskFailure: (request, o) => withTimeout(o?.timeoutMs, async s => void (await client.send(new SendTaskFailureCommand(request), opts(s)))),
-        sendTaskHeartbeat: (request, o) => withTimeout(o?.timeoutMs, async s => void (await client.send(new SendTaskHeartbeatCommand(request), opts(s)))),
+        sendTaskSuccess: (request, o) =>
+            withTimeout(
+                o?.timeoutMs,
+                async s => void (await client.send(new SendTaskSuccessCommand(request), opts(s))),
+            ),
+        sendTaskFailure: (request, o) =>
+            withTimeout(
+                o?.timeoutMs,
+                async s => void (await client.send(new SendTaskFailureCommand(request), opts(s))),
+            ),
+        sendTaskHeartbeat: (request, o) =>
+            withTimeout(
+                o?.timeoutMs,
+                async s => void (await client.send(new SendTaskHeartbeatCommand(request), opts(s))),
+            ),
         destroy: () => client.destroy(),
     };
 }

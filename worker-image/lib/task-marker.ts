@@ -78,7 +78,10 @@ export function ecsTaskMarker(ecsTaskArn: string, region: string, credentials: (
         markTaken: async (executionArn, options = {}) => {
             prepare();
             const endpoint = ecsEndpoint(region);
-            const body = JSON.stringify({ resourceArn: ecsTaskArn, tags: [{ key: TASK_TAKEN_TAG_KEY, value: takenTagValue(executionArn) }] });
+            const body = JSON.stringify({
+                resourceArn: ecsTaskArn,
+                tags: [{ key: TASK_TAKEN_TAG_KEY, value: takenTagValue(executionArn) }],
+            });
             const signed = await signer!.sign({
                 method: "POST",
                 protocol: endpoint.protocol,
@@ -101,28 +104,37 @@ export function ecsTaskMarker(ecsTaskArn: string, region: string, credentials: (
 
 /** Sends the signed request; resolves on 200, rejects with ECS's error name otherwise. */
 function postSigned(endpoint: URL, headers: Record<string, string>, body: string, timeoutMs?: number): Promise<void> {
-    const transport = endpoint.protocol === "https:" ? (require("https") as typeof import("https")) : (require("http") as typeof import("http"));
+    const transport =
+        endpoint.protocol === "https:"
+            ? (require("https") as typeof import("https"))
+            : (require("http") as typeof import("http"));
     return new Promise((resolve, reject) => {
-        const request = transport.request(endpoint, { method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) }, timeout: timeoutMs }, response => {
-            const chunks: Buffer[] = [];
-            response.on("data", chunk => chunks.push(chunk));
-            response.on("end", () => {
-                if (response.statusCode === 200) return resolve();
-                const text = Buffer.concat(chunks).toString("utf8");
-                let name = `HTTP${response.statusCode}`;
-                let message = text;
-                try {
-                    const parsed = JSON.parse(text);
-                    name = String(parsed.__type ?? name).split("#").pop()!;
-                    message = parsed.message ?? parsed.Message ?? text;
-                } catch {
-                    // not JSON: keep the text
-                }
-                const error = namedError(name, message) as Error & { $metadata?: { httpStatusCode?: number } };
-                error.$metadata = { httpStatusCode: response.statusCode };
-                reject(error);
-            });
-        });
+        const request = transport.request(
+            endpoint,
+            { method: "POST", headers: { ...headers, "content-length": Buffer.byteLength(body) }, timeout: timeoutMs },
+            response => {
+                const chunks: Buffer[] = [];
+                response.on("data", chunk => chunks.push(chunk));
+                response.on("end", () => {
+                    if (response.statusCode === 200) return resolve();
+                    const text = Buffer.concat(chunks).toString("utf8");
+                    let name = `HTTP${response.statusCode}`;
+                    let message = text;
+                    try {
+                        const parsed = JSON.parse(text);
+                        name = String(parsed.__type ?? name)
+                            .split("#")
+                            .pop()!;
+                        message = parsed.message ?? parsed.Message ?? text;
+                    } catch {
+                        // not JSON: keep the text
+                    }
+                    const error = namedError(name, message) as Error & { $metadata?: { httpStatusCode?: number } };
+                    error.$metadata = { httpStatusCode: response.statusCode };
+                    reject(error);
+                });
+            },
+        );
         request.on("timeout", () => request.destroy(namedError("TimeoutError", `no answer within ${timeoutMs} ms`)));
         request.on("error", reject);
         request.end(body);

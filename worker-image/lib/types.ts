@@ -27,7 +27,10 @@ export interface HandlerContext {
 
 /** A job: returns (or resolves to) the task's output, a JSON-serializable value; throws to fail it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a job declares its input's type; unannotated, it reads JSON as it likes
-export type ActivityHandler<Input = any, Output = unknown> = (input: Input, context: HandlerContext) => Output | Promise<Output>;
+export type ActivityHandler<Input = any, Output = unknown> = (
+    input: Input,
+    context: HandlerContext,
+) => Output | Promise<Output>;
 
 export interface ActivityWorkerOptions {
     activityArn: string;

@@ -63,7 +63,8 @@ export async function resolveWorkerIdentity(options: {
     const metadataUri = options.env.ECS_CONTAINER_METADATA_URI_V4 || options.env.ECS_CONTAINER_METADATA_URI;
     let ecsTaskArn: string | undefined;
     if (metadataUri) {
-        const task = (await fetchJson(`${metadataUri.replace(/\/$/, "")}/task`, options.metadataTimeoutMs ?? 1000)) as { TaskARN?: unknown } | undefined;
+        const task = (await fetchJson(`${metadataUri.replace(/\/$/, "")}/task`, options.metadataTimeoutMs ?? 1000)) as
+            { TaskARN?: unknown } | undefined;
         if (ecsTaskIdFromArn(task?.TaskARN)) ecsTaskArn = task!.TaskARN as string;
     }
     if (options.workerName) return { workerName: options.workerName, ecsTaskArn, source: "env" };

@@ -28,7 +28,10 @@ function sdkApi(region: string): { api: ActivityApi; credentials: () => Promise<
     const { createSfnClient, sfnActivityApi } = require("./sfn-api") as typeof import("./sfn-api");
     const client = createSfnClient({ region });
     // The task marker signs with the same credentials (one fetch of the task role).
-    return { api: sfnActivityApi(client), credentials: () => (client.config.credentials as () => Promise<Credentials>)() };
+    return {
+        api: sfnActivityApi(client),
+        credentials: () => (client.config.credentials as () => Promise<Credentials>)(),
+    };
 }
 
 function exitCodeFor(reason: WorkerStopReason, unreported: number): WorkerRunResult["exitCode"] {
@@ -43,7 +46,8 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
     if (!arn.ok) throw namedError("Worker.InvalidConfig", `activityArn ${arn.problem}`);
     const maxTasks = options.maxTasks ?? DEFAULTS.maxTasks;
     const idleTimeoutMs = (options.idleTimeoutSeconds ?? DEFAULTS.idleTimeoutSeconds) * 1000;
-    const heartbeatMs = options.heartbeatSeconds !== undefined ? heartbeatIntervalMs(options.heartbeatSeconds) : undefined;
+    const heartbeatMs =
+        options.heartbeatSeconds !== undefined ? heartbeatIntervalMs(options.heartbeatSeconds) : undefined;
     const stopReportMs = options.stopReportMs ?? DEFAULTS.stopReportMs;
     const reportTimeoutMs = options.reportTimeoutMs ?? DEFAULTS.reportTimeoutMs;
     const sleep = options.sleep ?? defaultSleep;
@@ -51,15 +55,30 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
     const now = options.now ?? Date.now;
     const shutdown = options.shutdownSignal;
     const log = (options.logger ?? createLogger()).child({ activity: options.activityArn });
-    if (!(Number.isInteger(maxTasks) && maxTasks >= 1)) throw namedError("Worker.InvalidConfig", `maxTasks must be a whole number ≥ 1, got ${maxTasks}`);
+    if (!(Number.isInteger(maxTasks) && maxTasks >= 1))
+        throw namedError("Worker.InvalidConfig", `maxTasks must be a whole number ≥ 1, got ${maxTasks}`);
 
-    const identity = await resolveWorkerIdentity({ env: options.env ?? process.env, hostname: os.hostname(), pid: process.pid, workerName: options.workerName });
+    const identity = await resolveWorkerIdentity({
+        env: options.env ?? process.env,
+        hostname: os.hostname(),
+        pid: process.pid,
+        workerName: options.workerName,
+    });
     const workerName = identity.workerName;
     const sdk = options.api ? undefined : sdkApi(options.region ?? arn.parts.region);
     const api = options.api ?? sdk!.api;
     // By default only a worker with its own SDK client marks its task: it signs with that client's credentials.
     const marker: TaskMarker | undefined =
-        options.taskMarker === false ? undefined : options.taskMarker ?? (identity.ecsTaskArn && sdk ? ecsTaskMarker(identity.ecsTaskArn, regionOfTaskArn(identity.ecsTaskArn) ?? options.region ?? arn.parts.region, sdk.credentials) : undefined);
+        options.taskMarker === false
+            ? undefined
+            : (options.taskMarker ??
+              (identity.ecsTaskArn && sdk
+                  ? ecsTaskMarker(
+                        identity.ecsTaskArn,
+                        regionOfTaskArn(identity.ecsTaskArn) ?? options.region ?? arn.parts.region,
+                        sdk.credentials,
+                    )
+                  : undefined));
     const startedAt = now();
     let stopRequestedAt: number | undefined;
     const onStop = () => {
@@ -74,7 +93,15 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
     /** Tags still being put (they only matter while a task is unreported: never waited for long). */
     const pendingMarks = new Set<Promise<void>>();
     let interrupted = false;
-    log.info("worker.started", { workerName, workerNameSource: identity.source, ecsTaskArn: identity.ecsTaskArn, maxTasks, idleTimeoutSeconds: idleTimeoutMs / 1000, heartbeatSeconds: options.heartbeatSeconds, node: process.version });
+    log.info("worker.started", {
+        workerName,
+        workerNameSource: identity.source,
+        ecsTaskArn: identity.ecsTaskArn,
+        maxTasks,
+        idleTimeoutSeconds: idleTimeoutMs / 1000,
+        heartbeatSeconds: options.heartbeatSeconds,
+        node: process.version,
+    });
 
     /**
      * A report's deadline: none (the retry policy bounds it) until a stop is requested; then
@@ -82,9 +109,15 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
      * (a task brought by the poll that was allowed to finish).
      */
     const reportDeadline = (reportStartedAt: number) => () =>
-        stopRequestedAt !== undefined ? Math.max(stopRequestedAt, reportStartedAt) + stopReportMs : Number.POSITIVE_INFINITY;
+        stopRequestedAt !== undefined
+            ? Math.max(stopRequestedAt, reportStartedAt) + stopReportMs
+            : Number.POSITIVE_INFINITY;
 
-    async function report(taskLog: Logger, operation: "SendTaskSuccess" | "SendTaskFailure", call: (timeoutMs: number) => Promise<void>): Promise<ReportResult> {
+    async function report(
+        taskLog: Logger,
+        operation: "SendTaskSuccess" | "SendTaskFailure",
+        call: (timeoutMs: number) => Promise<void>,
+    ): Promise<ReportResult> {
         const deadline = reportDeadline(now());
         // Each attempt ends by the deadline too, so a hanging request cannot outlast the stop.
         const attemptTimeout = () => Math.max(1000, Math.min(reportTimeoutMs, deadline() - now()));
@@ -94,7 +127,14 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
             random,
             now,
             deadline,
-            onRetry: (err, retry, delayMs) => taskLog.warn("report.retry", { operation, retry, delayMs, error: errorName(err), message: errorMessage(err) }),
+            onRetry: (err, retry, delayMs) =>
+                taskLog.warn("report.retry", {
+                    operation,
+                    retry,
+                    delayMs,
+                    error: errorName(err),
+                    message: errorMessage(err),
+                }),
         });
         if (outcome.ok) return "sent";
         if (outcome.kind === "taskGone") {
@@ -102,16 +142,27 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
                 operation,
                 error: errorName(outcome.error),
                 message: errorMessage(outcome.error),
-                note: outcome.attempts > 1 ? "an earlier attempt may have been delivered before its answer was lost" : undefined,
+                note:
+                    outcome.attempts > 1
+                        ? "an earlier attempt may have been delivered before its answer was lost"
+                        : undefined,
             });
             return "taskGone";
         }
-        taskLog.error("report.failed", { operation, attempts: outcome.attempts, error: errorName(outcome.error), message: errorMessage(outcome.error), retryable: outcome.kind === "exhausted" });
+        taskLog.error("report.failed", {
+            operation,
+            attempts: outcome.attempts,
+            error: errorName(outcome.error),
+            message: errorMessage(outcome.error),
+            retryable: outcome.kind === "exhausted",
+        });
         return outcome.kind === "exhausted" ? "failed" : "refused";
     }
 
     async function reportFailure(taskLog: Logger, token: string, f: TaskFailure): Promise<ReportResult> {
-        return report(taskLog, "SendTaskFailure", timeoutMs => api.sendTaskFailure({ taskToken: token, error: f.error, cause: f.cause }, { timeoutMs }));
+        return report(taskLog, "SendTaskFailure", timeoutMs =>
+            api.sendTaskFailure({ taskToken: token, error: f.error, cause: f.cause }, { timeoutMs }),
+        );
     }
 
     async function runTask(token: string, rawInput: string | undefined): Promise<void> {
@@ -122,9 +173,19 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
         taskLog.info("task.received", { workerName, triggeredTaskArn: parsed.execution.taskArn });
         // Tell the healer this container took a task, without holding up the job.
         const marking = marker
-            ? retryAwsCall(() => marker.markTaken(parsed.execution.executionArn, { timeoutMs: MARK_TIMEOUT_MS }), { policy: MARK_BACKOFF, sleep: ms => sleep(ms), random, now }).then(outcome => {
+            ? retryAwsCall(() => marker.markTaken(parsed.execution.executionArn, { timeoutMs: MARK_TIMEOUT_MS }), {
+                  policy: MARK_BACKOFF,
+                  sleep: ms => sleep(ms),
+                  random,
+                  now,
+              }).then(outcome => {
                   if (outcome.ok) taskLog.debug("task.marked", { ecsTaskArn: identity.ecsTaskArn });
-                  else taskLog.warn("task.markFailed", { error: errorName(outcome.error), message: errorMessage(outcome.error), hint: "the task role needs ecs:TagResource on its own task" });
+                  else
+                      taskLog.warn("task.markFailed", {
+                          error: errorName(outcome.error),
+                          message: errorMessage(outcome.error),
+                          hint: "the task role needs ecs:TagResource on its own task",
+                      });
               })
             : Promise.resolve();
         pendingMarks.add(marking);
@@ -138,7 +199,14 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
             // The open poll was allowed to finish after a stop was requested, and it brought a task:
             // hand it back as interrupted rather than start work the container cannot finish.
             interrupted = true;
-            const result = await reportFailure(taskLog, token, failure(WorkerErrorNames.Interrupted, `The worker ${workerName} was stopping when this task arrived; the job was not started.`));
+            const result = await reportFailure(
+                taskLog,
+                token,
+                failure(
+                    WorkerErrorNames.Interrupted,
+                    `The worker ${workerName} was stopping when this task arrived; the job was not started.`,
+                ),
+            );
             return finish(result, { outcome: "interrupted", error: WorkerErrorNames.Interrupted });
         }
         if (!parsed.ok) {
@@ -152,16 +220,33 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
         const heartbeat = async (): Promise<void> => {
             if (closedByService) throw namedError(WorkerErrorNames.TaskClosed, "Step Functions has closed this task");
             try {
-                await api.sendTaskHeartbeat({ taskToken: token }, { timeoutMs: Math.min(10_000, Math.max(1000, heartbeatMs ?? 10_000)) });
+                await api.sendTaskHeartbeat(
+                    { taskToken: token },
+                    { timeoutMs: Math.min(10_000, Math.max(1000, heartbeatMs ?? 10_000)) },
+                );
                 taskLog.debug("task.heartbeat");
             } catch (err) {
                 if (classifyAwsError(err) !== "taskGone") throw err;
                 if (!closedByService) {
                     closedByService = true;
-                    taskLog.warn("task.closedByService", { operation: "SendTaskHeartbeat", error: errorName(err), message: errorMessage(err) });
-                    abort.abort(namedError(WorkerErrorNames.TaskClosed, `Step Functions closed the task (${errorName(err)}): the job is aborted and nothing more is sent for it`, err));
+                    taskLog.warn("task.closedByService", {
+                        operation: "SendTaskHeartbeat",
+                        error: errorName(err),
+                        message: errorMessage(err),
+                    });
+                    abort.abort(
+                        namedError(
+                            WorkerErrorNames.TaskClosed,
+                            `Step Functions closed the task (${errorName(err)}): the job is aborted and nothing more is sent for it`,
+                            err,
+                        ),
+                    );
                 }
-                throw namedError(WorkerErrorNames.TaskClosed, `Step Functions has closed this task (${errorName(err)})`, err);
+                throw namedError(
+                    WorkerErrorNames.TaskClosed,
+                    `Step Functions has closed this task (${errorName(err)})`,
+                    err,
+                );
             }
         };
 
@@ -181,11 +266,18 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
 
         const onStopDuringTask = () => {
             interruptedBy = typeof shutdown?.reason === "string" ? shutdown.reason : "a stop request";
-            abort.abort(namedError(WorkerErrorNames.Interrupted, `The worker received ${interruptedBy} while the job was running`));
+            abort.abort(
+                namedError(
+                    WorkerErrorNames.Interrupted,
+                    `The worker received ${interruptedBy} while the job was running`,
+                ),
+            );
         };
         shutdown?.addEventListener("abort", onStopDuringTask, { once: true });
 
-        const aborted = new Promise<void>(resolve => abort.signal.addEventListener("abort", () => resolve(), { once: true }));
+        const aborted = new Promise<void>(resolve =>
+            abort.signal.addEventListener("abort", () => resolve(), { once: true }),
+        );
         const context: HandlerContext = {
             signal: abort.signal,
             heartbeat,
@@ -217,7 +309,10 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
             const reported = await reportFailure(
                 taskLog,
                 token,
-                failure(WorkerErrorNames.Interrupted, `The worker ${workerName} received ${interruptedBy ?? "a stop request"} after ${now() - taskStarted} ms of the job; the job was aborted.`),
+                failure(
+                    WorkerErrorNames.Interrupted,
+                    `The worker ${workerName} received ${interruptedBy ?? "a stop request"} after ${now() - taskStarted} ms of the job; the job was aborted.`,
+                ),
             );
             return finish(reported, { outcome: "interrupted", error: WorkerErrorNames.Interrupted });
         }
@@ -234,12 +329,21 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
             const reported = await reportFailure(taskLog, token, output.failure);
             return finish(reported, { outcome: "failed", error: output.failure.error });
         }
-        let reported = await report(taskLog, "SendTaskSuccess", timeoutMs => api.sendTaskSuccess({ taskToken: token, output: output.json }, { timeoutMs }));
+        let reported = await report(taskLog, "SendTaskSuccess", timeoutMs =>
+            api.sendTaskSuccess({ taskToken: token, output: output.json }, { timeoutMs }),
+        );
         if (reported === "refused") {
             // Refused for good (InvalidOutput, a limit measured differently...): the task is still
             // open, so fail it rather than leave it to time out. (After transient errors that outlast
             // the retries, a failure would misreport a good result: the task is left to its timeout.)
-            reported = await reportFailure(taskLog, token, failure(WorkerErrorNames.InvalidOutput, `SendTaskSuccess was refused for the job's output (${output.bytes} bytes).`));
+            reported = await reportFailure(
+                taskLog,
+                token,
+                failure(
+                    WorkerErrorNames.InvalidOutput,
+                    `SendTaskSuccess was refused for the job's output (${output.bytes} bytes).`,
+                ),
+            );
             return finish(reported, { outcome: "failed", error: WorkerErrorNames.InvalidOutput });
         }
         return finish(reported, { outcome: "succeeded", outputBytes: output.bytes });
@@ -279,16 +383,30 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
             } catch (err) {
                 const kind = classifyAwsError(err);
                 if (kind !== "retry") {
-                    log.error("poll.rejected", { error: errorName(err), message: errorMessage(err), hint: "check ACTIVITY_ARN, the region and the task role's states:GetActivityTask permission" });
+                    log.error("poll.rejected", {
+                        error: errorName(err),
+                        message: errorMessage(err),
+                        hint: "check ACTIVITY_ARN, the region and the task role's states:GetActivityTask permission",
+                    });
                     return done("pollRejected");
                 }
                 pollErrors++;
                 if (now() - idleSince >= idleTimeoutMs) {
-                    log.error("poll.failed", { error: errorName(err), message: errorMessage(err), attempts: pollErrors, final: true });
+                    log.error("poll.failed", {
+                        error: errorName(err),
+                        message: errorMessage(err),
+                        attempts: pollErrors,
+                        final: true,
+                    });
                     return done("pollFailed");
                 }
                 const delayMs = backoffDelayMs(pollErrors, options.pollBackoff ?? POLL_BACKOFF, random);
-                log.warn("poll.failed", { error: errorName(err), message: errorMessage(err), attempts: pollErrors, retryInMs: delayMs });
+                log.warn("poll.failed", {
+                    error: errorName(err),
+                    message: errorMessage(err),
+                    attempts: pollErrors,
+                    retryInMs: delayMs,
+                });
                 await sleep(delayMs, shutdown);
                 continue;
             }
@@ -310,7 +428,10 @@ export async function runActivityWorker(options: ActivityWorkerOptions): Promise
         if (prepareTimer) clearTimeout(prepareTimer);
         if (pendingMarks.size > 0) {
             const wait = new AbortController();
-            await Promise.race([Promise.allSettled([...pendingMarks]), sleep(stopRequestedAt !== undefined ? 200 : 1000, wait.signal)]);
+            await Promise.race([
+                Promise.allSettled([...pendingMarks]),
+                sleep(stopRequestedAt !== undefined ? 200 : 1000, wait.signal),
+            ]);
             wait.abort();
         }
         api.destroy();
