@@ -6,8 +6,8 @@ import * as os from "os";
 import * as path from "path";
 import { ECSClient, RunTaskCommand } from "@aws-sdk/client-ecs";
 import type { BenchRow } from "./run";
-import { startEcsEndpoint } from "../local/ecs-endpoint";
-import { createLambdaRunner } from "../local/lambda-runner";
+import { startEcsEndpoint } from "../local/ecs/endpoint";
+import { createLambdaRunner } from "../local/lambda/runner";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x: number) => `${x.toFixed(x < 1 ? 3 : 1)} ms`;

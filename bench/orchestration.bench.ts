@@ -9,10 +9,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { benchWorkerEnv } from "./worker-env";
-import { ActivityStore } from "../local/activity-store";
-import { nodeProcessLauncher } from "../local/ecs-endpoint";
-import { StepFunctionsEndpoint, startStepFunctionsEndpoint } from "../local/sfn-endpoint";
-import { LocalStack, startLocalStack } from "../local/runtime/local-stack";
+import { ActivityStore } from "../local/sfn/activity-store";
+import { nodeProcessLauncher } from "../local/ecs/endpoint";
+import { StepFunctionsEndpoint, startStepFunctionsEndpoint } from "../local/sfn/endpoint";
+import { LocalStack, startLocalStack } from "../local/stack/local-stack";
 import { ensureWorkerBundle } from "../worker-image/build";
 import type { BenchRow } from "./run";
 

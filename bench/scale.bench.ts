@@ -10,7 +10,7 @@ import { ChildProcess, execFile, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { LocalStack } from "../local/runtime/local-stack";
+import type { LocalStack } from "../local/stack/local-stack";
 import {
     exited,
     FloorEndpoint,

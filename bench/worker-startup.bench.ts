@@ -8,8 +8,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { benchWorkerEnv } from "./worker-env";
-import { ActivityStore } from "../local/activity-store";
-import { StepFunctionsEndpoint, startStepFunctionsEndpoint } from "../local/sfn-endpoint";
+import { ActivityStore } from "../local/sfn/activity-store";
+import { StepFunctionsEndpoint, startStepFunctionsEndpoint } from "../local/sfn/endpoint";
 import { ensureWorkerBundle, WORKER_ENTRY } from "../worker-image/build";
 import type { BenchRow } from "./run";
 

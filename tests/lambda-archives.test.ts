@@ -1,7 +1,7 @@
 // The trigger's serialized code works where Lambda runs it: only __index.js in the archive, loaded
 // from an empty folder where nothing but @aws-sdk/client-ecs resolves, calling a stub ECS endpoint.
 import * as assert from "assert";
-import { startAwsJsonServer, RunningServer } from "../local/aws-json-server";
+import { startAwsJsonServer, RunningServer } from "../local/shared/aws-json-server";
 import { devStack } from "./helpers/dev-stack";
 import { archiveFiles, invokeInFolder, lambdaFolder } from "./helpers/lambda-code";
 

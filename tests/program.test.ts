@@ -8,8 +8,8 @@ import {
     Chain,
     FARGATE_ACTIVITY_STEP_TYPE,
 } from "../components";
-import { installMocks, settled } from "../local/mocks";
-import { loadProjectConfig } from "../local/pulumi-config";
+import { installMocks, settled } from "../local/program/mocks";
+import { loadProjectConfig } from "../local/program/stack-config";
 import { thirdPartyAslErrors } from "./helpers/asl-validators";
 import { devStack, EvaluatedStack, PROJECT_DIR, stackView } from "./helpers/dev-stack";
 

@@ -4,7 +4,7 @@ import { FARGATE_MEMORY_BY_CPU, validateFargateSize } from "../components/fargat
 import { scopedName, validateActivityName } from "../components/names";
 import { readStackSettings } from "../components/stack-settings";
 import { subnetCidr } from "../components/network";
-import { loadProjectConfig } from "../local/pulumi-config";
+import { loadProjectConfig } from "../local/program/stack-config";
 import { PROJECT_DIR } from "./helpers/dev-stack";
 
 describe("Fargate sizes", () => {

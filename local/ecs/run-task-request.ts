@@ -2,7 +2,7 @@
 // launch plan. Pure: no servers, no processes. Invalid requests throw ECS-shaped errors; requests
 // ECS accepts but cannot place answer with `failures` (a 200 with no task), as ECS does.
 import type { RunTaskCommandInput } from "@aws-sdk/client-ecs";
-import { AwsServiceError } from "../aws-json-server";
+import { AwsServiceError } from "../shared/aws-json-server";
 import { findCluster, findTaskDefinition } from "./arns";
 import { CapacityProviderStrategyItem, EcsWorld, KeyValuePair, TaskLaunchPlan } from "./types";
 

@@ -1,9 +1,9 @@
 // Failures that heal themselves, on the local runtime with the real worker bundle, the serialized
 // trigger and healer, and ECS test hooks a normal run cannot reach.
 import * as assert from "assert";
-import { HistoryEvent } from "../../local/engine";
-import { DEFAULT_START_FAILURE } from "../../local/ecs-endpoint";
-import { LocalStack, startLocalStack } from "../../local/runtime/local-stack";
+import { HistoryEvent } from "../../local/sfn/engine";
+import { DEFAULT_START_FAILURE } from "../../local/ecs/endpoint";
+import { LocalStack, startLocalStack } from "../../local/stack/local-stack";
 import { PROJECT_DIR } from "../helpers/dev-stack";
 import { waitUntilNoProcess } from "../helpers/processes";
 
@@ -112,7 +112,7 @@ describe("failures that heal themselves (local runtime)", function () {
     after(async () => {
         await stack?.close();
         assert.deepStrictEqual(await waitUntilNoProcess("worker-image/dist/worker.js"), []);
-        assert.deepStrictEqual(await waitUntilNoProcess("lambda-host.js"), []);
+        assert.deepStrictEqual(await waitUntilNoProcess("lambda/host.js"), []);
     });
 
     it("1. SIGTERM mid-job: Worker.Interrupted, the block retries with a second container, success", async () => {
@@ -216,7 +216,7 @@ describe("load with faults (local runtime)", function () {
     after(async () => {
         await stack?.close();
         assert.deepStrictEqual(await waitUntilNoProcess("worker-image/dist/worker.js"), []);
-        assert.deepStrictEqual(await waitUntilNoProcess("lambda-host.js"), []);
+        assert.deepStrictEqual(await waitUntilNoProcess("lambda/host.js"), []);
     });
 
     it("8. 50 concurrent executions while a tenth of the workers are killed at random: all succeed, none stuck, no token handed out twice", async () => {

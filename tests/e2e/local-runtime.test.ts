@@ -8,12 +8,12 @@ import {
     StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { ECSClient, RunTaskCommand } from "@aws-sdk/client-ecs";
-import { LocalStack, startLocalStack } from "../../local/runtime/local-stack";
+import { LocalStack, startLocalStack } from "../../local/stack/local-stack";
 import { PROJECT_DIR } from "../helpers/dev-stack";
 import { waitUntilNoProcess } from "../helpers/processes";
 
 const WORKER = "worker-image/dist/worker.js";
-const LAMBDA_HOST = "lambda-host.js";
+const LAMBDA_HOST = "lambda/host.js";
 
 async function settle(client: SFNClient, executionArn: string, timeoutMs = 60_000) {
     const deadline = Date.now() + timeoutMs;

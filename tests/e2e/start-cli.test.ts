@@ -7,7 +7,7 @@ import { SFNClient, DescribeExecutionCommand, StartExecutionCommand } from "@aws
 import { PROJECT_DIR } from "../helpers/dev-stack";
 import { waitUntilNoProcess } from "../helpers/processes";
 
-const CLI = path.join(PROJECT_DIR, "local", "start-cli.ts");
+const CLI = path.join(PROJECT_DIR, "local", "cli", "start.ts");
 const BUNDLE = path.join(PROJECT_DIR, "worker-image", "dist", "worker.js");
 
 interface Run {
@@ -46,7 +46,7 @@ describe("npm start", function () {
 
     afterEach(async () => {
         assert.deepStrictEqual(await waitUntilNoProcess("worker-image/dist/worker.js"), [], "no worker left");
-        assert.deepStrictEqual(await waitUntilNoProcess("lambda-host.js"), [], "no Lambda process left");
+        assert.deepStrictEqual(await waitUntilNoProcess("lambda/host.js"), [], "no Lambda process left");
     });
 
     it("--json prints exactly one JSON document shaped like DescribeExecution plus history, and exits 0", async () => {

@@ -1,8 +1,8 @@
 // The dev stack's program, evaluated once per test process by the local engine (the same code as
 // `npm run plan`), with its config loaded as the CLI would load it.
 import * as path from "path";
-import { DeclaredResource } from "../../local/mocks";
-import { evaluateProject } from "../../local/plan";
+import { DeclaredResource } from "../../local/program/mocks";
+import { evaluateProject } from "../../local/program/plan";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 

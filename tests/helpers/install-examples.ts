@@ -1,6 +1,6 @@
 // Mocha root hook for `npm test`: install the packed library into the example projects once per
-// run, before their tests and the tests about them (see local/install-library.ts).
-import { installLibraryIntoExamples } from "../../local/install-library";
+// run, before their tests and the tests about them (see scripts/install-library.ts).
+import { installLibraryIntoExamples } from "../../scripts/install-library";
 
 export const mochaHooks = {
     beforeAll(this: Mocha.Context) {

@@ -4,8 +4,8 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { archiveEntries } from "../../local/lambda-archive";
-import { DeclaredResource } from "../../local/mocks";
+import { archiveEntries } from "../../local/program/lambda-archive";
+import { DeclaredResource } from "../../local/program/mocks";
 
 /** File names and text of a mocked Function's code archive (folders listed too, so none can hide). */
 export async function archiveFiles(fn: DeclaredResource): Promise<Record<string, string>> {

@@ -4,8 +4,8 @@
 import { ChildProcess, spawn } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import { ActivityStore } from "../../local/activity-store";
-import { StepFunctionsEndpoint, startStepFunctionsEndpoint } from "../../local/sfn-endpoint";
+import { ActivityStore } from "../../local/sfn/activity-store";
+import { StepFunctionsEndpoint, startStepFunctionsEndpoint } from "../../local/sfn/endpoint";
 import { ensureWorkerBundle, WORKER_BUNDLE } from "../../worker-image/build";
 
 export { ensureWorkerBundle };

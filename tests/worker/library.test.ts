@@ -176,7 +176,7 @@ describe("worker library (runActivityWorker)", function () {
         });
 
         it("a stop mid-task ends within 5 s even when the failure report hangs", async () => {
-            const { startStepFunctionsEndpoint } = await import("../../local/sfn-endpoint");
+            const { startStepFunctionsEndpoint } = await import("../../local/sfn/endpoint");
             const hanging = await startStepFunctionsEndpoint({
                 store: sfn.store,
                 extraOperations: { SendTaskFailure: () => new Promise(() => undefined) },

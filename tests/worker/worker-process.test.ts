@@ -432,7 +432,7 @@ describe("worker process on ECS: marks its own task for the healer", function ()
     this.timeout(20_000);
     const http = require("http") as typeof import("http");
     const { startAwsJsonServer } =
-        require("../../local/aws-json-server") as typeof import("../../local/aws-json-server");
+        require("../../local/shared/aws-json-server") as typeof import("../../local/shared/aws-json-server");
     const TASK_ARN = "arn:aws:ecs:us-east-1:000000000000:task/local-cluster/9f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e";
     let sfn: LocalSfn | undefined;
     const closers: Array<() => Promise<void>> = [];

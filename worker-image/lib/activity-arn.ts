@@ -1,5 +1,6 @@
-// Activity names and ARNs, checked as Step Functions checks them (REFERENCE: 1–80 characters, no
-// whitespace, none of < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /, no control characters).
+// Activity names and ARNs, checked as Step Functions checks them: 1–80 characters, no whitespace,
+// none of < > { } [ ] ? * " # % \ ^ | ~ ` $ & , ; : /, no control characters
+// (https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateActivity.html).
 
 export interface ActivityArnParts {
     partition: string;

@@ -1,5 +1,7 @@
 // What a finished job becomes on the wire: SendTaskSuccess output, or SendTaskFailure error/cause
-// within Step Functions' limits (REFERENCE: output ≤ 262144 bytes, error ≤ 256, cause ≤ 32768 chars).
+// within Step Functions' limits (output ≤ 262144 bytes, error ≤ 256, cause ≤ 32768 chars:
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html and
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskFailure.html).
 import { errorMessage, errorName, WorkerErrorNames } from "./errors";
 
 export const REPORT_LIMITS = { maxOutputBytes: 262_144, maxErrorChars: 256, maxCauseChars: 32_768 } as const;

@@ -1,0 +1,222 @@
+// `npm start`: runs the stack's state machine end to end on this machine, offline, and shows its
+// history live. See `npm start -- --help`.
+import { parseArgs } from "util";
+import * as path from "path";
+import { HeldStdout, holdStdout } from "./stdout";
+import { HistoryEvent } from "../sfn/engine";
+import { DOCKER_BUILD_COMMAND, dockerLauncher, LOCAL_WORKER_IMAGE } from "../ecs/docker-launcher";
+import { formatHeader, formatRow, HistoryTable } from "./history-table";
+import { LocalStack, startLocalStack } from "../stack/local-stack";
+
+export const HELP = `Usage: npm start -- [options]          (npm start --silent -- --json for scripts)
+
+Runs the Pulumi program's state machine on this machine with the artefacts \`pulumi up\` would
+deploy: the same definition, trigger Lambda code, task definition and worker bundle, behind local
+Step Functions and ECS endpoints on 127.0.0.1. No AWS account, Docker or Pulumi CLI needed.
+
+Options:
+  --input <json>       execution input, a JSON object (default {}); e.g. '{"echo":"hi","durationMs":500}'
+  --json               print one JSON document (status, output, error, cause, history) and nothing
+                       else on standard output; logs go to standard error
+  --logs               show worker and Lambda logs (standard error) beside the history table
+  --serve              keep the endpoints up until Ctrl-C and print the environment a client needs
+                       (export lines); start executions with any SDK or the AWS CLI
+  --port <n>           Step Functions endpoint port (ECS gets n+1); default: free ports
+  --external-workers   RunTask starts no process and reports the task RUNNING at once: run your own
+                       worker (any language) against the printed endpoints
+  --project <dir>      the Pulumi project to run (default: this one)
+  --stack <name>       its stack (default: dev)
+  --worker <file>      the project's worker entry, bundled and run as each container (default:
+                       this repository's worker-image); e.g. examples/etl/worker/main.ts
+  --docker             run containers with \`docker run\` (image ${LOCAL_WORKER_IMAGE}; build it with
+                       \`${DOCKER_BUILD_COMMAND}\`). UNTESTED: no Docker engine was available
+                       where this was written; only its command line is tested
+  --help               this text
+
+Exit codes: 0 the execution succeeded, 1 it did not (FAILED, TIMED_OUT, ABORTED), 2 usage error.`;
+
+export class UsageError extends Error {}
+
+export interface StartOptions {
+    input: string;
+    json: boolean;
+    logs: boolean;
+    serve: boolean;
+    port: number;
+    externalWorkers: boolean;
+    project: string;
+    stack: string;
+    worker?: string;
+    docker: boolean;
+    help: boolean;
+}
+
+export function parseStartArgs(argv: string[]): StartOptions {
+    let values: Record<string, string | boolean | undefined>;
+    try {
+        ({ values } = parseArgs({
+            args: argv,
+            options: {
+                input: { type: "string" },
+                json: { type: "boolean" },
+                logs: { type: "boolean" },
+                serve: { type: "boolean" },
+                port: { type: "string" },
+                "external-workers": { type: "boolean" },
+                project: { type: "string" },
+                stack: { type: "string" },
+                worker: { type: "string" },
+                docker: { type: "boolean" },
+                help: { type: "boolean", short: "h" },
+            },
+            strict: true,
+            allowPositionals: false,
+        }));
+    } catch (err: any) {
+        throw new UsageError(err.message);
+    }
+    const input = (values.input as string | undefined) ?? "{}";
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(input);
+    } catch (err: any) {
+        throw new UsageError(`--input is not valid JSON (${err.message}): ${input}`);
+    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+        throw new UsageError(`--input must be a JSON object (the step adds _execution to it); got ${input}`);
+    const portText = (values.port as string | undefined) ?? "0";
+    const port = Number(portText);
+    if (!/^\d+$/.test(portText) || port > 65534)
+        throw new UsageError(`--port must be a whole number from 0 to 65534; got ${portText}`);
+    if (values.serve && values.json)
+        throw new UsageError("--serve and --json do not go together: --serve runs no execution of its own");
+    if (values.docker && values["external-workers"])
+        throw new UsageError("--docker and --external-workers do not go together");
+    return {
+        input,
+        json: Boolean(values.json),
+        logs: Boolean(values.logs),
+        serve: Boolean(values.serve),
+        port,
+        externalWorkers: Boolean(values["external-workers"]),
+        project: path.resolve((values.project as string | undefined) ?? path.join(__dirname, "..", "..")),
+        stack: (values.stack as string | undefined) ?? "dev",
+        worker: values.worker as string | undefined,
+        docker: Boolean(values.docker),
+        help: Boolean(values.help),
+    };
+}
+
+async function allHistory(stack: LocalStack, executionArn: string): Promise<HistoryEvent[]> {
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+        const page = stack.engine.getExecutionHistory(executionArn, { nextToken, maxResults: 1000 });
+        events.push(...page.events);
+        nextToken = page.nextToken;
+    } while (nextToken);
+    return events;
+}
+
+async function main(argv: string[], stdout: HeldStdout): Promise<number> {
+    let options: StartOptions;
+    try {
+        options = parseStartArgs(argv);
+    } catch (err) {
+        if (err instanceof UsageError) {
+            process.stderr.write(`npm start: ${err.message}\nSee: npm start -- --help\n`);
+            return 2;
+        }
+        throw err;
+    }
+    if (options.help) {
+        stdout.write(HELP + "\n");
+        return 0;
+    }
+    const toStderr = (line: string) => process.stderr.write(line + "\n");
+    const showLogs = options.json || options.logs || options.serve;
+    let stack: LocalStack;
+    try {
+        stack = await startLocalStack({
+            projectDir: options.project,
+            stack: options.stack,
+            port: options.port,
+            externalWorkers: options.externalWorkers,
+            workerEntry: options.worker,
+            launcher: options.docker ? dockerLauncher() : undefined,
+            containerOutput: showLogs ? l => toStderr(`[task ${l.taskId.slice(0, 8)}] ${l.line}`) : () => undefined,
+            lambdaOutput: showLogs ? l => toStderr(`[λ ${l.functionName}] ${l.line}`) : () => undefined,
+            progress: options.json ? undefined : m => toStderr(`… ${m}`),
+        });
+    } catch (err: any) {
+        process.stderr.write(`npm start: ${err.message}\n`);
+        return err?.name === "PlanUsageError" ? 2 : 1;
+    }
+    let interrupted = false;
+    /** Ctrl-C or SIGTERM: note it, then do what the mode needs (end serving, stop the execution). */
+    const onStopSignal = (then: () => void) => {
+        const handler = () => {
+            interrupted = true;
+            then();
+        };
+        process.once("SIGINT", handler);
+        process.once("SIGTERM", handler);
+    };
+    try {
+        if (options.serve) {
+            for (const [name, value] of Object.entries(stack.clientEnvironment()))
+                stdout.write(`export ${name}=${value}\n`);
+            toStderr(
+                "Serving until Ctrl-C. Start an execution with, for example:\n  aws stepfunctions start-execution --endpoint-url $AWS_ENDPOINT_URL_SFN --state-machine-arn $STATE_MACHINE_ARN --input '{}'",
+            );
+            await new Promise<void>(resolve => onStopSignal(resolve));
+            return 0;
+        }
+        const { executionArn } = stack.engine.startExecution({
+            stateMachineArn: stack.stateMachineArn,
+            input: options.input,
+        });
+        onStopSignal(() =>
+            stack.engine.stopExecution(executionArn, "Local.Interrupted", "npm start was interrupted (Ctrl-C)"),
+        );
+        if (!options.json) {
+            const table = new HistoryTable();
+            stdout.write(`execution ${executionArn}\n${formatHeader()}\n`);
+            stack.engine.subscribe(executionArn, event => stdout.write(formatRow(table.row(event)) + "\n"));
+        }
+        const result = await stack.engine.waitForExecution(executionArn);
+        if (options.json) {
+            const history = await allHistory(stack, executionArn);
+            stdout.write(
+                JSON.stringify({
+                    status: result.status,
+                    output: result.output ?? null,
+                    error: result.error ?? null,
+                    cause: result.cause ?? null,
+                    history,
+                }) + "\n",
+            );
+        } else {
+            stdout.write(`\nstatus  ${result.status}\n`);
+            if (result.output !== undefined) stdout.write(`output  ${result.output}\n`);
+            if (result.error !== undefined || result.cause !== undefined)
+                stdout.write(`error   ${result.error ?? ""}\ncause   ${result.cause ?? ""}\n`);
+        }
+        return result.status === "SUCCEEDED" ? 0 : 1;
+    } finally {
+        await stack.close();
+        if (interrupted && !options.json) toStderr("stopped: every process this run started has ended");
+    }
+}
+
+if (require.main === module) {
+    // With --json standard output carries one document: the program's own prints go to standard error.
+    const stdout = holdStdout();
+    main(process.argv.slice(2), stdout).then(
+        code => stdout.exit(code),
+        err => {
+            process.stderr.write(`npm start: ${err?.stack ?? err}\n`);
+            process.exit(1);
+        },
+    );
+}

@@ -1,0 +1,32 @@
+// Errors the engine throws for bad calls. `code` is the Step Functions API error name, so the wire
+// layer (../execution-operations.ts) can answer with AWS's shape without guessing.
+
+export type EngineErrorCode =
+    | "ExecutionAlreadyExists"
+    | "ExecutionDoesNotExist"
+    | "InvalidArn"
+    | "InvalidDefinition"
+    | "InvalidExecutionInput"
+    | "InvalidName"
+    | "InvalidToken"
+    | "StateMachineAlreadyExists"
+    | "StateMachineDoesNotExist"
+    | "ValidationException";
+
+export class EngineError extends Error {
+    constructor(
+        readonly code: EngineErrorCode,
+        message: string,
+    ) {
+        super(message);
+        this.name = code;
+    }
+}
+
+/** AWS's wording for a missing required member of a request. */
+export function missingMember(member: string): EngineError {
+    return new EngineError(
+        "ValidationException",
+        `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+    );
+}

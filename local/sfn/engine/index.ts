@@ -1,0 +1,28 @@
+// The local Step Functions execution engine (see ./engine.ts).
+export * from "./engine";
+export { EngineError } from "./errors";
+export type { EngineErrorCode } from "./errors";
+export { withoutExecutionData } from "./history";
+export type { HistoryEvent, HistoryEventType } from "./history";
+export {
+    AWS_DEFAULT_TASK_TIMEOUT_SECONDS,
+    MAX_TIMER_SECONDS,
+    classifyResource,
+    evaluateReferencePath,
+    parseReferencePath,
+    prepareDefinition,
+    resolveFunctionName,
+    rewriteForLibrary,
+    walkStates,
+} from "./definition";
+export type { TaskInfo, TaskKind, PreparedDefinition } from "./definition";
+export {
+    MAX_PAYLOAD_BYTES,
+    executionArnFor,
+    nameProblem,
+    parseArn,
+    parseExecutionInput,
+    requireStatesArn,
+    stateMachineArnFor,
+    validateName,
+} from "../names";

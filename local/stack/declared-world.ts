@@ -1,0 +1,106 @@
+// What a planned stack declares, read into the shapes the local endpoints serve: activities,
+// Lambda functions, state machines, ECS clusters and task definitions, and EventBridge rules
+// that route ECS task events to a function. Pure: no servers, no processes.
+import { DeclaredResource } from "../program/mocks";
+import { DeclaredCluster, DeclaredTaskDefinition } from "../ecs/types";
+
+export interface DeclaredFunction {
+    arn: string;
+    name: string;
+    /** The Function's `code` input (an AssetArchive under mocks). */
+    code: unknown;
+    environment: Record<string, string>;
+    timeoutSeconds: number;
+    handler: string;
+}
+
+export interface DeclaredStateMachine {
+    arn: string;
+    name: string;
+    definition: string;
+    roleArn?: string;
+}
+
+export interface DeclaredSubscription {
+    ruleName: string;
+    /** The rule's event pattern, parsed. */
+    pattern: Record<string, unknown>;
+    functionArn: string;
+}
+
+export interface DeclaredWorld {
+    activityArns: string[];
+    functions: DeclaredFunction[];
+    stateMachines: DeclaredStateMachine[];
+    clusters: DeclaredCluster[];
+    taskDefinitions: DeclaredTaskDefinition[];
+    subscriptions: DeclaredSubscription[];
+}
+
+function ofType(resources: DeclaredResource[], type: string): DeclaredResource[] {
+    return resources.filter(r => r.type === type);
+}
+
+function parseJson(text: unknown, what: string): any {
+    if (typeof text !== "string") return text;
+    try {
+        return JSON.parse(text);
+    } catch (err: any) {
+        throw new Error(`${what} is not valid JSON: ${err.message}`, { cause: err });
+    }
+}
+
+export function readDeclaredWorld(resources: DeclaredResource[]): DeclaredWorld {
+    const capacityByCluster = new Map<string, string[]>();
+    for (const c of ofType(resources, "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"))
+        capacityByCluster.set(c.inputs.clusterName, c.inputs.capacityProviders ?? []);
+    const functionArns = new Set(ofType(resources, "aws:lambda/function:Function").map(f => f.state.arn));
+    const rulesByName = new Map(
+        ofType(resources, "aws:cloudwatch/eventRule:EventRule").map(r => [r.state.name ?? r.inputs.name, r]),
+    );
+    return {
+        activityArns: ofType(resources, "aws:sfn/activity:Activity").map(a => a.state.arn),
+        functions: ofType(resources, "aws:lambda/function:Function").map(f => ({
+            arn: f.state.arn,
+            name: f.state.name,
+            code: f.inputs.code,
+            environment: f.inputs.environment?.variables ?? {},
+            timeoutSeconds: f.inputs.timeout ?? 3,
+            handler: f.inputs.handler ?? "__index.handler",
+        })),
+        stateMachines: ofType(resources, "aws:sfn/stateMachine:StateMachine").map(s => ({
+            arn: s.state.arn,
+            name: s.state.name,
+            definition: s.inputs.definition,
+            roleArn: s.inputs.roleArn,
+        })),
+        clusters: ofType(resources, "aws:ecs/cluster:Cluster").map(c => ({
+            arn: c.state.arn,
+            name: c.state.name,
+            capacityProviders: capacityByCluster.get(c.state.name),
+        })),
+        taskDefinitions: ofType(resources, "aws:ecs/taskDefinition:TaskDefinition").map(t => ({
+            arn: t.state.arn,
+            family: t.inputs.family,
+            revision: t.state.revision ?? 1,
+            containerDefinitions: parseJson(t.inputs.containerDefinitions, `containerDefinitions of ${t.name}`),
+            cpu: t.inputs.cpu,
+            memory: t.inputs.memory,
+            networkMode: t.inputs.networkMode,
+            requiresCompatibilities: t.inputs.requiresCompatibilities,
+            runtimePlatform: t.inputs.runtimePlatform,
+            executionRoleArn: t.inputs.executionRoleArn,
+            taskRoleArn: t.inputs.taskRoleArn,
+        })),
+        subscriptions: ofType(resources, "aws:cloudwatch/eventTarget:EventTarget")
+            .filter(t => functionArns.has(t.inputs.arn) && rulesByName.has(t.inputs.rule))
+            .map(t => ({
+                ruleName: t.inputs.rule,
+                pattern: parseJson(
+                    rulesByName.get(t.inputs.rule)!.inputs.eventPattern,
+                    `event pattern of ${t.inputs.rule}`,
+                ),
+                functionArn: t.inputs.arn,
+            })),
+    };
+}
