@@ -5,7 +5,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["**/node_modules/", "**/dist/", "bench/results/", ".scratch/", "*.tgz"] },
+    { ignores: ["**/node_modules/", "**/dist/", "build/", "bench/results/", ".scratch/", "*.tgz"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
