@@ -1,0 +1,154 @@
+// The ECS API operations the local endpoint answers, on the AWS JSON 1.1 wire: RunTask,
+// DescribeTasks, StopTask, ListTasks and TagResource. Each checks its request as ECS does and reads
+// or changes the task table; starting and stopping containers is the task life cycle's.
+import type {
+    DescribeTasksCommandInput,
+    ListTasksCommandInput,
+    RunTaskCommandInput,
+    StopTaskCommandInput,
+} from "@aws-sdk/client-ecs";
+import { AwsServiceError, OperationHandler } from "../shared/aws-json-server";
+import { findCluster } from "./arns";
+import { planRunTask } from "./run-task-request";
+import { toWireTask } from "./task-record";
+import { TaskLifecycle } from "./task-lifecycle";
+import { TaskEntry, TaskTable } from "./task-table";
+import { InjectedFailures } from "./test-hooks";
+import { DeclaredCluster, EcsWorld } from "./types";
+
+export interface EcsOperationsContext {
+    world: EcsWorld;
+    tasks: TaskTable;
+    lifecycle: TaskLifecycle;
+    failures: InjectedFailures;
+}
+
+function pad(list: unknown): unknown[] {
+    return Array.isArray(list) ? list : [];
+}
+
+/** The handlers by operation name, for startAwsJsonServer. */
+export function createEcsOperations(context: EcsOperationsContext): Record<string, OperationHandler> {
+    const { world, tasks, lifecycle, failures } = context;
+    /** RunTask answers by clientToken: an SDK retry of the same call gets the first answer. */
+    const clientTokens = new Map<string, unknown>();
+
+    function requireCluster(ref: string | undefined): DeclaredCluster {
+        const cluster = findCluster(world, ref);
+        if (!cluster) throw new AwsServiceError("ClusterNotFoundException", "Cluster not found.");
+        return cluster;
+    }
+
+    /** A task by ARN or id, in the given cluster; an ARN must be the task's own. */
+    function findTask(clusterArn: string | undefined, ref: unknown): TaskEntry | undefined {
+        if (typeof ref !== "string") return undefined;
+        const entry = tasks.byReference(ref);
+        if (!entry) return undefined;
+        if (ref.startsWith("arn:") && ref !== entry.record.taskArn) return undefined;
+        return clusterArn === undefined || entry.record.clusterArn === clusterArn ? entry : undefined;
+    }
+
+    function runTask(request: RunTaskCommandInput): unknown {
+        if (lifecycle.isClosed)
+            throw new AwsServiceError("ServerException", "The local ECS endpoint is shutting down.", 500);
+        const decision = planRunTask(world, request);
+        const token = typeof request.clientToken === "string" ? request.clientToken : undefined;
+        if (token && clientTokens.has(token)) return clientTokens.get(token); // an SDK retry of the same call
+        let answer: unknown;
+        const capacity = decision.kind === "launch" ? failures.runTaskFailures.shift() : undefined;
+        if (decision.kind === "fail") {
+            answer = { tasks: [], failures: decision.failures };
+        } else if (capacity) {
+            answer = { tasks: [], failures: [{ reason: capacity.reason, detail: capacity.detail }] };
+        } else {
+            const created = lifecycle.launch(decision.plan);
+            answer = {
+                tasks: created.map(record => toWireTask(record, { includeTags: record.tags.length > 0 })),
+                failures: [],
+            };
+        }
+        if (token) clientTokens.set(token, answer);
+        return answer;
+    }
+
+    function describeTasks(request: DescribeTasksCommandInput): unknown {
+        const cluster = requireCluster(request.cluster);
+        const refs = pad(request.tasks);
+        if (refs.length === 0) throw new AwsServiceError("InvalidParameterException", "Tasks cannot be empty.");
+        if (refs.length > 100)
+            throw new AwsServiceError("InvalidParameterException", "Tasks can have at most 100 items.");
+        const includeTags = pad(request.include).includes("TAGS");
+        const found: unknown[] = [];
+        const missing: unknown[] = [];
+        for (const ref of refs) {
+            const entry = findTask(cluster.arn, ref);
+            if (entry) found.push(toWireTask(entry.record, { includeTags }));
+            else missing.push({ arn: String(ref), reason: "MISSING" });
+        }
+        return { tasks: found, failures: missing };
+    }
+
+    function stopTask(request: StopTaskCommandInput): unknown {
+        const cluster = requireCluster(request.cluster);
+        if (typeof request.task !== "string" || request.task === "")
+            throw new AwsServiceError("InvalidParameterException", "Task can not be blank.");
+        const entry = findTask(cluster.arn, request.task);
+        if (!entry) throw new AwsServiceError("InvalidParameterException", "The referenced task was not found.");
+        tasks.apply(entry.record.taskId, { type: "stopRequested", reason: request.reason });
+        lifecycle.signalStop(entry);
+        return { task: toWireTask(entry.record) };
+    }
+
+    /** Tags a task (the worker marks the activity task it took). */
+    function tagResource(request: { resourceArn?: unknown; tags?: unknown }): unknown {
+        if (typeof request.resourceArn !== "string")
+            throw new AwsServiceError("InvalidParameterException", "resourceArn is required.");
+        const entry = tasks.byReference(request.resourceArn);
+        if (!entry || entry.record.taskArn !== request.resourceArn)
+            throw new AwsServiceError(
+                "ResourceNotFoundException",
+                `The specified resource ${request.resourceArn} could not be found.`,
+            );
+        const tags = pad(request.tags) as { key?: unknown; value?: unknown }[];
+        if (tags.length === 0 || tags.some(t => typeof t?.key !== "string" || t.key.length < 1 || t.key.length > 128))
+            throw new AwsServiceError(
+                "InvalidParameterException",
+                "tags must be 1 or more {key, value} pairs with keys of 1 to 128 characters.",
+            );
+        const merged = new Map(entry.record.tags.map(t => [t.key, t.value]));
+        for (const t of tags) merged.set(t.key as string, typeof t.value === "string" ? t.value : undefined);
+        entry.record = { ...entry.record, tags: [...merged].map(([key, value]) => ({ key, value })) };
+        return {};
+    }
+
+    function listTasks(request: ListTasksCommandInput): unknown {
+        const cluster = requireCluster(request.cluster);
+        const desired = request.desiredStatus ?? "RUNNING";
+        const maxResults = request.maxResults ?? 100;
+        if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100)
+            throw new AwsServiceError("InvalidParameterException", "maxResults must be between 1 and 100.");
+        const offset = request.nextToken ? Number(Buffer.from(request.nextToken, "base64").toString("utf8")) : 0;
+        if (!Number.isInteger(offset) || offset < 0)
+            throw new AwsServiceError("InvalidParameterException", "Invalid nextToken.");
+        const arns = tasks
+            .all()
+            .map(e => e.record)
+            .filter(t => t.clusterArn === cluster.arn && t.desiredStatus === desired)
+            .filter(t => !request.family || t.taskDefinitionArn.includes(`:task-definition/${request.family}:`))
+            .filter(t => !request.startedBy || t.startedBy === request.startedBy)
+            .filter(t => !request.launchType || t.launchType === request.launchType)
+            .map(t => t.taskArn);
+        const page = arns.slice(offset, offset + maxResults);
+        const nextToken =
+            offset + maxResults < arns.length ? Buffer.from(String(offset + maxResults)).toString("base64") : undefined;
+        return { taskArns: page, nextToken };
+    }
+
+    return {
+        RunTask: body => runTask(body),
+        DescribeTasks: body => describeTasks(body),
+        StopTask: body => stopTask(body),
+        ListTasks: body => listTasks(body),
+        TagResource: body => tagResource(body),
+    };
+}
