@@ -1,7 +1,7 @@
-// One warm Lambda execution environment: a child process started by runner.ts with the
-// function's environment. It loads the handler named by _HANDLER from LAMBDA_TASK_ROOT once (the
-// init phase), then serves invocations sent over the IPC channel, one at a time, for as long as
-// the runner keeps it. Plain JavaScript so it starts without ts-node. Error shapes follow the
+// One warm Lambda execution environment: a child process started by execution-environment.ts
+// with the function's environment. It loads the handler named by _HANDLER from LAMBDA_TASK_ROOT
+// once (the init phase), then serves invocations sent over the IPC channel, one at a time, for as
+// long as the runner keeps it. Plain JavaScript so it starts without ts-node. Error shapes follow the
 // Lambda Node.js runtime interface client (errorType = the thrown Error's name, else typeof).
 "use strict";
 const fs = require("fs");
