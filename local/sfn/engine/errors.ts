@@ -1,5 +1,6 @@
 // Errors the engine throws for bad calls. `code` is the Step Functions API error name, so the wire
 // layer (../execution-operations.ts) can answer with AWS's shape without guessing.
+import type { PagingErrorFactory } from "../../shared/paging";
 
 export type EngineErrorCode =
     | "ExecutionAlreadyExists"
@@ -30,3 +31,6 @@ export function missingMember(member: string): EngineError {
         `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
     );
 }
+
+/** A bad page token or page size (../../shared/paging.ts) as the engine's error of the same code. */
+export const pagingFailure: PagingErrorFactory = (code, message) => new EngineError(code, message);

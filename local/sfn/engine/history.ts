@@ -12,6 +12,7 @@
 import type { HistoryEvent, HistoryEventType } from "@aws-sdk/client-sfn";
 import type { LibraryEvent } from "./library";
 import { evaluateReferencePath } from "./definition";
+import { DATA, json } from "./event-data";
 
 export type { HistoryEvent, HistoryEventType };
 export type HistoryListener = (event: HistoryEvent) => void;
@@ -22,12 +23,6 @@ export interface StateLookup {
 }
 
 type Details = Omit<HistoryEvent, "id" | "previousEventId" | "timestamp" | "type">;
-
-function json(value: unknown): string {
-    return JSON.stringify(value === undefined ? null : value);
-}
-
-const DATA = { truncated: false };
 
 /** Events are shared with every reader and subscriber: nobody may change them. */
 function deepFreeze<T>(value: T): T {

@@ -1,5 +1,6 @@
 // The local Step Functions execution engine (see ./engine.ts).
-export * from "./engine";
+export { LocalStepFunctions } from "./engine";
+export type * from "./types";
 export { EngineError } from "./errors";
 export type { EngineErrorCode } from "./errors";
 export { withoutExecutionData } from "./history";

@@ -7,7 +7,7 @@ import type {
     ActivityTaskSpec,
     ScheduledActivityTask,
 } from "../../../local/sfn/activity-types";
-import type { InvokeLambda, InvokeLambdaContext, LambdaResult } from "../../../local/sfn/engine/engine";
+import type { InvokeLambda, InvokeLambdaContext, LambdaResult } from "../../../local/sfn/engine";
 
 export const REGION = "us-east-1";
 export const ACCOUNT = "000000000000";
