@@ -4,9 +4,31 @@
 // can fail throws an AwsServiceError (the endpoint turns it into an AWS-shaped answer) and changes
 // nothing when it does. AWS's semantics: https://docs.aws.amazon.com/step-functions/latest/dg/concepts-activities.html
 // and https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetActivityTask.html.
-import * as crypto from "crypto";
+// The records and tokens are in ./activity-records.ts, the polls in ./activity-polls.ts, a task's
+// clocks and closing in ./activity-clocks.ts, the checks of requests in ./activity-checks.ts.
 import { AwsServiceError } from "../shared/aws-json-server";
-import { longTimer } from "../shared/long-timer";
+import {
+    checkClock,
+    checkFailure,
+    checkOutput,
+    checkTokenLength,
+    checkWorkerName,
+    validation,
+} from "./activity-checks";
+import * as clocks from "./activity-clocks";
+import { dispatch, waitForTask, waitingPollers } from "./activity-polls";
+import {
+    ACTIVITY_LIMITS,
+    ActivityDescription,
+    ActivityRecord,
+    ActivityTaskInfo,
+    activityDescription,
+    GetActivityTaskResult,
+    isTaskTokenShape,
+    newTaskToken,
+    taskInfo,
+    TaskRecord,
+} from "./activity-records";
 import type {
     ActivityOutcome,
     ActivityScheduler,
@@ -16,17 +38,8 @@ import type {
 } from "./activity-types";
 import { activityArnFor, isValidRegion, nameProblem, parseActivityArn } from "./names";
 
-/** AWS limits (https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html). */
-export const ACTIVITY_LIMITS = {
-    maxOutputBytes: 262_144,
-    maxErrorChars: 256,
-    maxCauseChars: 32_768,
-    maxTokenChars: 2048,
-    maxWorkerNameChars: 80,
-    /** TimeoutSeconds / HeartbeatSeconds when a state sets none. */
-    defaultClockSeconds: 99_999_999,
-    maxPollSeconds: 60,
-} as const;
+export { ACTIVITY_LIMITS } from "./activity-records";
+export type { ActivityDescription, ActivityTaskInfo, GetActivityTaskResult, TaskStatus } from "./activity-records";
 
 export interface ActivityStoreOptions {
     /** Region for `createActivity` without one. Default `us-east-1`. */
@@ -39,72 +52,6 @@ export interface ActivityStoreOptions {
     maxPollersPerActivity?: number;
 }
 
-export interface ActivityDescription {
-    activityArn: string;
-    name: string;
-    creationDate: Date;
-}
-
-export interface GetActivityTaskResult {
-    taskToken?: string;
-    input?: string;
-}
-
-export type TaskStatus = "scheduled" | "started" | "closed";
-
-/** A read-only view of one task, for tests and the execution engine's history. */
-export interface ActivityTaskInfo {
-    taskToken: string;
-    activityArn: string;
-    executionArn?: string;
-    status: TaskStatus;
-    workerName?: string;
-    scheduledAt: number;
-    startedAt?: number;
-    closedAt?: number;
-    heartbeats: number;
-    outcome?: ActivityOutcome;
-}
-
-interface TaskRecord extends ActivityTaskInfo {
-    spec: ActivityTaskSpec;
-    observer?: ActivityTaskObserver;
-    cancelTimeout?: () => void;
-    cancelHeartbeat?: () => void;
-    resolve(outcome: ActivityOutcome): void;
-}
-
-interface Poller {
-    workerName?: string;
-    signal?: AbortSignal;
-    deliver(task: TaskRecord): void;
-    /** Answers the poll empty. */
-    cancel(): void;
-}
-
-interface ActivityRecord extends ActivityDescription {
-    queue: TaskRecord[];
-    pollers: Poller[];
-}
-
-const TOKEN_PREFIX = "AAAA";
-const TOKEN_PATTERN = /^AAAA[A-Za-z0-9_-]{128}$/;
-
-function newToken(): string {
-    return TOKEN_PREFIX + crypto.randomBytes(96).toString("base64url");
-}
-
-function validation(message: string): AwsServiceError {
-    return new AwsServiceError("ValidationException", `1 validation error detected: ${message}`);
-}
-
-function checkClock(name: string, value: number | undefined): void {
-    if (value === undefined) return;
-    if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-        throw new TypeError(`${name} must be a positive number of seconds, got ${JSON.stringify(value)}`);
-    }
-}
-
 export class ActivityStore implements ActivityScheduler {
     readonly region: string;
     readonly account: string;
@@ -113,6 +60,12 @@ export class ActivityStore implements ActivityScheduler {
     private readonly activities = new Map<string, ActivityRecord>();
     private readonly tasks = new Map<string, TaskRecord>();
     private closed = false;
+    /** Closes a task, taking it off its activity's queue if it is still there. */
+    private readonly closeTask: clocks.CloseTask = (task, outcome) =>
+        clocks.closeTask(task, outcome, this.activities.get(task.activityArn)?.queue);
+    /** ActivityStarted for a worker (see ./activity-clocks.ts). */
+    private readonly start = (task: TaskRecord, workerName: string | undefined): GetActivityTaskResult =>
+        clocks.startTask(task, workerName, this.closeTask);
 
     constructor(options: ActivityStoreOptions = {}) {
         this.region = options.region ?? "us-east-1";
@@ -147,15 +100,15 @@ export class ActivityStore implements ActivityScheduler {
             record = { activityArn: arn, name: parsed.name, creationDate: new Date(), queue: [], pollers: [] };
             this.activities.set(arn, record);
         }
-        return describe(record);
+        return activityDescription(record);
     }
 
     describeActivity(arn: string): ActivityDescription {
-        return describe(this.activity(arn));
+        return activityDescription(this.activity(arn));
     }
 
     listActivities(): ActivityDescription[] {
-        return [...this.activities.values()].map(describe);
+        return [...this.activities.values()].map(activityDescription);
     }
 
     private activity(arn: unknown): ActivityRecord {
@@ -183,7 +136,7 @@ export class ActivityStore implements ActivityScheduler {
         let resolve!: (outcome: ActivityOutcome) => void;
         const outcome = new Promise<ActivityOutcome>(r => (resolve = r));
         const task: TaskRecord = {
-            taskToken: newToken(),
+            taskToken: newTaskToken(),
             activityArn: activity.activityArn,
             executionArn: spec.executionArn,
             status: "scheduled",
@@ -195,21 +148,12 @@ export class ActivityStore implements ActivityScheduler {
         };
         this.tasks.set(task.taskToken, task);
         activity.queue.push(task);
-        this.dispatch(activity);
+        dispatch(activity);
         return {
             taskToken: task.taskToken,
             outcome,
             cancel: (reason: string) => this.closeTask(task, { kind: "cancelled", reason }),
         };
-    }
-
-    /** Hands queued tasks to waiting polls, oldest first on both sides; skips polls whose client left. */
-    private dispatch(activity: ActivityRecord): void {
-        while (activity.queue.length > 0 && activity.pollers.length > 0) {
-            const poller = activity.pollers.shift()!;
-            if (poller.signal?.aborted) continue;
-            poller.deliver(activity.queue.shift()!);
-        }
     }
 
     // ---- the worker's side (the endpoint's operations) -----------------------------------------
@@ -221,17 +165,7 @@ export class ActivityStore implements ActivityScheduler {
      */
     getActivityTask(activityArn: unknown, workerName?: unknown, signal?: AbortSignal): Promise<GetActivityTaskResult> {
         const activity = this.activity(activityArn);
-        if (
-            workerName !== undefined &&
-            (typeof workerName !== "string" ||
-                workerName.length < 1 ||
-                workerName.length > ACTIVITY_LIMITS.maxWorkerNameChars)
-        ) {
-            throw validation(
-                `Value at 'workerName' failed to satisfy constraint: Member must have length between 1 and ${ACTIVITY_LIMITS.maxWorkerNameChars}`,
-            );
-        }
-        const name = workerName as string | undefined;
+        const name = checkWorkerName(workerName);
         if (signal?.aborted || this.closed) return Promise.resolve({});
         const queued = activity.queue.shift();
         if (queued) return Promise.resolve(this.start(queued, name));
@@ -241,118 +175,29 @@ export class ActivityStore implements ActivityScheduler {
                 `The maximum number of workers (${this.maxPollers}) concurrently polling ${activity.activityArn} has been reached`,
             );
         }
-        return new Promise<GetActivityTaskResult>(resolve => {
-            const leave = () => {
-                clearTimeout(timer);
-                signal?.removeEventListener("abort", onAbort);
-                const i = activity.pollers.indexOf(poller);
-                if (i >= 0) activity.pollers.splice(i, 1);
-            };
-            const onAbort = () => {
-                leave();
-                resolve({});
-            };
-            const poller: Poller = {
-                workerName: name,
-                signal,
-                deliver: task => {
-                    leave();
-                    resolve(this.start(task, name));
-                },
-                cancel: onAbort,
-            };
-            const timer = setTimeout(onAbort, this.maxPollSeconds * 1000);
-            signal?.addEventListener("abort", onAbort, { once: true });
-            activity.pollers.push(poller);
-        });
-    }
-
-    /** ActivityStarted: the token leaves the queue for good and both clocks start. */
-    private start(task: TaskRecord, workerName: string | undefined): GetActivityTaskResult {
-        const now = Date.now();
-        task.status = "started";
-        task.workerName = workerName;
-        task.startedAt = now;
-        const timeoutSeconds = task.spec.timeoutSeconds ?? ACTIVITY_LIMITS.defaultClockSeconds;
-        task.cancelTimeout = longTimer(
-            timeoutSeconds * 1000,
-            () => this.closeTask(task, { kind: "timedOut", error: "States.Timeout" }),
-            { unref: true },
-        );
-        this.armHeartbeat(task);
-        notify(() => task.observer?.onStarted?.(workerName));
-        return { taskToken: task.taskToken, input: task.spec.input };
-    }
-
-    private armHeartbeat(task: TaskRecord): void {
-        task.cancelHeartbeat?.();
-        const seconds = task.spec.heartbeatSeconds ?? ACTIVITY_LIMITS.defaultClockSeconds;
-        task.cancelHeartbeat = longTimer(
-            seconds * 1000,
-            () => this.closeTask(task, { kind: "timedOut", error: "States.HeartbeatTimeout" }),
-            { unref: true },
-        );
+        return waitForTask(activity, name, this.maxPollSeconds, this.start, signal);
     }
 
     sendTaskSuccess(taskToken: unknown, output: unknown): void {
         const task = this.openTask(taskToken);
-        if (typeof output !== "string")
-            throw validation("Value at 'output' failed to satisfy constraint: Member must not be null");
-        const bytes = Buffer.byteLength(output, "utf8");
-        if (bytes > ACTIVITY_LIMITS.maxOutputBytes) {
-            throw new AwsServiceError(
-                "InvalidOutput",
-                `The output of ${bytes} bytes exceeds the maximum of ${ACTIVITY_LIMITS.maxOutputBytes} bytes`,
-            );
-        }
-        try {
-            JSON.parse(output);
-        } catch {
-            throw new AwsServiceError("InvalidOutput", "Invalid Output: the output is not valid JSON");
-        }
-        this.closeTask(task, { kind: "succeeded", output });
+        this.closeTask(task, { kind: "succeeded", output: checkOutput(output) });
     }
 
     sendTaskFailure(taskToken: unknown, error?: unknown, cause?: unknown): void {
         const task = this.openTask(taskToken);
-        if (error !== undefined && error !== null) {
-            if (typeof error !== "string" || error.length > ACTIVITY_LIMITS.maxErrorChars) {
-                throw validation(
-                    `Value at 'error' failed to satisfy constraint: Member must have length less than or equal to ${ACTIVITY_LIMITS.maxErrorChars}`,
-                );
-            }
-        }
-        if (cause !== undefined && cause !== null) {
-            if (typeof cause !== "string" || cause.length > ACTIVITY_LIMITS.maxCauseChars) {
-                throw validation(
-                    `Value at 'cause' failed to satisfy constraint: Member must have length less than or equal to ${ACTIVITY_LIMITS.maxCauseChars}`,
-                );
-            }
-        }
-        this.closeTask(task, {
-            kind: "failed",
-            error: (error ?? undefined) as string | undefined,
-            cause: (cause ?? undefined) as string | undefined,
-        });
+        this.closeTask(task, { kind: "failed", ...checkFailure(error, cause) });
     }
 
     sendTaskHeartbeat(taskToken: unknown): void {
-        const task = this.openTask(taskToken);
-        task.heartbeats++;
-        if (task.status === "started") this.armHeartbeat(task);
-        notify(() => task.observer?.onHeartbeat?.());
+        clocks.heartbeat(this.openTask(taskToken), this.closeTask);
     }
 
     /** The open task behind a token, or the error AWS gives for it. */
     private openTask(taskToken: unknown): TaskRecord {
-        if (typeof taskToken !== "string" || taskToken.length < 1 || taskToken.length > ACTIVITY_LIMITS.maxTokenChars) {
-            throw validation(
-                `Value at 'taskToken' failed to satisfy constraint: Member must have length between 1 and ${ACTIVITY_LIMITS.maxTokenChars}`,
-            );
-        }
-        if (!TOKEN_PATTERN.test(taskToken))
+        const token = checkTokenLength(taskToken);
+        if (!isTaskTokenShape(token))
             throw new AwsServiceError("InvalidToken", "Invalid Token: the task token could not be decoded");
-        const task = this.tasks.get(taskToken);
+        const task = this.tasks.get(token);
         if (!task) throw new AwsServiceError("TaskDoesNotExist", "Task Does Not Exist");
         if (task.status === "closed")
             throw new AwsServiceError(
@@ -362,50 +207,11 @@ export class ActivityStore implements ActivityScheduler {
         return task;
     }
 
-    private closeTask(task: TaskRecord, outcome: ActivityOutcome): void {
-        if (task.status === "closed") return;
-        if (task.status === "scheduled") {
-            const queue = this.activities.get(task.activityArn)?.queue;
-            const i = queue ? queue.indexOf(task) : -1;
-            if (i >= 0) queue!.splice(i, 1);
-        }
-        task.status = "closed";
-        task.closedAt = Date.now();
-        task.outcome = outcome;
-        task.cancelTimeout?.();
-        task.cancelHeartbeat?.();
-        task.resolve(outcome);
-    }
-
     // ---- inspection, for tests and the engine --------------------------------------------------
 
     task(taskToken: string): ActivityTaskInfo | undefined {
         const t = this.tasks.get(taskToken);
-        if (!t) return undefined;
-        const {
-            taskToken: token,
-            activityArn,
-            executionArn,
-            status,
-            workerName,
-            scheduledAt,
-            startedAt,
-            closedAt,
-            heartbeats,
-            outcome,
-        } = t;
-        return {
-            taskToken: token,
-            activityArn,
-            executionArn,
-            status,
-            workerName,
-            scheduledAt,
-            startedAt,
-            closedAt,
-            heartbeats,
-            outcome,
-        };
+        return t ? taskInfo(t) : undefined;
     }
 
     /** Tasks scheduled on `activityArn` that no worker has taken yet. */
@@ -415,7 +221,7 @@ export class ActivityStore implements ActivityScheduler {
 
     /** GetActivityTask requests waiting on `activityArn` right now. */
     waitingPollers(activityArn: string): number {
-        return this.activities.get(activityArn)?.pollers.filter(p => !p.signal?.aborted).length ?? 0;
+        return waitingPollers(this.activities.get(activityArn));
     }
 
     /** Answers every waiting poll empty, cancels every open task (their outcomes settle), stops all clocks. */
@@ -425,18 +231,5 @@ export class ActivityStore implements ActivityScheduler {
             for (const poller of [...activity.pollers]) poller.cancel();
         }
         for (const task of this.tasks.values()) this.closeTask(task, { kind: "cancelled", reason });
-    }
-}
-
-function describe(record: ActivityRecord): ActivityDescription {
-    return { activityArn: record.activityArn, name: record.name, creationDate: record.creationDate };
-}
-
-/** Observer callbacks belong to the engine; a fault there must not break the store's state. */
-function notify(fn: () => void): void {
-    try {
-        fn();
-    } catch (err) {
-        process.emitWarning(`activity observer threw: ${String((err as Error)?.stack ?? err)}`);
     }
 }
