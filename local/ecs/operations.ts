@@ -8,6 +8,7 @@ import type {
     StopTaskCommandInput,
 } from "@aws-sdk/client-ecs";
 import { AwsServiceError, OperationHandler } from "../shared/aws-json-server";
+import { encodePageToken, pagePosition } from "../shared/paging";
 import { findCluster } from "./arns";
 import { planRunTask } from "./run-task-request";
 import { toWireTask } from "./task-record";
@@ -21,6 +22,10 @@ export interface EcsOperationsContext {
     tasks: TaskTable;
     lifecycle: TaskLifecycle;
     failures: InjectedFailures;
+}
+
+function invalidParameter(message: string): AwsServiceError {
+    return new AwsServiceError("InvalidParameterException", message);
 }
 
 function pad(list: unknown): unknown[] {
@@ -127,9 +132,13 @@ export function createEcsOperations(context: EcsOperationsContext): Record<strin
         const maxResults = request.maxResults ?? 100;
         if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100)
             throw new AwsServiceError("InvalidParameterException", "maxResults must be between 1 and 100.");
-        const offset = request.nextToken ? Number(Buffer.from(request.nextToken, "base64").toString("utf8")) : 0;
-        if (!Number.isInteger(offset) || offset < 0)
-            throw new AwsServiceError("InvalidParameterException", "Invalid nextToken.");
+        const list = {
+            kind: "ecs-tasks",
+            key: [cluster.arn, desired, request.family, request.startedBy, request.launchType].join("|"),
+        };
+        // ECS's own page-size rule and wording above; only the token scheme is shared.
+        const offset =
+            pagePosition(request.nextToken || undefined, list, () => invalidParameter("Invalid nextToken.")) ?? 0;
         const arns = tasks
             .all()
             .map(e => e.record)
@@ -139,8 +148,7 @@ export function createEcsOperations(context: EcsOperationsContext): Record<strin
             .filter(t => !request.launchType || t.launchType === request.launchType)
             .map(t => t.taskArn);
         const page = arns.slice(offset, offset + maxResults);
-        const nextToken =
-            offset + maxResults < arns.length ? Buffer.from(String(offset + maxResults)).toString("base64") : undefined;
+        const nextToken = offset + maxResults < arns.length ? encodePageToken(list, offset + maxResults) : undefined;
         return { taskArns: page, nextToken };
     }
 

@@ -600,6 +600,11 @@ describe("local ECS endpoint through the real SDK", function () {
         );
         assert.deepStrictEqual([...page1.taskArns!, ...page2.taskArns!].sort(), [...arns].sort());
         assert.strictEqual(page2.nextToken, undefined);
+        // A token pages the query it came from, not another one (one scheme for every local list).
+        await assert.rejects(
+            ecs.send(new ListTasksCommand({ cluster: "work", startedBy: "other", nextToken: page1.nextToken })),
+            { name: "InvalidParameterException" },
+        );
         assert.deepStrictEqual(
             (await ecs.send(new ListTasksCommand({ cluster: "work", startedBy: "other" }))).taskArns,
             [],
