@@ -3,6 +3,7 @@
 // that route ECS task events to a function. Pure: no servers, no processes.
 import { DeclaredResource } from "../program/mocks";
 import { DeclaredCluster, DeclaredTaskDefinition } from "../ecs/types";
+import type { EventRule } from "../events/bus";
 
 export interface DeclaredFunction {
     arn: string;
@@ -21,20 +22,14 @@ export interface DeclaredStateMachine {
     roleArn?: string;
 }
 
-export interface DeclaredSubscription {
-    ruleName: string;
-    /** The rule's event pattern, parsed. */
-    pattern: Record<string, unknown>;
-    functionArn: string;
-}
-
 export interface DeclaredWorld {
     activityArns: string[];
     functions: DeclaredFunction[];
     stateMachines: DeclaredStateMachine[];
     clusters: DeclaredCluster[];
     taskDefinitions: DeclaredTaskDefinition[];
-    subscriptions: DeclaredSubscription[];
+    /** EventBridge rules whose target is one of the stack's functions. */
+    eventRules: EventRule[];
 }
 
 function ofType(resources: DeclaredResource[], type: string): DeclaredResource[] {
@@ -92,7 +87,7 @@ export function readDeclaredWorld(resources: DeclaredResource[]): DeclaredWorld 
             executionRoleArn: t.inputs.executionRoleArn,
             taskRoleArn: t.inputs.taskRoleArn,
         })),
-        subscriptions: ofType(resources, "aws:cloudwatch/eventTarget:EventTarget")
+        eventRules: ofType(resources, "aws:cloudwatch/eventTarget:EventTarget")
             .filter(t => functionArns.has(t.inputs.arn) && rulesByName.has(t.inputs.rule))
             .map(t => ({
                 ruleName: t.inputs.rule,
@@ -100,7 +95,7 @@ export function readDeclaredWorld(resources: DeclaredResource[]): DeclaredWorld 
                     rulesByName.get(t.inputs.rule)!.inputs.eventPattern,
                     `event pattern of ${t.inputs.rule}`,
                 ),
-                functionArn: t.inputs.arn,
+                targetArn: t.inputs.arn,
             })),
     };
 }

@@ -5,7 +5,7 @@
 // artefacts `pulumi up` would deploy, talking through the real SDK clients to 127.0.0.1.
 import { ActivityStore } from "../sfn/activity-store";
 import { ContainerLauncher, ContainerOutputLine, EcsEndpoint, startEcsEndpoint } from "../ecs/endpoint";
-import { HistoryEvent, LocalStepFunctions } from "../sfn/engine";
+import { HistoryEvent, InvokeLambda, LocalStepFunctions } from "../sfn/engine";
 import { archiveFiles } from "../program/lambda-archive";
 import {
     createLambdaRunner,
@@ -20,7 +20,7 @@ import { startStepFunctionsEndpoint, StepFunctionsEndpoint } from "../sfn/endpoi
 import { createExecutionOperations } from "../sfn/execution-operations";
 import { ensureWorkerBundle } from "../../worker-image/build";
 import { DeclaredWorld, readDeclaredWorld } from "./declared-world";
-import { matchesEventPattern } from "../events/event-pattern";
+import { createEventBus, EventBus } from "../events/bus";
 import { bundleProjectWorker } from "./project-worker";
 
 export interface LocalStackOptions {
@@ -87,14 +87,19 @@ function qualifiedless(arn: string): string {
     return arn.split(":").slice(0, 7).join(":");
 }
 
-export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-    const progress = options.progress ?? (() => undefined);
-    progress("planning the stack under the local engine");
-    const plan = await evaluateProject(options.projectDir, options.stack, { configOverrides: options.configOverrides });
-    const region = plan.config["aws:region"] ?? "us-east-1";
-    const world = readDeclaredWorld(plan.resources);
-    const stateMachineArn = pickStateMachine(plan);
+/** Closes what was started, last first; start-up failures close what had started by then. */
+class Closers {
+    private readonly steps: Array<() => Promise<void> | void> = [];
+    push(step: () => Promise<void> | void): void {
+        this.steps.push(step);
+    }
+    async closeAll(): Promise<void> {
+        for (const step of this.steps.splice(0).reverse()) await step();
+    }
+}
 
+/** Each declared function with its code read from the archive Pulumi would upload. */
+async function lambdaFunctions(world: DeclaredWorld): Promise<Map<string, LambdaFunctionConfig>> {
     const functions = new Map<string, LambdaFunctionConfig>();
     for (const fn of world.functions) {
         functions.set(fn.arn, {
@@ -106,72 +111,135 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             handler: fn.handler,
         });
     }
-    const launcher = options.launcher;
-    let workerBundlePath: string | undefined;
-    if (!launcher && !options.externalWorkers) {
-        progress("building the worker bundle");
-        workerBundlePath = options.workerEntry
-            ? await bundleProjectWorker(options.workerEntry)
-            : (await ensureWorkerBundle()).outfile;
-    }
+    return functions;
+}
 
-    const closers: Array<() => Promise<void> | void> = [];
-    const closeAll = async () => {
-        for (const close of closers.reverse()) await close();
+/** The worker script containers run: none with a launcher of one's own or external workers. */
+async function workerBundle(options: LocalStackOptions): Promise<string | undefined> {
+    if (options.launcher || options.externalWorkers) return undefined;
+    options.progress?.("building the worker bundle");
+    return options.workerEntry ? await bundleProjectWorker(options.workerEntry) : (await ensureWorkerBundle()).outfile;
+}
+
+/** Step Functions' view of Lambda: an invocation's result, or its error as a Lambda.* name. */
+function lambdaInvoker(functions: Map<string, LambdaFunctionConfig>, lambdas: () => LambdaRunner): InvokeLambda {
+    return async (functionArn, payload) => {
+        const fn = functions.get(qualifiedless(functionArn));
+        if (!fn)
+            return {
+                ok: false,
+                errorType: "Lambda.ResourceNotFoundException",
+                errorMessage: `Function not found: ${functionArn}`,
+            };
+        const result = await lambdas().invoke(fn, payload);
+        if (result.ok) return { ok: true, result: result.result };
+        const { error, cause } = stepFunctionsErrorOf(result);
+        return { ok: false, errorType: error, errorMessage: cause };
     };
+}
+
+interface Wiring {
+    options: LocalStackOptions;
+    world: DeclaredWorld;
+    region: string;
+    closers: Closers;
+}
+
+function startEngine(
+    { options, world, region, closers }: Wiring,
+    store: ActivityStore,
+    invokeLambda: InvokeLambda,
+): LocalStepFunctions {
+    const engine = new LocalStepFunctions({
+        scheduler: store,
+        invokeLambda,
+        region,
+        accountId: LOCAL_ACCOUNT,
+        retryIntervalScale: options.retryIntervalScale,
+        onEvent: options.onEvent,
+    });
+    closers.push(() => engine.close());
+    for (const sm of world.stateMachines)
+        engine.createStateMachine({ arn: sm.arn, name: sm.name, definition: sm.definition, roleArn: sm.roleArn });
+    return engine;
+}
+
+function startEcs(
+    { options, world, region, closers }: Wiring,
+    stepFunctionsEndpoint: string,
+    workerBundlePath: string | undefined,
+): Promise<EcsEndpoint> {
+    return startEcsEndpoint({
+        clusters: world.clusters,
+        taskDefinitions: world.taskDefinitions,
+        region,
+        account: LOCAL_ACCOUNT,
+        stepFunctionsEndpoint,
+        workerBundlePath,
+        externalWorkers: options.externalWorkers,
+        launcher: options.launcher,
+        output: options.containerOutput,
+        maxStopTimeoutMs: options.maxStopTimeoutMs,
+        port: options.port ? options.port + 1 : 0,
+        extraEnvironment: { PATH: process.env.PATH ?? "", ...QUIET_SDK },
+    }).then(ecs => {
+        closers.push(() => ecs.close());
+        return ecs;
+    });
+}
+
+/**
+ * EventBridge: ECS task events to the functions whose rules match them. Closed in reverse: stop
+ * routing events, end the function processes (a subscribed invocation may be in a 60 s poll), then
+ * wait for those invocations to settle.
+ */
+function routeEcsEvents(
+    { world, closers }: Wiring,
+    ecs: EcsEndpoint,
+    functions: Map<string, LambdaFunctionConfig>,
+    lambdas: LambdaRunner,
+): EventBus {
+    const bus = createEventBus(
+        world.eventRules.filter(rule => functions.has(rule.targetArn)),
+        (functionArn, event) => lambdas.invoke(functions.get(functionArn)!, event),
+        (functionArn, error) => process.stderr.write(`event delivery to ${functionArn} failed: ${String(error)}\n`),
+    );
+    closers.push(() => bus.drain());
+    closers.push(() => lambdas.close());
+    closers.push(ecs.onTaskStateChange(event => bus.publish(event)));
+    return bus;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+    options.progress?.("planning the stack under the local engine");
+    const plan = await evaluateProject(options.projectDir, options.stack, { configOverrides: options.configOverrides });
+    const region = plan.config["aws:region"] ?? "us-east-1";
+    const world = readDeclaredWorld(plan.resources);
+    const stateMachineArn = pickStateMachine(plan);
+    const functions = await lambdaFunctions(world);
+    const workerBundlePath = await workerBundle(options);
+
+    const wiring: Wiring = { options, world, region, closers: new Closers() };
     try {
         const store = new ActivityStore({ region, account: LOCAL_ACCOUNT, maxPollSeconds: options.maxPollSeconds });
         for (const arn of world.activityArns) store.registerActivity(arn);
-        closers.push(() => store.close());
-
+        wiring.closers.push(() => store.close());
+        // The engine invokes functions through the runner, which needs both endpoints' URLs first.
         let lambdas: LambdaRunner | undefined;
-        const invoke = async (functionArn: string, payload: unknown) => {
-            const fn = functions.get(qualifiedless(functionArn));
-            if (!fn)
-                return {
-                    ok: false as const,
-                    errorType: "Lambda.ResourceNotFoundException",
-                    errorMessage: `Function not found: ${functionArn}`,
-                };
-            const result = await lambdas!.invoke(fn, payload);
-            if (result.ok) return { ok: true as const, result: result.result };
-            const { error, cause } = stepFunctionsErrorOf(result);
-            return { ok: false as const, errorType: error, errorMessage: cause };
-        };
-        const engine = new LocalStepFunctions({
-            scheduler: store,
-            invokeLambda: invoke,
-            region,
-            accountId: LOCAL_ACCOUNT,
-            retryIntervalScale: options.retryIntervalScale,
-            onEvent: options.onEvent,
-        });
-        closers.push(() => engine.close());
-        for (const sm of world.stateMachines)
-            engine.createStateMachine({ arn: sm.arn, name: sm.name, definition: sm.definition, roleArn: sm.roleArn });
+        const engine = startEngine(
+            wiring,
+            store,
+            lambdaInvoker(functions, () => lambdas!),
+        );
 
-        progress("starting the local Step Functions and ECS endpoints");
+        options.progress?.("starting the local Step Functions and ECS endpoints");
         const sfn = await startStepFunctionsEndpoint({
             store,
             port: options.port || 0,
             extraOperations: createExecutionOperations(engine),
         });
-        closers.push(() => sfn.close());
-        const ecs = await startEcsEndpoint({
-            clusters: world.clusters,
-            taskDefinitions: world.taskDefinitions,
-            region,
-            account: LOCAL_ACCOUNT,
-            stepFunctionsEndpoint: sfn.url,
-            workerBundlePath,
-            externalWorkers: options.externalWorkers,
-            launcher,
-            output: options.containerOutput,
-            maxStopTimeoutMs: options.maxStopTimeoutMs,
-            port: options.port ? options.port + 1 : 0,
-            extraEnvironment: { PATH: process.env.PATH ?? "", ...QUIET_SDK },
-        });
-        closers.push(() => ecs.close());
+        wiring.closers.push(() => sfn.close());
+        const ecs = await startEcs(wiring, sfn.url, workerBundlePath);
         lambdas = createLambdaRunner({
             region,
             account: LOCAL_ACCOUNT,
@@ -183,23 +251,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             },
             output: options.lambdaOutput,
         });
-
-        // EventBridge: ECS task events to the functions whose rules match them.
-        const running = new Set<Promise<unknown>>();
-        const unsubscribe = ecs.onTaskStateChange(event => {
-            for (const sub of world.subscriptions) {
-                if (!matchesEventPattern(sub.pattern, event)) continue;
-                const fn = functions.get(sub.functionArn);
-                if (!fn) continue;
-                const call: Promise<unknown> = lambdas!.invoke(fn, event).finally(() => running.delete(call));
-                running.add(call);
-            }
-        });
-        // Closed in reverse: stop routing events, end the function processes (a subscribed
-        // invocation may be in a 60 s poll), then wait for those invocations to settle.
-        closers.push(async () => void (await Promise.allSettled([...running])));
-        closers.push(() => lambdas!.close());
-        closers.push(unsubscribe);
+        const bus = routeEcsEvents(wiring, ecs, functions, lambdas);
 
         return {
             plan,
@@ -219,11 +271,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
                 AWS_REGION: region,
                 ...DUMMY_CREDENTIALS,
             }),
-            pendingSubscriptions: () => running.size,
-            close: closeAll,
+            pendingSubscriptions: () => bus.pending(),
+            close: () => wiring.closers.closeAll(),
         };
     } catch (err) {
-        await closeAll();
+        await wiring.closers.closeAll();
         throw err;
     }
 }
