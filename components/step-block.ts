@@ -2,6 +2,7 @@
 // (the activity the container polls), wrapped into one Parallel so that a Retry re-runs both and
 // a fresh container serves the retried task. Pure: ARNs come in as values or Pulumi inputs.
 import { AslValue, CatchProps, Chain, IChainable, NextableState, Parallel, Pass, RetryProps, Task } from "./asl";
+import { heartbeatReachesTimeout } from "./asl/private/heartbeat";
 
 /** Errors after which a fresh container is worth a try. */
 export const RETRYABLE_STEP_ERRORS = [
@@ -79,7 +80,7 @@ export function validateStepTimes(timeoutSeconds: number, heartbeatSeconds: numb
         if (!Number.isInteger(v) || v < 1 || v > 99999999)
             throw new Error(`${what} must be a whole number of seconds from 1 to 99999999; got ${v}`);
     }
-    if (heartbeatSeconds >= timeoutSeconds) {
+    if (heartbeatReachesTimeout(heartbeatSeconds, timeoutSeconds)) {
         throw new Error(
             `heartbeatSeconds (${heartbeatSeconds}) must be below timeoutSeconds (${timeoutSeconds}): a heartbeat clock as long as the task's never fires`,
         );

@@ -1,18 +1,19 @@
 // Our own checks on a rendered ASL definition, for what neither third-party validator covers
 // (heartbeat below timeout, unreachable cycles) and to fail at program time with a clear message.
+import { heartbeatProblem, heartbeatReachesTimeout } from "./private/heartbeat";
+import { StateNames } from "./private/state-names";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any ASL object: states, branches, rules
 type Json = Record<string, any>;
 
 const TERMINAL = new Set(["Succeed", "Fail"]);
 
-function checkScope(scope: Json, where: string, names: Map<string, string>, problems: string[]): void {
+function checkScope(scope: Json, where: string, names: StateNames<string>, problems: string[]): void {
     const states: Json = scope.States ?? {};
     if (!(scope.StartAt in states)) problems.push(`${where}: StartAt "${scope.StartAt}" is not a state`);
     for (const [name, state] of Object.entries<Json>(states)) {
-        const seenIn = names.get(name);
+        const seenIn = names.record(name, where);
         if (seenIn !== undefined) problems.push(`state "${name}" appears in ${seenIn} and in ${where}`);
-        names.set(name, where);
         const targets: string[] = [];
         if (state.Next !== undefined) targets.push(state.Next);
         for (const c of state.Catch ?? []) targets.push(c.Next);
@@ -25,10 +26,8 @@ function checkScope(scope: Json, where: string, names: Map<string, string>, prob
         }
         if (typeof state.HeartbeatSeconds === "number") {
             const timeout = typeof state.TimeoutSeconds === "number" ? state.TimeoutSeconds : 99999999;
-            if (state.HeartbeatSeconds >= timeout)
-                problems.push(
-                    `"${name}": HeartbeatSeconds (${state.HeartbeatSeconds}) must be below TimeoutSeconds (${timeout})`,
-                );
+            if (heartbeatReachesTimeout(state.HeartbeatSeconds, timeout))
+                problems.push(`"${name}": ${heartbeatProblem(state.HeartbeatSeconds, timeout)}`);
         }
         for (const [i, branch] of (state.Branches ?? []).entries())
             checkScope(branch, `branch ${i + 1} of "${name}"`, names, problems);
@@ -56,6 +55,6 @@ function checkScope(scope: Json, where: string, names: Map<string, string>, prob
 /** Every problem found, as readable sentences; empty when the definition is sound. */
 export function checkDefinition(definition: Json): string[] {
     const problems: string[] = [];
-    checkScope(definition, "the top level", new Map(), problems);
+    checkScope(definition, "the top level", new StateNames(), problems);
     return problems;
 }

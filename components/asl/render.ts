@@ -1,6 +1,8 @@
 // Turns a graph of states into an ASL definition object. Pure: no Pulumi calls; Pulumi inputs in
 // fields (ARNs) are left in place for `pulumi.jsonStringify` at the edge.
-import { AslValue, IChainable, NextableState, RetryableState, RetryProps, State } from "./states";
+import { StateNames } from "./private/state-names";
+import { NextableState, RetryableState, State } from "./state";
+import { AslValue, IChainable, RetryProps } from "./types";
 
 export type AslStates = Record<string, Record<string, AslValue>>;
 
@@ -34,7 +36,7 @@ function renderRetry(r: RetryProps): Record<string, AslValue> {
 }
 
 /** Names seen anywhere in the definition, with the scope that holds each state. */
-type Registry = Map<string, { state: State; scope: string }>;
+type Registry = StateNames<{ state: State; scope: string }>;
 
 function renderScope(start: IChainable, scope: string, registry: Registry): { StartAt: string; States: AslStates } {
     const states: AslStates = {};
@@ -44,7 +46,7 @@ function renderScope(start: IChainable, scope: string, registry: Registry): { St
         const state = queue.shift()!;
         if (seen.has(state)) continue;
         seen.add(state);
-        const known = registry.get(state.name);
+        const known = registry.record(state.name, { state, scope });
         if (known && known.state !== state) {
             throw new Error(
                 `two states are named "${state.name}"; state names must be unique across the whole definition, branches included`,
@@ -55,7 +57,6 @@ function renderScope(start: IChainable, scope: string, registry: Registry): { St
                 `state "${state.name}" is reachable from ${known.scope} and from ${scope}; a transition cannot cross a Parallel branch or Map boundary`,
             );
         }
-        registry.set(state.name, { state, scope });
         states[state.name] = renderState(state, registry);
         queue.push(...state.transitions());
     }
@@ -93,7 +94,7 @@ function renderState(state: State, registry: Registry): Record<string, AslValue>
 
 /** Renders the graph reachable from `start` into an ASL definition. Throws on duplicate names or crossed scopes. */
 export function renderDefinition(start: IChainable, options: RenderOptions = {}): AslDefinition {
-    const top = renderScope(start, "the top level", new Map());
+    const top = renderScope(start, "the top level", new StateNames());
     return withoutUndefined({
         Comment: options.comment,
         QueryLanguage: "JSONPath",
