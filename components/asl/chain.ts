@@ -1,5 +1,5 @@
 // A sequence of states: `next` appends, `toSingleState` wraps it into one retryable Parallel.
-import type { Parallel, ParallelProps } from "./parallel";
+import { Parallel, ParallelProps } from "./parallel";
 import type { NextableState, State } from "./state";
 import { IChainable } from "./types";
 
@@ -25,10 +25,6 @@ export class Chain implements IChainable {
 
     /** One Parallel state with this chain as its single branch: a Retry on it re-runs the whole chain. */
     toSingleState(name: string, props: ParallelProps = {}): Parallel {
-        // Required on use, not at the top: Parallel extends state.ts's classes and state.ts loads
-        // this file, so a top-level import would evaluate parallel.ts before its base class exists
-        // whenever state.ts is loaded first.
-        const { Parallel } = require("./parallel") as typeof import("./parallel");
         return new Parallel(name, props).branch(this);
     }
 }

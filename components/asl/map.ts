@@ -1,4 +1,5 @@
 // Map: runs its item processor once per item of a list in the input (inline mode).
+import { Chain } from "./chain";
 import { ioFields } from "./private/io-fields";
 import { RetryableState } from "./state";
 import { AslValue, IChainable, ResultProps } from "./types";
@@ -20,6 +21,9 @@ export class MapState extends RetryableState {
         readonly props: MapProps = {},
     ) {
         super(name, props.comment);
+    }
+    next(chainable: IChainable): Chain {
+        return Chain.start(this).next(chainable);
     }
     itemProcessor(processor: IChainable): this {
         if (this.processor) throw new Error(`Map "${this.name}" already has an item processor`);

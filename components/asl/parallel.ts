@@ -1,4 +1,5 @@
 // Parallel: runs its branches side by side; its result is the array of their outputs.
+import { Chain } from "./chain";
 import { ioFields } from "./private/io-fields";
 import { RetryableState } from "./state";
 import { AslValue, IChainable, ResultProps } from "./types";
@@ -15,6 +16,9 @@ export class Parallel extends RetryableState {
         readonly props: ParallelProps = {},
     ) {
         super(name, props.comment);
+    }
+    next(chainable: IChainable): Chain {
+        return Chain.start(this).next(chainable);
     }
     branch(...branches: IChainable[]): this {
         this.branchList.push(...branches);

@@ -1,7 +1,8 @@
 // Pass: passes its input on, optionally shaped or replaced by a fixed Result.
+import { Chain } from "./chain";
 import { ioFields } from "./private/io-fields";
 import { NextableState } from "./state";
-import { AslValue, ResultProps } from "./types";
+import { AslValue, IChainable, ResultProps } from "./types";
 
 export interface PassProps extends ResultProps {
     result?: AslValue;
@@ -14,6 +15,9 @@ export class Pass extends NextableState {
         readonly props: PassProps = {},
     ) {
         super(name, props.comment);
+    }
+    next(chainable: IChainable): Chain {
+        return Chain.start(this).next(chainable);
     }
     fields() {
         return { ...ioFields(this.props), Result: this.props.result };

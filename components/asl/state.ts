@@ -1,7 +1,7 @@
 // The state classes every ASL state builds on: a State has a name and its own fields; a
 // NextableState continues to a Next state or ends its scope; a RetryableState also has Retry and
 // Catch (Task, Parallel, Map).
-import { Chain } from "./chain";
+import type { Chain } from "./chain";
 import { AslValue, CatchProps, IChainable, RetryProps } from "./types";
 
 export abstract class State implements IChainable {
@@ -48,10 +48,12 @@ export abstract class NextableState extends State {
         return this.nextState;
     }
 
-    /** Continues with `chainable` after this state. */
-    next(chainable: IChainable): Chain {
-        return Chain.start(this).next(chainable);
-    }
+    /**
+     * Continues with `chainable` after this state. Each state type implements it as
+     * `Chain.start(this).next(chainable)`, as AWS CDK's do: were it here, this file would load
+     * chain.ts, which loads parallel.ts, whose class extends this file's before they exist.
+     */
+    abstract next(chainable: IChainable): Chain;
 
     /** @internal used by Chain */
     setNext(state: State): void {

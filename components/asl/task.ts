@@ -1,8 +1,9 @@
 // Task: runs a Lambda function, an activity or a service integration.
+import { Chain } from "./chain";
 import { heartbeatProblem, heartbeatReachesTimeout } from "./private/heartbeat";
 import { ioFields } from "./private/io-fields";
 import { RetryableState } from "./state";
-import { AslValue, ResultProps } from "./types";
+import { AslValue, IChainable, ResultProps } from "./types";
 
 export interface TaskProps extends ResultProps {
     /** A Lambda function ARN, an activity ARN or a service integration ARN. */
@@ -26,6 +27,9 @@ export class Task extends RetryableState {
         ) {
             throw new Error(`state "${name}": ${heartbeatProblem(props.heartbeatSeconds, props.timeoutSeconds)}`);
         }
+    }
+    next(chainable: IChainable): Chain {
+        return Chain.start(this).next(chainable);
     }
     fields() {
         return {
