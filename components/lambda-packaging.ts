@@ -3,12 +3,11 @@
 // exclude them all and the archive holds only `__index.js`.
 import * as fs from "fs";
 import * as path from "path";
+import { nearestPackageDir } from "./nearest-package";
 
 /** The `dependencies` of the package.json Pulumi's packager reads: the nearest one above `from`. */
 export function programDependencies(from = process.cwd()): string[] {
-    for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-        const file = path.join(dir, "package.json");
-        if (fs.existsSync(file)) return Object.keys(JSON.parse(fs.readFileSync(file, "utf8")).dependencies ?? {});
-        if (path.dirname(dir) === dir) return [];
-    }
+    const dir = nearestPackageDir(from);
+    if (dir === undefined) return [];
+    return Object.keys(JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).dependencies ?? {});
 }

@@ -5,13 +5,11 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import { nearestPackageDir } from "./nearest-package";
 
 /** This package's root (above components/ in the sources, above dist/components/ when built). */
 function packageRoot(): string {
-    for (let dir = __dirname; ; dir = path.dirname(dir)) {
-        if (fs.existsSync(path.join(dir, "package.json"))) return dir;
-        if (path.dirname(dir) === dir) return path.resolve(__dirname, "..");
-    }
+    return nearestPackageDir(__dirname) ?? path.resolve(__dirname, "..");
 }
 
 /**
