@@ -4,6 +4,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HEALER_ENV, HealOutcome } from "../functions/healer";
 import { healerHandler } from "../functions/healer-handler";
+import { healerRolePolicy } from "./iam-policies";
+import { createLambdaIdentity } from "./lambda-identity";
 import { programDependencies } from "./lambda-packaging";
 import { TRIGGER_RUNTIME } from "./trigger-function";
 
@@ -68,4 +70,50 @@ export function createHealer(
         { parent, dependsOn: [permission] },
     );
     return fn;
+}
+
+export interface StepHealerArgs {
+    /** The task definition family, which names the log group. */
+    family: string;
+    retentionInDays: pulumi.Input<number>;
+    activityArn: pulumi.Input<string>;
+    clusterArn: pulumi.Input<string>;
+    clusterTasksArn: pulumi.Input<string>;
+    taskDefinition: aws.ecs.TaskDefinition;
+}
+
+/** The step's healer: its log group, a role that may fail this activity's tasks, and the subscribed function. */
+export function createStepHealer(
+    name: string,
+    args: StepHealerArgs,
+    parent: pulumi.Resource,
+): { role: aws.iam.Role; fn: aws.lambda.CallbackFunction<unknown, HealOutcome> } {
+    const identity = createLambdaIdentity(
+        `${name}-healer`,
+        {
+            logGroupPrefix: `/fargate-activity/${args.family}/healer-`,
+            retentionInDays: args.retentionInDays,
+            description: "Healer Lambda: fail the task of a container that stopped before taking it",
+            policy: logGroupArn =>
+                healerRolePolicy({
+                    activityArn: args.activityArn,
+                    clusterArn: args.clusterArn,
+                    clusterTasksArn: args.clusterTasksArn,
+                    logGroupArn,
+                }),
+        },
+        parent,
+    );
+    const fn = createHealer(
+        name,
+        {
+            role: identity.role,
+            logGroupName: identity.logGroup.name,
+            activityArn: args.activityArn,
+            clusterArn: args.clusterArn,
+            taskFamilyArn: args.taskDefinition.arnWithoutRevision,
+        },
+        parent,
+    );
+    return { role: identity.role, fn };
 }

@@ -1,6 +1,7 @@
-// The default network for the step's containers: public subnets in two availability zones (no
-// NAT gateway to pay for) and a security group that admits nothing and lets out only HTTPS, which
-// is all a worker needs (Step Functions, ECR, CloudWatch Logs).
+// The network of the step's containers: the user's subnets and security groups, or by default
+// public subnets in two availability zones (no NAT gateway to pay for) and a security group that
+// admits nothing and lets out only HTTPS, which is all a worker needs (Step Functions, ECR,
+// CloudWatch Logs).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -11,6 +12,27 @@ export interface StepNetwork {
 }
 
 export const DEFAULT_AVAILABILITY_ZONES = 2;
+
+export interface StepNetworkArgs {
+    subnetIds?: pulumi.Input<pulumi.Input<string>[]>;
+    securityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** The step's subnets and security groups: the user's (subnets checked when they resolve), or a new public network. */
+export function stepNetwork(
+    name: string,
+    args: StepNetworkArgs,
+    parent: pulumi.Resource,
+): Pick<StepNetwork, "subnetIds" | "securityGroupIds"> {
+    if (args.subnetIds === undefined) return createPublicNetwork(name, parent);
+    return {
+        subnetIds: pulumi.output(args.subnetIds).apply(ids => {
+            if (ids.length === 0) throw new Error(`FargateActivityStep "${name}": subnetIds is empty`);
+            return ids;
+        }),
+        securityGroupIds: pulumi.output(args.securityGroupIds ?? []) as pulumi.Output<string[]>,
+    };
+}
 
 /** The i-th /20 of a /16 VPC range. */
 export function subnetCidr(vpcCidr: string, index: number): string {

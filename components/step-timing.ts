@@ -1,7 +1,7 @@
 // A step's clocks, checked together at program time: the execute state's timeout and heartbeat,
 // the trigger's wait for RUNNING, and the trigger Lambda's and state's timeouts around that wait.
 import { STEP_DEFAULTS, validateStepTimes } from "./step-block";
-import { wholeNumber } from "./inputs";
+import { wholeNumber } from "./rules";
 
 export const DEFAULT_WAIT_FOR_RUNNING_SECONDS = 300;
 
