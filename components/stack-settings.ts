@@ -1,8 +1,10 @@
 // The program's stack configuration: one table of keys with defaults and checks, so bad config
 // fails at program time with the key and its valid values. `Pulumi.yaml` holds the same defaults.
 import { Capacity } from "../functions/trigger";
-import { Architecture, ARCHITECTURES, CAPACITIES, LOG_RETENTION_DAYS } from "./fargate-activity-step";
-import { LOG_LEVELS, LogLevel } from "./step-state-machine";
+import { Architecture, FARGATE_ACTIVITY_STEP_DEFAULTS as STEP } from "./fargate-activity-step-args";
+import { STEP_ARG_RULES } from "./fargate-activity-step-validation";
+import { checker, Rule, wholeNumberFrom } from "./rules";
+import { LogLevel, STEP_STATE_MACHINE_DEFAULTS as MACHINE, STEP_STATE_MACHINE_RULES } from "./step-state-machine-args";
 import { STEP_DEFAULTS, StepRetryArgs } from "./step-block";
 
 export interface StackSettings {
@@ -27,32 +29,28 @@ export interface StackSettings {
 /** Reads one raw config value; `new pulumi.Config().get` fits. */
 export type ConfigGetter = (key: string) => string | undefined;
 
-function integer(
-    get: ConfigGetter,
-    key: string,
-    fallback: number | undefined,
-    min: number,
-    max: number,
-): number | undefined {
+/** Throws `config <key>: <what the rule wants>; got <the value as configured>`. */
+function check<T>(key: string, rule: Rule<T>, value: T, shown: string): void {
+    checker(`config ${key}:`, rule, () => shown)(value);
+}
+
+function integer(get: ConfigGetter, key: string, fallback: number | undefined, rule: Rule<number>): number | undefined {
     const raw = get(key);
     if (raw === undefined || raw === "") return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max)
-        throw new Error(`config ${key}: must be a whole number from ${min} to ${max}; got ${JSON.stringify(raw)}`);
+    check(key, rule, value, JSON.stringify(raw));
     return value;
 }
 
 function retention(get: ConfigGetter, key: string, fallback: number): number {
-    const value = integer(get, key, fallback, 1, 3653)!;
-    if (!LOG_RETENTION_DAYS.includes(value))
-        throw new Error(`config ${key}: must be one of ${LOG_RETENTION_DAYS.join(", ")}; got ${value}`);
+    const value = integer(get, key, fallback, wholeNumberFrom(1, 3653))!;
+    check(key, STEP_ARG_RULES.logRetentionDays, value, String(value));
     return value;
 }
 
-function choice<T extends string>(get: ConfigGetter, key: string, fallback: T, allowed: readonly T[]): T {
+function choice<T extends string>(get: ConfigGetter, key: string, fallback: T, rule: Rule<T>): T {
     const raw = get(key) ?? fallback;
-    if (!allowed.includes(raw as T))
-        throw new Error(`config ${key}: must be one of ${allowed.join(", ")}; got ${JSON.stringify(raw)}`);
+    check(key, rule, raw as T, JSON.stringify(raw));
     return raw as T;
 }
 
@@ -75,18 +73,24 @@ function topicArn(get: ConfigGetter, key: string): string | undefined {
 }
 
 export function readStackSettings(get: ConfigGetter): StackSettings {
+    const seconds = wholeNumberFrom(1, 99999999);
     return {
-        cpu: integer(get, "cpu", 256, 256, 16384)!,
-        memory: integer(get, "memory", 512, 512, 122880)!,
-        architecture: choice(get, "architecture", "X86_64", ARCHITECTURES),
-        capacity: choice(get, "capacity", "FARGATE", CAPACITIES),
-        taskTimeoutSeconds: integer(get, "taskTimeoutSeconds", STEP_DEFAULTS.timeoutSeconds, 1, 99999999)!,
-        heartbeatSeconds: integer(get, "heartbeatSeconds", STEP_DEFAULTS.heartbeatSeconds, 1, 99999999)!,
-        stateMachineTimeoutSeconds: integer(get, "stateMachineTimeoutSeconds", undefined, 1, 31_536_000),
-        logRetentionDays: retention(get, "logRetentionDays", 30),
-        logLevel: choice(get, "logLevel", "ERROR", LOG_LEVELS),
-        includeExecutionData: boolean(get, "includeExecutionData", false),
-        jobDurationMs: integer(get, "jobDurationMs", 10000, 0, 86_400_000)!,
+        cpu: integer(get, "cpu", STEP.cpu, wholeNumberFrom(256, 16384))!,
+        memory: integer(get, "memory", STEP.memory, wholeNumberFrom(512, 122880))!,
+        architecture: choice<Architecture>(get, "architecture", STEP.architecture, STEP_ARG_RULES.architecture),
+        capacity: choice<Capacity>(get, "capacity", STEP.capacity, STEP_ARG_RULES.capacity),
+        taskTimeoutSeconds: integer(get, "taskTimeoutSeconds", STEP_DEFAULTS.timeoutSeconds, seconds)!,
+        heartbeatSeconds: integer(get, "heartbeatSeconds", STEP_DEFAULTS.heartbeatSeconds, seconds)!,
+        stateMachineTimeoutSeconds: integer(
+            get,
+            "stateMachineTimeoutSeconds",
+            undefined,
+            STEP_STATE_MACHINE_RULES.timeoutSeconds,
+        ),
+        logRetentionDays: retention(get, "logRetentionDays", STEP.logRetentionDays),
+        logLevel: choice<LogLevel>(get, "logLevel", MACHINE.logLevel, STEP_STATE_MACHINE_RULES.logLevel),
+        includeExecutionData: boolean(get, "includeExecutionData", MACHINE.includeExecutionData),
+        jobDurationMs: integer(get, "jobDurationMs", STEP.jobDurationMs, STEP_ARG_RULES.jobDurationMs)!,
         alarms: boolean(get, "alarms", true),
         alarmTopicArn: topicArn(get, "alarmTopicArn"),
     };

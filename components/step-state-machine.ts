@@ -3,32 +3,20 @@
 // CloudWatch and traces with X-Ray. The definition is checked at program time.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { checkDefinition, IChainable, renderDefinition } from "./asl";
-import { FargateActivityStep } from "./fargate-activity-step";
+import { createStatesAlarm } from "./alarms";
+import { checkDefinition, renderDefinition } from "./asl";
 import { assumeRolePolicy, stateMachineRolePolicy } from "./iam-policies";
+import { checker } from "./rules";
+import {
+    STEP_STATE_MACHINE_DEFAULTS as DEFAULTS,
+    STEP_STATE_MACHINE_RULES as RULES,
+    StepStateMachineArgs,
+} from "./step-state-machine-args";
+
+export { LOG_LEVELS } from "./step-state-machine-args";
+export type { LogLevel, StepStateMachineArgs } from "./step-state-machine-args";
 
 export const STEP_STATE_MACHINE_TYPE = "fargate-activity:steps:StepStateMachine";
-
-export type LogLevel = "ALL" | "ERROR" | "FATAL" | "OFF";
-export const LOG_LEVELS: readonly LogLevel[] = ["ALL", "ERROR", "FATAL", "OFF"];
-
-export interface StepStateMachineArgs {
-    /** The first state or chain; the definition is everything reachable from it. */
-    definition: IChainable;
-    /** The steps the definition uses: the role may invoke their triggers. */
-    steps: FargateActivityStep[];
-    /** The execution's own timeout: the only clock while an activity task waits for a worker. Required. */
-    timeoutSeconds: number;
-    comment?: string;
-    /** Execution log level. Default `ERROR`. */
-    logLevel?: LogLevel;
-    /** Log execution inputs and outputs (they may hold private data). Default false. */
-    includeExecutionData?: boolean;
-    /** Default 30. */
-    logRetentionDays?: pulumi.Input<number>;
-    /** Alarms on failed and timed-out executions (AWS/States), notifying `topicArn` when given. Default: none. */
-    alarms?: { topicArn?: pulumi.Input<string> };
-}
 
 export class StepStateMachine extends pulumi.ComponentResource {
     readonly stateMachine: aws.sfn.StateMachine;
@@ -40,16 +28,14 @@ export class StepStateMachine extends pulumi.ComponentResource {
     constructor(name: string, args: StepStateMachineArgs, opts?: pulumi.ComponentResourceOptions) {
         super(STEP_STATE_MACHINE_TYPE, name, {}, opts);
         const parent = { parent: this };
-        if (!Number.isInteger(args.timeoutSeconds) || args.timeoutSeconds < 1 || args.timeoutSeconds > 31_536_000) {
+        const timeoutProblem = RULES.timeoutSeconds(args.timeoutSeconds);
+        if (timeoutProblem !== undefined) {
             throw new Error(
-                `StepStateMachine "${name}": timeoutSeconds must be a whole number from 1 to 31536000 (one year, the longest a standard execution runs); got ${args.timeoutSeconds}`,
+                `StepStateMachine "${name}": timeoutSeconds ${timeoutProblem} (one year, the longest a standard execution runs); got ${args.timeoutSeconds}`,
             );
         }
-        const logLevel = args.logLevel ?? "ERROR";
-        if (!LOG_LEVELS.includes(logLevel))
-            throw new Error(
-                `StepStateMachine "${name}": logLevel must be one of ${LOG_LEVELS.join(", ")}; got ${logLevel}`,
-            );
+        const logLevel = args.logLevel ?? DEFAULTS.logLevel;
+        checker(`StepStateMachine "${name}": logLevel`, RULES.logLevel, String)(logLevel);
         const rendered = renderDefinition(args.definition, {
             comment: args.comment,
             timeoutSeconds: args.timeoutSeconds,
@@ -80,7 +66,10 @@ export class StepStateMachine extends pulumi.ComponentResource {
         );
         const logGroup = new aws.cloudwatch.LogGroup(
             `${name}-logs`,
-            { namePrefix: `/aws/vendedlogs/states/${name}-`, retentionInDays: args.logRetentionDays ?? 30 },
+            {
+                namePrefix: `/aws/vendedlogs/states/${name}-`,
+                retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays,
+            },
             parent,
         );
         this.stateMachine = new aws.sfn.StateMachine(
@@ -91,7 +80,7 @@ export class StepStateMachine extends pulumi.ComponentResource {
                 definition: this.definition,
                 loggingConfiguration: {
                     level: logLevel,
-                    includeExecutionData: args.includeExecutionData ?? false,
+                    includeExecutionData: args.includeExecutionData ?? DEFAULTS.includeExecutionData,
                     logDestination: pulumi.interpolate`${logGroup.arn}:*`,
                 },
                 tracingConfiguration: { enabled: true },
@@ -101,28 +90,22 @@ export class StepStateMachine extends pulumi.ComponentResource {
         this.arn = this.stateMachine.arn;
         args.steps.forEach((step, i) => step.grantExecutionHistory(`${name}-history-${i + 1}`, this.arn, parent));
         if (args.alarms) {
-            const actions = args.alarms.topicArn ? [args.alarms.topicArn] : [];
             for (const [metric, what] of [
                 ["ExecutionsFailed", "failed"],
                 ["ExecutionsTimedOut", "timed out"],
             ] as const) {
-                new aws.cloudwatch.MetricAlarm(
+                createStatesAlarm(
                     `${name}-${metric}`,
                     {
-                        alarmDescription: `An execution of ${name} ${what}`,
-                        namespace: "AWS/States",
+                        description: `An execution of ${name} ${what}`,
                         metricName: metric,
                         dimensions: { StateMachineArn: this.arn },
                         statistic: "Sum",
-                        period: 300,
-                        evaluationPeriods: 1,
+                        periodSeconds: 300,
                         threshold: 0,
-                        comparisonOperator: "GreaterThanThreshold",
-                        treatMissingData: "notBreaching",
-                        alarmActions: actions,
-                        okActions: actions,
+                        topicArn: args.alarms.topicArn,
                     },
-                    parent,
+                    this,
                 );
             }
         }
