@@ -3,14 +3,8 @@
 // with the worker's output; a final failure ends in `failed` with its error name and cause.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    deriveStateMachineTimeout,
-    Fail,
-    FargateActivityStep,
-    readStackSettings,
-    StepStateMachine,
-    Succeed,
-} from "./components";
+import { deriveStateMachineTimeout, Fail, FargateActivityStep, StepStateMachine, Succeed } from "./components";
+import { readStackSettings } from "./components/stack-settings";
 
 const config = new pulumi.Config();
 const settings = readStackSettings(key => config.get(key));

@@ -1,13 +1,8 @@
 // The dev stack under mocks: what `pulumi up` would create, how it hangs together, and what it
 // exports; plus a second component in the same program that must not collide with the first.
 import * as assert from "assert";
-import {
-    FargateActivityStep,
-    renderDefinition,
-    checkDefinition,
-    Chain,
-    FARGATE_ACTIVITY_STEP_TYPE,
-} from "../components";
+import { FargateActivityStep, renderDefinition, checkDefinition, Chain } from "../components";
+import { FARGATE_ACTIVITY_STEP_TYPE } from "../components/fargate-activity-step";
 import { installMocks, settled } from "../local/program/mocks";
 import { loadProjectConfig } from "../local/program/stack-config";
 import { thirdPartyAslErrors } from "./helpers/asl-validators";

@@ -53,8 +53,8 @@ function checkScope(scope: Json, where: string, names: StateNames<string>, probl
 }
 
 /** Every problem found, as readable sentences; empty when the definition is sound. */
-export function checkDefinition(definition: Json): string[] {
+export function checkDefinition(definition: object): string[] {
     const problems: string[] = [];
-    checkScope(definition, "the top level", new StateNames(), problems);
+    checkScope(definition as Json, "the top level", new StateNames(), problems);
     return problems;
 }
