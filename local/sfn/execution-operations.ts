@@ -69,144 +69,159 @@ function defined<T extends Record<string, unknown>>(record: T): T {
     return record;
 }
 
+/** StartExecution: starts an execution of a state machine. */
+function startExecution(engine: LocalStepFunctions, body: any): unknown {
+    checkTypes(body, { stateMachineArn: "string", name: "string", input: "string", traceHeader: "string" }, [
+        "stateMachineArn",
+    ]);
+    const { executionArn, startDate } = call(() =>
+        engine.startExecution({
+            stateMachineArn: body.stateMachineArn,
+            name: body.name ?? undefined,
+            input: body.input ?? undefined,
+        }),
+    );
+    return { executionArn, startDate: epochSeconds(startDate) };
+}
+
+/** DescribeExecution: an execution's status, input and (when it has one) output or error. */
+function describeExecution(engine: LocalStepFunctions, body: any): unknown {
+    checkTypes(body, { executionArn: "string" }, ["executionArn"]);
+    const d = call(() => engine.describeExecution(body.executionArn));
+    return defined({
+        executionArn: d.executionArn,
+        stateMachineArn: d.stateMachineArn,
+        name: d.name,
+        status: d.status,
+        startDate: epochSeconds(d.startDate),
+        stopDate: epochSeconds(d.stopDate),
+        input: d.input,
+        inputDetails: { included: true },
+        output: d.output,
+        outputDetails: d.output !== undefined ? { included: true } : undefined,
+        error: d.error,
+        cause: d.cause,
+    });
+}
+
+/** GetExecutionHistory: one page of an execution's events. */
+function getExecutionHistory(engine: LocalStepFunctions, body: any): unknown {
+    checkTypes(
+        body,
+        {
+            executionArn: "string",
+            maxResults: "integer",
+            nextToken: "string",
+            reverseOrder: "boolean",
+            includeExecutionData: "boolean",
+        },
+        ["executionArn"],
+    );
+    const page = call(() =>
+        engine.getExecutionHistory(body.executionArn, {
+            maxResults: body.maxResults ?? undefined,
+            nextToken: body.nextToken ?? undefined,
+            reverseOrder: body.reverseOrder ?? undefined,
+            includeExecutionData: body.includeExecutionData ?? undefined,
+        }),
+    );
+    return defined({ events: page.events.map(serializeHistoryEvent), nextToken: page.nextToken });
+}
+
+/** StopExecution: stops a running execution, with an optional error and cause. */
+function stopExecution(engine: LocalStepFunctions, body: any): unknown {
+    checkTypes(body, { executionArn: "string", error: "string", cause: "string" }, ["executionArn"]);
+    const { stopDate } = call(() =>
+        engine.stopExecution(body.executionArn, body.error ?? undefined, body.cause ?? undefined),
+    );
+    return { stopDate: epochSeconds(stopDate) };
+}
+
+/** ListExecutions: one page of a state machine's executions (Map Runs are not emulated). */
+function listExecutions(engine: LocalStepFunctions, body: any): unknown {
+    checkTypes(body, {
+        stateMachineArn: "string",
+        statusFilter: "string",
+        maxResults: "integer",
+        nextToken: "string",
+        mapRunArn: "string",
+        redriveFilter: "string",
+    });
+    if (body.mapRunArn !== undefined && body.mapRunArn !== null)
+        throw new AwsServiceError(
+            "ValidationException",
+            "the local runtime has no Map Runs (distributed Map is not supported)",
+        );
+    if (body.stateMachineArn === undefined || body.stateMachineArn === null)
+        throw new AwsServiceError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN");
+    const page = call(() =>
+        engine.listExecutions({
+            stateMachineArn: body.stateMachineArn,
+            statusFilter: body.statusFilter ?? undefined,
+            maxResults: body.maxResults ?? undefined,
+            nextToken: body.nextToken ?? undefined,
+        }),
+    );
+    return defined({
+        executions: page.executions.map(e =>
+            defined({
+                executionArn: e.executionArn,
+                stateMachineArn: e.stateMachineArn,
+                name: e.name,
+                status: e.status,
+                startDate: epochSeconds(e.startDate),
+                stopDate: epochSeconds(e.stopDate),
+            }),
+        ),
+        nextToken: page.nextToken,
+    });
+}
+
+/** ListStateMachines: one page of the declared state machines. */
+function listStateMachines(engine: LocalStepFunctions, body: any): unknown {
+    checkTypes(body, { maxResults: "integer", nextToken: "string" });
+    const page = call(() =>
+        engine.listStateMachines({
+            maxResults: body.maxResults ?? undefined,
+            nextToken: body.nextToken ?? undefined,
+        }),
+    );
+    return defined({
+        stateMachines: page.stateMachines.map(m => ({
+            stateMachineArn: m.stateMachineArn,
+            name: m.name,
+            type: m.type,
+            creationDate: epochSeconds(m.creationDate),
+        })),
+        nextToken: page.nextToken,
+    });
+}
+
+/** DescribeStateMachine: a state machine's definition and settings (logging and tracing always off). */
+function describeStateMachine(engine: LocalStepFunctions, body: any): unknown {
+    checkTypes(body, { stateMachineArn: "string", includedData: "string" }, ["stateMachineArn"]);
+    const m = call(() => engine.describeStateMachine(body.stateMachineArn));
+    return defined({
+        stateMachineArn: m.stateMachineArn,
+        name: m.name,
+        status: m.status,
+        definition: m.definition,
+        roleArn: m.roleArn,
+        type: m.type,
+        creationDate: epochSeconds(m.creationDate),
+        loggingConfiguration: { level: "OFF", includeExecutionData: false },
+        tracingConfiguration: { enabled: false },
+    });
+}
+
 export function createExecutionOperations(engine: LocalStepFunctions): ExecutionOperations {
     return {
-        StartExecution(body) {
-            checkTypes(body, { stateMachineArn: "string", name: "string", input: "string", traceHeader: "string" }, [
-                "stateMachineArn",
-            ]);
-            const { executionArn, startDate } = call(() =>
-                engine.startExecution({
-                    stateMachineArn: body.stateMachineArn,
-                    name: body.name ?? undefined,
-                    input: body.input ?? undefined,
-                }),
-            );
-            return { executionArn, startDate: epochSeconds(startDate) };
-        },
-
-        DescribeExecution(body) {
-            checkTypes(body, { executionArn: "string" }, ["executionArn"]);
-            const d = call(() => engine.describeExecution(body.executionArn));
-            return defined({
-                executionArn: d.executionArn,
-                stateMachineArn: d.stateMachineArn,
-                name: d.name,
-                status: d.status,
-                startDate: epochSeconds(d.startDate),
-                stopDate: epochSeconds(d.stopDate),
-                input: d.input,
-                inputDetails: { included: true },
-                output: d.output,
-                outputDetails: d.output !== undefined ? { included: true } : undefined,
-                error: d.error,
-                cause: d.cause,
-            });
-        },
-
-        GetExecutionHistory(body) {
-            checkTypes(
-                body,
-                {
-                    executionArn: "string",
-                    maxResults: "integer",
-                    nextToken: "string",
-                    reverseOrder: "boolean",
-                    includeExecutionData: "boolean",
-                },
-                ["executionArn"],
-            );
-            const page = call(() =>
-                engine.getExecutionHistory(body.executionArn, {
-                    maxResults: body.maxResults ?? undefined,
-                    nextToken: body.nextToken ?? undefined,
-                    reverseOrder: body.reverseOrder ?? undefined,
-                    includeExecutionData: body.includeExecutionData ?? undefined,
-                }),
-            );
-            return defined({ events: page.events.map(serializeHistoryEvent), nextToken: page.nextToken });
-        },
-
-        StopExecution(body) {
-            checkTypes(body, { executionArn: "string", error: "string", cause: "string" }, ["executionArn"]);
-            const { stopDate } = call(() =>
-                engine.stopExecution(body.executionArn, body.error ?? undefined, body.cause ?? undefined),
-            );
-            return { stopDate: epochSeconds(stopDate) };
-        },
-
-        ListExecutions(body) {
-            checkTypes(body, {
-                stateMachineArn: "string",
-                statusFilter: "string",
-                maxResults: "integer",
-                nextToken: "string",
-                mapRunArn: "string",
-                redriveFilter: "string",
-            });
-            if (body.mapRunArn !== undefined && body.mapRunArn !== null)
-                throw new AwsServiceError(
-                    "ValidationException",
-                    "the local runtime has no Map Runs (distributed Map is not supported)",
-                );
-            if (body.stateMachineArn === undefined || body.stateMachineArn === null)
-                throw new AwsServiceError("ValidationException", "Must provide a StateMachine ARN or MapRun ARN");
-            const page = call(() =>
-                engine.listExecutions({
-                    stateMachineArn: body.stateMachineArn,
-                    statusFilter: body.statusFilter ?? undefined,
-                    maxResults: body.maxResults ?? undefined,
-                    nextToken: body.nextToken ?? undefined,
-                }),
-            );
-            return defined({
-                executions: page.executions.map(e =>
-                    defined({
-                        executionArn: e.executionArn,
-                        stateMachineArn: e.stateMachineArn,
-                        name: e.name,
-                        status: e.status,
-                        startDate: epochSeconds(e.startDate),
-                        stopDate: epochSeconds(e.stopDate),
-                    }),
-                ),
-                nextToken: page.nextToken,
-            });
-        },
-
-        ListStateMachines(body) {
-            checkTypes(body, { maxResults: "integer", nextToken: "string" });
-            const page = call(() =>
-                engine.listStateMachines({
-                    maxResults: body.maxResults ?? undefined,
-                    nextToken: body.nextToken ?? undefined,
-                }),
-            );
-            return defined({
-                stateMachines: page.stateMachines.map(m => ({
-                    stateMachineArn: m.stateMachineArn,
-                    name: m.name,
-                    type: m.type,
-                    creationDate: epochSeconds(m.creationDate),
-                })),
-                nextToken: page.nextToken,
-            });
-        },
-
-        DescribeStateMachine(body) {
-            checkTypes(body, { stateMachineArn: "string", includedData: "string" }, ["stateMachineArn"]);
-            const m = call(() => engine.describeStateMachine(body.stateMachineArn));
-            return defined({
-                stateMachineArn: m.stateMachineArn,
-                name: m.name,
-                status: m.status,
-                definition: m.definition,
-                roleArn: m.roleArn,
-                type: m.type,
-                creationDate: epochSeconds(m.creationDate),
-                loggingConfiguration: { level: "OFF", includeExecutionData: false },
-                tracingConfiguration: { enabled: false },
-            });
-        },
+        StartExecution: body => startExecution(engine, body),
+        DescribeExecution: body => describeExecution(engine, body),
+        GetExecutionHistory: body => getExecutionHistory(engine, body),
+        StopExecution: body => stopExecution(engine, body),
+        ListExecutions: body => listExecutions(engine, body),
+        ListStateMachines: body => listStateMachines(engine, body),
+        DescribeStateMachine: body => describeStateMachine(engine, body),
     };
 }
