@@ -32,131 +32,136 @@ function pad(list: unknown): unknown[] {
     return Array.isArray(list) ? list : [];
 }
 
+/** RunTask's answers by clientToken: an SDK retry of the same call gets the first answer. */
+type ClientTokenAnswers = Map<string, unknown>;
+
+function requireCluster(world: EcsWorld, ref: string | undefined): DeclaredCluster {
+    const cluster = findCluster(world, ref);
+    if (!cluster) throw new AwsServiceError("ClusterNotFoundException", "Cluster not found.");
+    return cluster;
+}
+
+/** A task by ARN or id, in the given cluster; an ARN must be the task's own. */
+function findTask(tasks: TaskTable, clusterArn: string | undefined, ref: unknown): TaskEntry | undefined {
+    if (typeof ref !== "string") return undefined;
+    const entry = tasks.byReference(ref);
+    if (!entry) return undefined;
+    if (ref.startsWith("arn:") && ref !== entry.record.taskArn) return undefined;
+    return clusterArn === undefined || entry.record.clusterArn === clusterArn ? entry : undefined;
+}
+
+function runTask(
+    context: EcsOperationsContext,
+    clientTokens: ClientTokenAnswers,
+    request: RunTaskCommandInput,
+): unknown {
+    const { world, lifecycle, failures } = context;
+    if (lifecycle.isClosed)
+        throw new AwsServiceError("ServerException", "The local ECS endpoint is shutting down.", 500);
+    const decision = planRunTask(world, request);
+    const token = typeof request.clientToken === "string" ? request.clientToken : undefined;
+    if (token && clientTokens.has(token)) return clientTokens.get(token); // an SDK retry of the same call
+    let answer: unknown;
+    const capacity = decision.kind === "launch" ? failures.runTaskFailures.shift() : undefined;
+    if (decision.kind === "fail") {
+        answer = { tasks: [], failures: decision.failures };
+    } else if (capacity) {
+        answer = { tasks: [], failures: [{ reason: capacity.reason, detail: capacity.detail }] };
+    } else {
+        const created = lifecycle.launch(decision.plan);
+        answer = {
+            tasks: created.map(record => toWireTask(record, { includeTags: record.tags.length > 0 })),
+            failures: [],
+        };
+    }
+    if (token) clientTokens.set(token, answer);
+    return answer;
+}
+
+function describeTasks(context: EcsOperationsContext, request: DescribeTasksCommandInput): unknown {
+    const cluster = requireCluster(context.world, request.cluster);
+    const refs = pad(request.tasks);
+    if (refs.length === 0) throw new AwsServiceError("InvalidParameterException", "Tasks cannot be empty.");
+    if (refs.length > 100) throw new AwsServiceError("InvalidParameterException", "Tasks can have at most 100 items.");
+    const includeTags = pad(request.include).includes("TAGS");
+    const found: unknown[] = [];
+    const missing: unknown[] = [];
+    for (const ref of refs) {
+        const entry = findTask(context.tasks, cluster.arn, ref);
+        if (entry) found.push(toWireTask(entry.record, { includeTags }));
+        else missing.push({ arn: String(ref), reason: "MISSING" });
+    }
+    return { tasks: found, failures: missing };
+}
+
+function stopTask(context: EcsOperationsContext, request: StopTaskCommandInput): unknown {
+    const { world, tasks, lifecycle } = context;
+    const cluster = requireCluster(world, request.cluster);
+    if (typeof request.task !== "string" || request.task === "")
+        throw new AwsServiceError("InvalidParameterException", "Task can not be blank.");
+    const entry = findTask(tasks, cluster.arn, request.task);
+    if (!entry) throw new AwsServiceError("InvalidParameterException", "The referenced task was not found.");
+    tasks.apply(entry.record.taskId, { type: "stopRequested", reason: request.reason });
+    lifecycle.signalStop(entry);
+    return { task: toWireTask(entry.record) };
+}
+
+/** Tags a task (the worker marks the activity task it took). */
+function tagResource(context: EcsOperationsContext, request: { resourceArn?: unknown; tags?: unknown }): unknown {
+    if (typeof request.resourceArn !== "string")
+        throw new AwsServiceError("InvalidParameterException", "resourceArn is required.");
+    const entry = context.tasks.byReference(request.resourceArn);
+    if (!entry || entry.record.taskArn !== request.resourceArn)
+        throw new AwsServiceError(
+            "ResourceNotFoundException",
+            `The specified resource ${request.resourceArn} could not be found.`,
+        );
+    const tags = pad(request.tags) as { key?: unknown; value?: unknown }[];
+    if (tags.length === 0 || tags.some(t => typeof t?.key !== "string" || t.key.length < 1 || t.key.length > 128))
+        throw new AwsServiceError(
+            "InvalidParameterException",
+            "tags must be 1 or more {key, value} pairs with keys of 1 to 128 characters.",
+        );
+    const merged = new Map(entry.record.tags.map(t => [t.key, t.value]));
+    for (const t of tags) merged.set(t.key as string, typeof t.value === "string" ? t.value : undefined);
+    entry.record = { ...entry.record, tags: [...merged].map(([key, value]) => ({ key, value })) };
+    return {};
+}
+
+function listTasks(context: EcsOperationsContext, request: ListTasksCommandInput): unknown {
+    const cluster = requireCluster(context.world, request.cluster);
+    const desired = request.desiredStatus ?? "RUNNING";
+    const maxResults = request.maxResults ?? 100;
+    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100)
+        throw new AwsServiceError("InvalidParameterException", "maxResults must be between 1 and 100.");
+    const list = {
+        kind: "ecs-tasks",
+        key: [cluster.arn, desired, request.family, request.startedBy, request.launchType].join("|"),
+    };
+    // ECS's own page-size rule and wording above; only the token scheme is shared.
+    const offset =
+        pagePosition(request.nextToken || undefined, list, () => invalidParameter("Invalid nextToken.")) ?? 0;
+    const arns = context.tasks
+        .all()
+        .map(e => e.record)
+        .filter(t => t.clusterArn === cluster.arn && t.desiredStatus === desired)
+        .filter(t => !request.family || t.taskDefinitionArn.includes(`:task-definition/${request.family}:`))
+        .filter(t => !request.startedBy || t.startedBy === request.startedBy)
+        .filter(t => !request.launchType || t.launchType === request.launchType)
+        .map(t => t.taskArn);
+    const page = arns.slice(offset, offset + maxResults);
+    const nextToken = offset + maxResults < arns.length ? encodePageToken(list, offset + maxResults) : undefined;
+    return { taskArns: page, nextToken };
+}
+
 /** The handlers by operation name, for startAwsJsonServer. */
 export function createEcsOperations(context: EcsOperationsContext): Record<string, OperationHandler> {
-    const { world, tasks, lifecycle, failures } = context;
-    /** RunTask answers by clientToken: an SDK retry of the same call gets the first answer. */
-    const clientTokens = new Map<string, unknown>();
-
-    function requireCluster(ref: string | undefined): DeclaredCluster {
-        const cluster = findCluster(world, ref);
-        if (!cluster) throw new AwsServiceError("ClusterNotFoundException", "Cluster not found.");
-        return cluster;
-    }
-
-    /** A task by ARN or id, in the given cluster; an ARN must be the task's own. */
-    function findTask(clusterArn: string | undefined, ref: unknown): TaskEntry | undefined {
-        if (typeof ref !== "string") return undefined;
-        const entry = tasks.byReference(ref);
-        if (!entry) return undefined;
-        if (ref.startsWith("arn:") && ref !== entry.record.taskArn) return undefined;
-        return clusterArn === undefined || entry.record.clusterArn === clusterArn ? entry : undefined;
-    }
-
-    function runTask(request: RunTaskCommandInput): unknown {
-        if (lifecycle.isClosed)
-            throw new AwsServiceError("ServerException", "The local ECS endpoint is shutting down.", 500);
-        const decision = planRunTask(world, request);
-        const token = typeof request.clientToken === "string" ? request.clientToken : undefined;
-        if (token && clientTokens.has(token)) return clientTokens.get(token); // an SDK retry of the same call
-        let answer: unknown;
-        const capacity = decision.kind === "launch" ? failures.runTaskFailures.shift() : undefined;
-        if (decision.kind === "fail") {
-            answer = { tasks: [], failures: decision.failures };
-        } else if (capacity) {
-            answer = { tasks: [], failures: [{ reason: capacity.reason, detail: capacity.detail }] };
-        } else {
-            const created = lifecycle.launch(decision.plan);
-            answer = {
-                tasks: created.map(record => toWireTask(record, { includeTags: record.tags.length > 0 })),
-                failures: [],
-            };
-        }
-        if (token) clientTokens.set(token, answer);
-        return answer;
-    }
-
-    function describeTasks(request: DescribeTasksCommandInput): unknown {
-        const cluster = requireCluster(request.cluster);
-        const refs = pad(request.tasks);
-        if (refs.length === 0) throw new AwsServiceError("InvalidParameterException", "Tasks cannot be empty.");
-        if (refs.length > 100)
-            throw new AwsServiceError("InvalidParameterException", "Tasks can have at most 100 items.");
-        const includeTags = pad(request.include).includes("TAGS");
-        const found: unknown[] = [];
-        const missing: unknown[] = [];
-        for (const ref of refs) {
-            const entry = findTask(cluster.arn, ref);
-            if (entry) found.push(toWireTask(entry.record, { includeTags }));
-            else missing.push({ arn: String(ref), reason: "MISSING" });
-        }
-        return { tasks: found, failures: missing };
-    }
-
-    function stopTask(request: StopTaskCommandInput): unknown {
-        const cluster = requireCluster(request.cluster);
-        if (typeof request.task !== "string" || request.task === "")
-            throw new AwsServiceError("InvalidParameterException", "Task can not be blank.");
-        const entry = findTask(cluster.arn, request.task);
-        if (!entry) throw new AwsServiceError("InvalidParameterException", "The referenced task was not found.");
-        tasks.apply(entry.record.taskId, { type: "stopRequested", reason: request.reason });
-        lifecycle.signalStop(entry);
-        return { task: toWireTask(entry.record) };
-    }
-
-    /** Tags a task (the worker marks the activity task it took). */
-    function tagResource(request: { resourceArn?: unknown; tags?: unknown }): unknown {
-        if (typeof request.resourceArn !== "string")
-            throw new AwsServiceError("InvalidParameterException", "resourceArn is required.");
-        const entry = tasks.byReference(request.resourceArn);
-        if (!entry || entry.record.taskArn !== request.resourceArn)
-            throw new AwsServiceError(
-                "ResourceNotFoundException",
-                `The specified resource ${request.resourceArn} could not be found.`,
-            );
-        const tags = pad(request.tags) as { key?: unknown; value?: unknown }[];
-        if (tags.length === 0 || tags.some(t => typeof t?.key !== "string" || t.key.length < 1 || t.key.length > 128))
-            throw new AwsServiceError(
-                "InvalidParameterException",
-                "tags must be 1 or more {key, value} pairs with keys of 1 to 128 characters.",
-            );
-        const merged = new Map(entry.record.tags.map(t => [t.key, t.value]));
-        for (const t of tags) merged.set(t.key as string, typeof t.value === "string" ? t.value : undefined);
-        entry.record = { ...entry.record, tags: [...merged].map(([key, value]) => ({ key, value })) };
-        return {};
-    }
-
-    function listTasks(request: ListTasksCommandInput): unknown {
-        const cluster = requireCluster(request.cluster);
-        const desired = request.desiredStatus ?? "RUNNING";
-        const maxResults = request.maxResults ?? 100;
-        if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 100)
-            throw new AwsServiceError("InvalidParameterException", "maxResults must be between 1 and 100.");
-        const list = {
-            kind: "ecs-tasks",
-            key: [cluster.arn, desired, request.family, request.startedBy, request.launchType].join("|"),
-        };
-        // ECS's own page-size rule and wording above; only the token scheme is shared.
-        const offset =
-            pagePosition(request.nextToken || undefined, list, () => invalidParameter("Invalid nextToken.")) ?? 0;
-        const arns = tasks
-            .all()
-            .map(e => e.record)
-            .filter(t => t.clusterArn === cluster.arn && t.desiredStatus === desired)
-            .filter(t => !request.family || t.taskDefinitionArn.includes(`:task-definition/${request.family}:`))
-            .filter(t => !request.startedBy || t.startedBy === request.startedBy)
-            .filter(t => !request.launchType || t.launchType === request.launchType)
-            .map(t => t.taskArn);
-        const page = arns.slice(offset, offset + maxResults);
-        const nextToken = offset + maxResults < arns.length ? encodePageToken(list, offset + maxResults) : undefined;
-        return { taskArns: page, nextToken };
-    }
-
+    const clientTokens: ClientTokenAnswers = new Map();
     return {
-        RunTask: body => runTask(body),
-        DescribeTasks: body => describeTasks(body),
-        StopTask: body => stopTask(body),
-        ListTasks: body => listTasks(body),
-        TagResource: body => tagResource(body),
+        RunTask: body => runTask(context, clientTokens, body),
+        DescribeTasks: body => describeTasks(context, body),
+        StopTask: body => stopTask(context, body),
+        ListTasks: body => listTasks(context, body),
+        TagResource: body => tagResource(context, body),
     };
 }
