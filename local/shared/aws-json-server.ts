@@ -56,67 +56,104 @@ function sendError(res: http.ServerResponse, spec: AwsJsonServiceSpec, err: AwsS
     send(res, err.status, spec.protocol, { __type: type, message: err.message });
 }
 
+/** A request body as it arrived: its chunks up to the size limit, and its full size. */
+interface ReceivedBody {
+    chunks: Buffer[];
+    size: number;
+}
+
 export function startAwsJsonServer(spec: AwsJsonServiceSpec, options: { port?: number } = {}): Promise<RunningServer> {
     const maxBody = spec.maxBodyBytes ?? 1024 * 1024;
-    const server = http.createServer((req, res) => {
-        const abort = new AbortController();
-        res.on("close", () => abort.abort());
-        const chunks: Buffer[] = [];
-        let size = 0;
-        req.on("data", (chunk: Buffer) => {
-            size += chunk.length;
-            if (size <= maxBody) chunks.push(chunk);
-        });
-        req.on("end", async () => {
-            try {
-                if (req.method !== "POST")
-                    throw new AwsServiceError(
-                        "UnknownOperationException",
-                        `${req.method} is not supported; AWS JSON calls are POST /`,
-                    );
-                if (size > maxBody)
-                    throw new AwsServiceError(
-                        "RequestEntityTooLargeException",
-                        `request body of ${size} bytes exceeds ${maxBody}`,
-                        413,
-                    );
-                const target = String(req.headers["x-amz-target"] ?? "");
-                const [prefix, operation] = target.split(".");
-                const handler = prefix === spec.targetPrefix ? spec.operations[operation] : undefined;
-                if (!handler || !Object.hasOwn(spec.operations, operation)) {
-                    throw new AwsServiceError(
-                        "UnknownOperationException",
-                        `unknown operation ${JSON.stringify(target)}`,
-                    );
-                }
-                let body: unknown;
-                try {
-                    body = size === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString("utf8"));
-                } catch {
-                    throw new AwsServiceError("SerializationException", "request body is not valid JSON");
-                }
-                if (body === null || typeof body !== "object" || Array.isArray(body))
-                    throw new AwsServiceError("SerializationException", "request body must be a JSON object");
-                const result = await handler(body, { signal: abort.signal });
-                if (!res.destroyed) send(res, 200, spec.protocol, result);
-            } catch (err: any) {
-                if (res.destroyed) return;
-                if (err instanceof AwsServiceError) sendError(res, spec, err);
-                else sendError(res, spec, new AwsServiceError("InternalFailure", String(err?.message ?? err), 500));
-            }
-        });
-    });
+    const server = http.createServer((req, res) => receive(spec, maxBody, req, res));
     // Long polls hold requests for up to 60 s; Node's defaults would cut them.
     server.requestTimeout = 0;
     server.headersTimeout = 70_000;
     server.keepAliveTimeout = 65_000;
+    return listen(server, options.port ?? 0);
+}
+
+/** Reads a request's body (keeping at most `maxBody` bytes) and answers it once it has all arrived. */
+function receive(spec: AwsJsonServiceSpec, maxBody: number, req: http.IncomingMessage, res: http.ServerResponse) {
+    const abort = new AbortController();
+    res.on("close", () => abort.abort());
+    const received: ReceivedBody = { chunks: [], size: 0 };
+    req.on("data", (chunk: Buffer) => {
+        received.size += chunk.length;
+        if (received.size <= maxBody) received.chunks.push(chunk);
+    });
+    req.on("end", () => answer(spec, maxBody, req, res, received, abort.signal));
+}
+
+/** Runs the request's operation and sends its result, or the error as AWS JSON shapes it. */
+async function answer(
+    spec: AwsJsonServiceSpec,
+    maxBody: number,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    received: ReceivedBody,
+    signal: AbortSignal,
+): Promise<void> {
+    try {
+        const handler = operationFor(spec, maxBody, req, received);
+        const body = parseBody(received);
+        const result = await handler(body, { signal });
+        if (!res.destroyed) send(res, 200, spec.protocol, result);
+    } catch (err: any) {
+        if (res.destroyed) return;
+        if (err instanceof AwsServiceError) sendError(res, spec, err);
+        else sendError(res, spec, new AwsServiceError("InternalFailure", String(err?.message ?? err), 500));
+    }
+}
+
+/** The operation `X-Amz-Target` names, after the method and body-size checks. */
+function operationFor(
+    spec: AwsJsonServiceSpec,
+    maxBody: number,
+    req: http.IncomingMessage,
+    received: ReceivedBody,
+): OperationHandler {
+    if (req.method !== "POST")
+        throw new AwsServiceError(
+            "UnknownOperationException",
+            `${req.method} is not supported; AWS JSON calls are POST /`,
+        );
+    if (received.size > maxBody)
+        throw new AwsServiceError(
+            "RequestEntityTooLargeException",
+            `request body of ${received.size} bytes exceeds ${maxBody}`,
+            413,
+        );
+    const target = String(req.headers["x-amz-target"] ?? "");
+    const [prefix, operation] = target.split(".");
+    const handler = prefix === spec.targetPrefix ? spec.operations[operation] : undefined;
+    if (!handler || !Object.hasOwn(spec.operations, operation)) {
+        throw new AwsServiceError("UnknownOperationException", `unknown operation ${JSON.stringify(target)}`);
+    }
+    return handler;
+}
+
+/** The request body as a JSON object (an empty body is `{}`). */
+function parseBody(received: ReceivedBody): object {
+    let body: unknown;
+    try {
+        body = received.size === 0 ? {} : JSON.parse(Buffer.concat(received.chunks).toString("utf8"));
+    } catch {
+        throw new AwsServiceError("SerializationException", "request body is not valid JSON");
+    }
+    if (body === null || typeof body !== "object" || Array.isArray(body))
+        throw new AwsServiceError("SerializationException", "request body must be a JSON object");
+    return body;
+}
+
+/** Listens on 127.0.0.1 (`port` 0: a free one); `close` also ends the connections still open. */
+function listen(server: http.Server, port: number): Promise<RunningServer> {
     return new Promise((resolve, reject) => {
         server.once("error", reject);
-        server.listen(options.port ?? 0, "127.0.0.1", () => {
-            const port = (server.address() as AddressInfo).port;
+        server.listen(port, "127.0.0.1", () => {
+            const boundPort = (server.address() as AddressInfo).port;
             resolve({
-                url: `http://127.0.0.1:${port}`,
-                port,
+                url: `http://127.0.0.1:${boundPort}`,
+                port: boundPort,
                 close: () =>
                     new Promise<void>(done => {
                         server.close(() => done());
