@@ -4,6 +4,7 @@
 // at state entry with a 60 s default, and never cancels a handler).
 import { EngineError } from "./errors";
 import { parseArn } from "../names";
+import { parseReferencePath } from "./reference-path";
 
 /** The largest number of seconds a Node timer holds (2^31-1 ms); a larger delay fires at once. */
 export const MAX_TIMER_SECONDS = 2_147_483;
@@ -142,63 +143,8 @@ export function prepareDefinition(definition: unknown, options: PrepareOptions =
             );
         states.set(name, state);
         if (!state || typeof state !== "object") return;
-        if (state.QueryLanguage === "JSONata")
-            throw invalid(`state ${name}: QueryLanguage JSONata is not supported by the local runtime (JSONPath only)`);
-        if (state.Type === "Map") {
-            const processor = state.ItemProcessor ?? state.Iterator;
-            if (
-                processor?.ProcessorConfig?.Mode === "DISTRIBUTED" ||
-                state.ItemReader ||
-                state.ResultWriter ||
-                state.ItemBatcher
-            ) {
-                throw invalid(
-                    `state ${name}: a distributed Map (ItemReader, ResultWriter, ItemBatcher or Mode DISTRIBUTED) is not supported by the local runtime`,
-                );
-            }
-        }
-        if (state.Type !== "Task") return;
-        const cls = classifyResource(state.Resource);
-        if (!cls) {
-            throw invalid(
-                `state ${name}: Resource ${JSON.stringify(state.Resource)} is not supported by the local runtime; it runs Lambda function ARNs (arn:aws:lambda:<region>:<account>:function:<name>), arn:aws:states:::lambda:invoke with FunctionName, and activity ARNs (arn:aws:states:<region>:<account>:activity:<name>)`,
-            );
-        }
-        if (cls.kind === "lambdaInvoke") {
-            const params = state.Parameters;
-            if (
-                !params ||
-                typeof params !== "object" ||
-                (params.FunctionName === undefined && params["FunctionName.$"] === undefined)
-            ) {
-                throw invalid(`state ${name}: arn:aws:states:::lambda:invoke needs Parameters.FunctionName`);
-            }
-            if (params.InvocationType !== undefined && params.InvocationType !== "RequestResponse") {
-                throw invalid(
-                    `state ${name}: lambda:invoke with InvocationType ${JSON.stringify(params.InvocationType)} is not supported by the local runtime`,
-                );
-            }
-        }
-        const info: TaskInfo = {
-            stateName: name,
-            kind: cls.kind,
-            resource: state.Resource,
-            functionArn: cls.functionArn,
-            activityArn: cls.activityArn,
-            timeoutSeconds: optionalPositiveInt(state, "TimeoutSeconds", name),
-            heartbeatSeconds: optionalPositiveInt(state, "HeartbeatSeconds", name),
-            timeoutSecondsPath: typeof state.TimeoutSecondsPath === "string" ? state.TimeoutSecondsPath : undefined,
-            heartbeatSecondsPath:
-                typeof state.HeartbeatSecondsPath === "string" ? state.HeartbeatSecondsPath : undefined,
-        };
-        for (const path of [info.timeoutSecondsPath, info.heartbeatSecondsPath]) {
-            if (path !== undefined && parseReferencePath(path) === undefined) {
-                throw invalid(
-                    `state ${name}: the local runtime supports only simple reference paths ($.a.b, $['a'][0]) in TimeoutSecondsPath/HeartbeatSecondsPath, not ${JSON.stringify(path)}`,
-                );
-            }
-        }
-        tasks.set(name, info);
+        checkState(name, state);
+        if (state.Type === "Task") tasks.set(name, describeTask(name, state));
     });
     const top = original.TimeoutSeconds;
     if (top !== undefined && (!Number.isInteger(top) || top < 1))
@@ -206,6 +152,70 @@ export function prepareDefinition(definition: unknown, options: PrepareOptions =
 
     const runDefinition = rewriteForLibrary(original, options);
     return { original, runDefinition, executionTimeoutSeconds: top, tasks, states };
+}
+
+/** A state the local runtime cannot run at all: JSONata, or a distributed Map. */
+function checkState(name: string, state: any): void {
+    if (state.QueryLanguage === "JSONata")
+        throw invalid(`state ${name}: QueryLanguage JSONata is not supported by the local runtime (JSONPath only)`);
+    if (state.Type !== "Map") return;
+    const processor = state.ItemProcessor ?? state.Iterator;
+    if (
+        processor?.ProcessorConfig?.Mode === "DISTRIBUTED" ||
+        state.ItemReader ||
+        state.ResultWriter ||
+        state.ItemBatcher
+    ) {
+        throw invalid(
+            `state ${name}: a distributed Map (ItemReader, ResultWriter, ItemBatcher or Mode DISTRIBUTED) is not supported by the local runtime`,
+        );
+    }
+}
+
+/** What the engine needs to run a Task state, after checking the local runtime can run it. */
+function describeTask(name: string, state: any): TaskInfo {
+    const cls = classifyResource(state.Resource);
+    if (!cls) {
+        throw invalid(
+            `state ${name}: Resource ${JSON.stringify(state.Resource)} is not supported by the local runtime; it runs Lambda function ARNs (arn:aws:lambda:<region>:<account>:function:<name>), arn:aws:states:::lambda:invoke with FunctionName, and activity ARNs (arn:aws:states:<region>:<account>:activity:<name>)`,
+        );
+    }
+    if (cls.kind === "lambdaInvoke") checkLambdaInvokeParameters(name, state.Parameters);
+    const info: TaskInfo = {
+        stateName: name,
+        kind: cls.kind,
+        resource: state.Resource,
+        functionArn: cls.functionArn,
+        activityArn: cls.activityArn,
+        timeoutSeconds: optionalPositiveInt(state, "TimeoutSeconds", name),
+        heartbeatSeconds: optionalPositiveInt(state, "HeartbeatSeconds", name),
+        timeoutSecondsPath: typeof state.TimeoutSecondsPath === "string" ? state.TimeoutSecondsPath : undefined,
+        heartbeatSecondsPath: typeof state.HeartbeatSecondsPath === "string" ? state.HeartbeatSecondsPath : undefined,
+    };
+    for (const path of [info.timeoutSecondsPath, info.heartbeatSecondsPath]) {
+        if (path !== undefined && parseReferencePath(path) === undefined) {
+            throw invalid(
+                `state ${name}: the local runtime supports only simple reference paths ($.a.b, $['a'][0]) in TimeoutSecondsPath/HeartbeatSecondsPath, not ${JSON.stringify(path)}`,
+            );
+        }
+    }
+    return info;
+}
+
+/** lambda:invoke needs a FunctionName, and runs only the synchronous RequestResponse invocation. */
+function checkLambdaInvokeParameters(name: string, params: any): void {
+    if (
+        !params ||
+        typeof params !== "object" ||
+        (params.FunctionName === undefined && params["FunctionName.$"] === undefined)
+    ) {
+        throw invalid(`state ${name}: arn:aws:states:::lambda:invoke needs Parameters.FunctionName`);
+    }
+    if (params.InvocationType !== undefined && params.InvocationType !== "RequestResponse") {
+        throw invalid(
+            `state ${name}: lambda:invoke with InvocationType ${JSON.stringify(params.InvocationType)} is not supported by the local runtime`,
+        );
+    }
 }
 
 /**
@@ -237,43 +247,4 @@ export function rewriteForLibrary(original: any, options: PrepareOptions = {}): 
         }
     });
     return copy;
-}
-
-type PathSegment = string | number;
-
-/**
- * Parses an ASL reference path made of `.name`, `['name']` and `[index]` after `$`;
- * undefined for anything else (filters, wildcards, context paths).
- */
-export function parseReferencePath(path: string): PathSegment[] | undefined {
-    if (!path.startsWith("$") || path.startsWith("$$")) return undefined;
-    const segments: PathSegment[] = [];
-    let rest = path.slice(1);
-    while (rest.length > 0) {
-        let m: RegExpExecArray | null;
-        if ((m = /^\.([A-Za-z_$][A-Za-z0-9_$-]*)/.exec(rest))) segments.push(m[1]);
-        else if ((m = /^\[(\d+)\]/.exec(rest))) segments.push(Number(m[1]));
-        else if ((m = /^\['([^'\\]*)'\]/.exec(rest)) || (m = /^\["([^"\\]*)"\]/.exec(rest))) segments.push(m[1]);
-        else return undefined;
-        rest = rest.slice(m[0].length);
-    }
-    return segments;
-}
-
-/** Evaluates a reference path; `found: false` when a segment is missing. */
-export function evaluateReferencePath(path: string, value: unknown): { found: boolean; value?: unknown } {
-    const segments = parseReferencePath(path);
-    if (!segments) return { found: false };
-    let current: any = value;
-    for (const seg of segments) {
-        if (current === null || typeof current !== "object") return { found: false };
-        if (
-            typeof seg === "number"
-                ? !Array.isArray(current) || seg >= current.length
-                : Array.isArray(current) || !Object.hasOwn(current, seg)
-        )
-            return { found: false };
-        current = current[seg];
-    }
-    return { found: true, value: current };
 }

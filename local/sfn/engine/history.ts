@@ -11,7 +11,7 @@
 // the time the anchor comes out of the generator, its invocation (if any) already exists.
 import type { HistoryEvent, HistoryEventType } from "@aws-sdk/client-sfn";
 import type { LibraryEvent } from "./library";
-import { evaluateReferencePath } from "./definition";
+import { evaluateReferencePath } from "./reference-path";
 import { DATA, json } from "./event-data";
 
 export type { HistoryEvent, HistoryEventType };

@@ -9,14 +9,13 @@ export {
     AWS_DEFAULT_TASK_TIMEOUT_SECONDS,
     MAX_TIMER_SECONDS,
     classifyResource,
-    evaluateReferencePath,
-    parseReferencePath,
     prepareDefinition,
     resolveFunctionName,
     rewriteForLibrary,
     walkStates,
 } from "./definition";
 export type { TaskInfo, TaskKind, PreparedDefinition } from "./definition";
+export { evaluateReferencePath, parseReferencePath } from "./reference-path";
 export {
     MAX_PAYLOAD_BYTES,
     executionArnFor,

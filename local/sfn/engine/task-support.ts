@@ -1,7 +1,7 @@
 // What the Lambda and activity Task handlers (./lambda-task.ts, ./activity-task.ts) share: how
 // they record history events, and how they read a Task's clocks.
 import { closedError, runtimeError } from "./asl-errors";
-import { evaluateReferencePath } from "./definition";
+import { evaluateReferencePath } from "./reference-path";
 import { json } from "./event-data";
 import type { HistoryEventType } from "./history";
 import type { ExecutionRecord } from "./records";
