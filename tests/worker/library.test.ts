@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as http from "http";
 import { AddressInfo } from "net";
-import { runActivityWorker } from "../../worker-image/lib";
+import { runWorker as runActivityWorker } from "../../worker-image/lib/worker";
 import { createLogger } from "../../worker-image/lib/log";
 import { createSfnClient, sfnActivityApi, ActivityApi, ActivityTask } from "../../worker-image/lib/sfn-api";
 import { HandlerContext } from "../../worker-image/lib/types";

@@ -12,4 +12,5 @@ export type {
 } from "./types";
 export { namedError, WorkerErrorNames } from "./errors";
 export { createLogger } from "./log";
-export type { Logger, LogFields } from "./log";
+export type { Logger, LogFields, LoggerOptions } from "./log";
+export type { LogLevelName } from "./config";

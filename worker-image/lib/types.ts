@@ -49,6 +49,17 @@ export interface ActivityWorkerOptions {
     shutdownSignal?: AbortSignal;
     /** Default: JSON lines on stdout. */
     logger?: Logger;
+    /** After a stop is requested, the time left to report (Worker.Interrupted or a finished result). Default 4000 ms. */
+    stopReportMs?: number;
+    /** Per-request timeout of SendTaskSuccess/Failure. Default 10000 ms. */
+    reportTimeoutMs?: number;
+}
+
+/**
+ * What tests (and code inside this package) may replace: the Step Functions API, the task marker,
+ * the environment, clocks, randomness and backoffs. Not part of the public API.
+ */
+export interface WorkerSeams {
     /** Default: an SFNClient (see createSfnClient). */
     api?: ActivityApi;
     /**
@@ -68,11 +79,10 @@ export interface ActivityWorkerOptions {
     reportBackoff?: BackoffPolicy;
     /** Waits between failed polls. Default POLL_BACKOFF. */
     pollBackoff?: BackoffPolicy;
-    /** After a stop is requested, the time left to report (Worker.Interrupted or a finished result). Default 4000 ms. */
-    stopReportMs?: number;
-    /** Per-request timeout of SendTaskSuccess/Failure. Default 10000 ms. */
-    reportTimeoutMs?: number;
 }
+
+/** The worker's options with its seams, as the worker's own modules read them. */
+export type WorkerOptions = ActivityWorkerOptions & WorkerSeams;
 
 /**
  * Why the worker stopped:

@@ -2,12 +2,12 @@
 import type { PendingMarks } from "./pending-marks";
 import type { Reporter } from "./send-report";
 import type { StopRequest } from "./stop-request";
-import type { ActivityWorkerOptions } from "./types";
+import type { WorkerOptions } from "./types";
 import type { WorkerConnections } from "./worker-start";
 import type { WorkerSettings } from "./worker-settings";
 
 export interface WorkerRun extends WorkerConnections {
-    options: ActivityWorkerOptions;
+    options: WorkerOptions;
     settings: WorkerSettings;
     workerName: string;
     stop: StopRequest;

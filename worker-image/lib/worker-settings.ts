@@ -4,7 +4,7 @@ import { parseActivityArn } from "./activity-arn";
 import { heartbeatIntervalMs } from "./config";
 import { createLogger, Logger } from "./log";
 import { sleep as defaultSleep } from "./sleep";
-import type { ActivityWorkerOptions } from "./types";
+import type { WorkerOptions } from "./types";
 
 const DEFAULTS = { maxTasks: 1, idleTimeoutSeconds: 300, stopReportMs: 4000, reportTimeoutMs: 10_000 };
 
@@ -26,7 +26,7 @@ export interface WorkerSettings {
 }
 
 /** Throws a Worker.InvalidConfig error for an activity ARN or a maxTasks that cannot work. */
-export function resolveWorkerSettings(options: ActivityWorkerOptions): WorkerSettings {
+export function resolveWorkerSettings(options: WorkerOptions): WorkerSettings {
     const arn = parseActivityArn(options.activityArn);
     if (!arn.ok) throw namedError("Worker.InvalidConfig", `activityArn ${arn.problem}`);
     const maxTasks = options.maxTasks ?? DEFAULTS.maxTasks;

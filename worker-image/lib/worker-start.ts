@@ -4,7 +4,7 @@
 import * as os from "os";
 import type { ActivityApi } from "./sfn-api";
 import { Credentials, ecsTaskMarker, regionOfTaskArn, TaskMarker } from "./task-marker";
-import type { ActivityWorkerOptions } from "./types";
+import type { WorkerOptions } from "./types";
 import { resolveWorkerIdentity, WorkerIdentity } from "./worker-name";
 
 const MARKER_PREPARE_DELAY_MS = 100;
@@ -27,7 +27,7 @@ function sdkApi(region: string): { api: ActivityApi; credentials: () => Promise<
     };
 }
 
-export async function connectWorker(options: ActivityWorkerOptions, arnRegion: string): Promise<WorkerConnections> {
+export async function connectWorker(options: WorkerOptions, arnRegion: string): Promise<WorkerConnections> {
     const identity = await resolveWorkerIdentity({
         env: options.env ?? process.env,
         hostname: os.hostname(),

@@ -5,7 +5,7 @@ import { waitForPendingMarks } from "./pending-marks";
 import { pollForTasks } from "./poll-loop";
 import { createReporter } from "./send-report";
 import { watchForStop } from "./stop-request";
-import type { ActivityWorkerOptions, WorkerRunResult, WorkerStopReason } from "./types";
+import type { ActivityWorkerOptions, WorkerOptions, WorkerRunResult, WorkerStopReason } from "./types";
 import type { WorkerRun } from "./worker-run";
 import { resolveWorkerSettings } from "./worker-settings";
 import { connectWorker, prepareMarkerSoon } from "./worker-start";
@@ -17,7 +17,13 @@ function exitCodeFor(reason: WorkerStopReason, unreported: number): WorkerRunRes
     return 0;
 }
 
-export async function runActivityWorker(options: ActivityWorkerOptions): Promise<WorkerRunResult> {
+/** Runs the worker with its options as a consumer gives them. */
+export function runActivityWorker(options: ActivityWorkerOptions): Promise<WorkerRunResult> {
+    return runWorker(options);
+}
+
+/** The worker with its seams (tests replace the API, clocks and backoffs through them). */
+export async function runWorker(options: WorkerOptions): Promise<WorkerRunResult> {
     const settings = resolveWorkerSettings(options);
     const { log, now } = settings;
     const connections = await connectWorker(options, settings.arnRegion);
