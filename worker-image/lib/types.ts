@@ -32,22 +32,29 @@ export type ActivityHandler<Input = any, Output = unknown> = (
     context: HandlerContext,
 ) => Output | Promise<Output>;
 
+/**
+ * The worker's options. Without `activityArn` the worker reads ACTIVITY_ARN and its other variables
+ * from the environment (an option given here wins over its variable); without `shutdownSignal` as
+ * well it is the process's main program: it stops on SIGTERM/SIGINT and ends the process with its
+ * exit code. With either one it touches nothing process-wide.
+ */
 export interface ActivityWorkerOptions {
-    activityArn: string;
+    /** Default: ACTIVITY_ARN. When given, none of the variables named below is read. */
+    activityArn?: string;
     handler: ActivityHandler;
-    /** Default: the activity ARN's region. Ignored when `api` is given. */
+    /** Default: AWS_REGION, else AWS_DEFAULT_REGION, else the activity ARN's region. Ignored when `api` is given. */
     region?: string;
-    /** Default: resolved from `env` (WORKER_NAME, ECS task id, host name and pid). */
+    /** Default: WORKER_NAME, else the ECS task id, else host name and pid. */
     workerName?: string;
-    /** Tasks to take before stopping; a task counts however it ended. Default 1. */
+    /** Tasks to take before stopping; a task counts however it ended. Default MAX_TASKS, else 1. */
     maxTasks?: number;
-    /** Stop after this long without a task; checked only when a poll comes back empty. Default 300. */
+    /** Stop after this long without a task; checked only when a poll comes back empty. Default IDLE_TIMEOUT_SECONDS, else 300. */
     idleTimeoutSeconds?: number;
-    /** Heartbeat every third of this while the job runs. Unset: no automatic heartbeats. */
+    /** Heartbeat every third of this while the job runs. Default HEARTBEAT_SECONDS; unset: no automatic heartbeats. */
     heartbeatSeconds?: number;
     /** Abort to stop gracefully (SIGTERM): an open poll is finished, a running task is interrupted. */
     shutdownSignal?: AbortSignal;
-    /** Default: JSON lines on stdout. */
+    /** Default: JSON lines on stdout, from LOG_LEVEL (else info) when the environment is read. */
     logger?: Logger;
     /** After a stop is requested, the time left to report (Worker.Interrupted or a finished result). Default 4000 ms. */
     stopReportMs?: number;
@@ -68,7 +75,7 @@ export interface WorkerSeams {
      * made its own SDK client (its credentials sign the request), else none. `false`: never.
      */
     taskMarker?: TaskMarker | false;
-    /** Environment for the worker-name lookup. Default process.env. */
+    /** Environment for the worker-name lookup and, without an `activityArn`, the configuration. Default process.env. */
     env?: Record<string, string | undefined>;
     /** Injectable waits and randomness (tests). */
     sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -81,8 +88,8 @@ export interface WorkerSeams {
     pollBackoff?: BackoffPolicy;
 }
 
-/** The worker's options with its seams, as the worker's own modules read them. */
-export type WorkerOptions = ActivityWorkerOptions & WorkerSeams;
+/** The worker's options with its seams, once its activity is known, as the worker's own modules read them. */
+export type WorkerOptions = ActivityWorkerOptions & WorkerSeams & { activityArn: string };
 
 /**
  * Why the worker stopped:
@@ -90,14 +97,16 @@ export type WorkerOptions = ActivityWorkerOptions & WorkerSeams;
  * - `stopped`: a stop was requested with no task in hand (the open poll came back empty);
  * - `interrupted`: a stop was requested with a task in hand, which was failed with Worker.Interrupted;
  * - `pollRejected`: GetActivityTask was refused for good (unknown activity, no permission);
- * - `pollFailed`: GetActivityTask kept failing until the idle limit.
+ * - `pollFailed`: GetActivityTask kept failing until the idle limit;
+ * - `invalidConfig`: the main program's environment was invalid (logged as `config.invalid`); nothing was polled.
  */
-export type WorkerStopReason = "maxTasks" | "idle" | "stopped" | "interrupted" | "pollRejected" | "pollFailed";
+export type WorkerStopReason =
+    "maxTasks" | "idle" | "stopped" | "interrupted" | "pollRejected" | "pollFailed" | "invalidConfig";
 
 export interface WorkerRunResult {
     reason: WorkerStopReason;
     /**
-     * 0 done or idle, nothing lost; 2 configuration refused by Step Functions; 3 interrupted after
+     * 0 done or idle, nothing lost; 2 invalid configuration, or refused by Step Functions; 3 interrupted after
      * reporting Worker.Interrupted; 1 a task's result (or interruption) could not be reported, or
      * polling failed.
      */

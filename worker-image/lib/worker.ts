@@ -1,25 +1,32 @@
 // The activity worker: one GetActivityTask at a time, each task run and reported exactly once, no
 // poll ever abandoned (a poll left open by an exiting process can swallow another execution's task).
-// Start-up is in worker-start.ts, the loop in poll-loop.ts, one task in run-task.ts.
+// Start-up is in worker-start.ts, the loop in poll-loop.ts, one task in run-task.ts; what a call
+// without an activityArn reads from the environment, and does to the process, in worker-mode.ts.
 import { waitForPendingMarks } from "./pending-marks";
 import { pollForTasks } from "./poll-loop";
 import { createReporter } from "./send-report";
 import { watchForStop } from "./stop-request";
 import type { ActivityWorkerOptions, WorkerOptions, WorkerRunResult, WorkerStopReason } from "./types";
+import { runInItsMode } from "./worker-mode";
 import type { WorkerRun } from "./worker-run";
 import { resolveWorkerSettings } from "./worker-settings";
 import { connectWorker, prepareMarkerSoon } from "./worker-start";
 
 function exitCodeFor(reason: WorkerStopReason, unreported: number): WorkerRunResult["exitCode"] {
     if (unreported > 0 || reason === "pollFailed") return 1;
-    if (reason === "pollRejected") return 2;
+    if (reason === "pollRejected" || reason === "invalidConfig") return 2;
     if (reason === "interrupted") return 3;
     return 0;
 }
 
-/** Runs the worker with its options as a consumer gives them. */
+/**
+ * Runs the worker with its options as a consumer gives them. `runActivityWorker({ handler })` alone
+ * is a container's main program: configured from the environment, stopped by SIGTERM, and ending
+ * the process with its exit code. Given an `activityArn` or a `shutdownSignal`, it only runs the
+ * worker and resolves with its result.
+ */
 export function runActivityWorker(options: ActivityWorkerOptions): Promise<WorkerRunResult> {
-    return runWorker(options);
+    return runInItsMode(options, { run: runWorker });
 }
 
 /** The worker with its seams (tests replace the API, clocks and backoffs through them). */
