@@ -2,7 +2,7 @@
 // ACTIVITY_ARN and the other variables parseWorkerConfig reads. An option given in code wins over
 // its variable, which is then not read at all (a bad value in it cannot stop the worker).
 import { ConfigResult, Env, LogLevelName, parseWorkerConfig } from "./config";
-import { createLogger } from "./log";
+import { createLogger, Logger } from "./log";
 import type { ActivityWorkerOptions, WorkerOptions, WorkerSeams } from "./types";
 
 /** The variables each option replaces. */
@@ -17,7 +17,7 @@ const VARIABLES_OF_OPTION: ReadonlyArray<[keyof ActivityWorkerOptions, readonly 
 
 export interface EnvironmentOptions {
     /** The options to run with; `logger` is the one given, else one at `logLevel`. */
-    options: WorkerOptions;
+    options: WorkerOptions & { logger: Logger };
     logLevel: LogLevelName;
 }
 

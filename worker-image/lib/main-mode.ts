@@ -28,7 +28,7 @@ export function runAsMainProgram(
     if (!complete.ok)
         return Promise.resolve(exitOnInvalidConfig(complete.problem, options.logger, proc, deps.forceExitAfterMs));
     const { options: workerOptions } = complete.value;
-    const log = workerOptions.logger!;
+    const log = workerOptions.logger;
     const shutdownSignal = handleProcessEvents(proc, log);
     return deps.run({ ...workerOptions, shutdownSignal }).then(
         result => {
