@@ -13,7 +13,7 @@ import { ActivityStore } from "../local/sfn/activity-store";
 import { nodeProcessLauncher } from "../local/ecs/endpoint";
 import { StepFunctionsEndpoint, startStepFunctionsEndpoint } from "../local/sfn/endpoint";
 import { LocalStack, startLocalStack } from "../local/stack/local-stack";
-import { ensureWorkerBundle } from "../worker-image/build";
+import { ensureWorkerBundle } from "../scripts/build-worker";
 import type { BenchRow } from "./run";
 
 export const ROOT = path.resolve(__dirname, "..");

@@ -10,7 +10,7 @@ import * as path from "path";
 import { benchWorkerEnv } from "./worker-env";
 import { ActivityStore } from "../local/sfn/activity-store";
 import { StepFunctionsEndpoint, startStepFunctionsEndpoint } from "../local/sfn/endpoint";
-import { ensureWorkerBundle, WORKER_ENTRY } from "../worker-image/build";
+import { ensureWorkerBundle, WORKER_ENTRY } from "../scripts/build-worker";
 import type { BenchRow } from "./run";
 
 const ROUNDS = Math.max(10, Number(process.env.BENCH_ROUNDS ?? 15));

@@ -18,7 +18,7 @@ import { DUMMY_CREDENTIALS, LOCAL_ACCOUNT, QUIET_SDK } from "../shared/account";
 import { evaluateProject, pickStateMachines, ProjectPlan } from "../program/plan";
 import { startStepFunctionsEndpoint, StepFunctionsEndpoint } from "../sfn/endpoint";
 import { createExecutionOperations } from "../sfn/execution-operations";
-import { ensureWorkerBundle } from "../../worker-image/build";
+import { ensureWorkerBundle } from "../../scripts/build-worker";
 import { DeclaredWorld, readDeclaredWorld } from "./declared-world";
 import { createEventBus, EventBus } from "../events/bus";
 import { bundleProjectWorker } from "./project-worker";

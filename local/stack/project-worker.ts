@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as esbuild from "esbuild";
-import { workerBuildOptions } from "../../worker-image/build";
+import { workerBuildOptions } from "../../scripts/build-worker";
 
 export async function bundleProjectWorker(entry: string): Promise<string> {
     const file = path.resolve(entry);

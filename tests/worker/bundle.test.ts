@@ -2,7 +2,7 @@
 // the one the healer reads. What its sources may import is checked in tests/boundaries/.
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { ensureWorkerBundle } from "../../worker-image/build";
+import { ensureWorkerBundle } from "../../scripts/build-worker";
 import { TASK_TAKEN_TAG_KEY } from "../../worker-image/lib/task-marker";
 import { TASK_TAKEN_TAG_KEY as HEALER_TAG_KEY } from "../../functions/trigger";
 

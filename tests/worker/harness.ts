@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { ActivityStore } from "../../local/sfn/activity-store";
 import { StepFunctionsEndpoint, startStepFunctionsEndpoint } from "../../local/sfn/endpoint";
-import { ensureWorkerBundle, WORKER_BUNDLE } from "../../worker-image/build";
+import { ensureWorkerBundle, WORKER_BUNDLE } from "../../scripts/build-worker";
 
 export { ensureWorkerBundle };
 

@@ -1,14 +1,23 @@
-// Bundles the worker (main.ts, the example job, the library and the AWS SDK) into one minified file,
-// worker-image/dist/worker.js, run with plain `node`: no node_modules and no compiler at run time.
-// `npm run build:worker` runs this; tests and benchmarks call ensureWorkerBundle().
+// Bundles this repository's worker (worker-image/main.ts, the example job, the library and the AWS
+// SDK) into one minified file, worker-image/dist/worker.js, run with plain `node`: no node_modules
+// and no compiler at run time. The esbuild options are the components' (components/worker-bundle.ts),
+// so local runs and tests run what an image would hold. `npm run build:worker` runs this; tests and
+// benchmarks call ensureWorkerBundle().
 import * as esbuild from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
+import { workerBuildOptions as bundleOptions } from "../components/worker-bundle";
 
-export const WORKER_DIR = __dirname;
+const ROOT = path.resolve(__dirname, "..");
+export const WORKER_DIR = path.join(ROOT, "worker-image");
 export const WORKER_ENTRY = path.join(WORKER_DIR, "main.ts");
 export const WORKER_BUNDLE = path.join(WORKER_DIR, "dist", "worker.js");
-const ROOT = path.resolve(WORKER_DIR, "..");
+/** Besides the worker's sources, what makes a bundle stale: the lockfile and the build's own code. */
+const BUILD_INPUTS = [
+    path.join(ROOT, "package-lock.json"),
+    __filename,
+    path.join(ROOT, "components", "worker-bundle.ts"),
+];
 
 export interface WorkerBundleInfo {
     outfile: string;
@@ -24,27 +33,9 @@ export interface BuildOptions {
     minify?: boolean;
 }
 
-/** The esbuild options used for the image and for local runs alike. */
+/** This repository's worker's esbuild options (the components' options for its entry). */
 export function workerBuildOptions(outfile: string, minify = true): esbuild.BuildOptions {
-    return {
-        entryPoints: [WORKER_ENTRY],
-        outfile,
-        bundle: true,
-        platform: "node",
-        target: "node20",
-        format: "cjs",
-        minify,
-        // ES module builds of the SDK let esbuild drop what the worker never calls.
-        mainFields: ["module", "main"],
-        // The SDK's HTTP handler loads node:http with `await import()`; through Node's ESM loader that
-        // builds a facade of the whole module, which on Node 22+ loads undici (~17 ms of start-up).
-        // As a plain require() it costs nothing.
-        supported: { "dynamic-import": false },
-        legalComments: "none",
-        logLevel: "warning",
-        absWorkingDir: ROOT,
-        write: false,
-    };
+    return { ...bundleOptions(WORKER_ENTRY, outfile, minify), absWorkingDir: ROOT };
 }
 
 export async function buildWorkerBundle(options: BuildOptions = {}): Promise<WorkerBundleInfo> {
@@ -73,7 +64,7 @@ function newestSourceMtime(): number {
         }
     };
     visit(WORKER_DIR);
-    for (const file of [path.join(ROOT, "package-lock.json"), __filename]) {
+    for (const file of BUILD_INPUTS) {
         if (fs.existsSync(file)) newest = Math.max(newest, fs.statSync(file).mtimeMs);
     }
     return newest;
