@@ -3,13 +3,25 @@
 // with the worker's output; a final failure ends in `failed` with its error name and cause.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { deriveStateMachineTimeout, Fail, FargateActivityStep, StepStateMachine, Succeed } from "./components";
+import {
+    deriveStateMachineTimeout,
+    Fail,
+    FargateActivityCluster,
+    FargateActivityStep,
+    StepStateMachine,
+    Succeed,
+} from "./components";
 import { readStackSettings } from "./components/stack-settings";
 
 const config = new pulumi.Config();
 const settings = readStackSettings(key => config.get(key));
 
+// The network, ECS cluster and image repository the pipeline's steps share. A stack deployed with
+// version 0.1 had them as children of the step `ecs`: adopting them keeps them (no replacement).
+const cluster = new FargateActivityCluster("shared", { adoptFromStep: "ecs" });
+
 const step = new FargateActivityStep("ecs", {
+    cluster,
     cpu: settings.cpu,
     memory: settings.memory,
     architecture: settings.architecture,

@@ -2,7 +2,8 @@
 // from process start to the first poll reaching a local endpoint, as a ratio to a bare `node -e 0`
 // measured in the same run (these machines are noisy: only ratios travel). Rounds interleave the
 // variants so drift hits them alike. This machine's Node and, when npx can fetch them, Node 22 and 24
-// (BENCH_NODE_MAJORS). The compile-cache rows are what the image runs (it bakes NODE_COMPILE_CACHE).
+// (BENCH_NODE_MAJORS). The compile-cache rows are for comparison: the image no longer bakes a cache
+// (its build runs nothing, so nothing can fill one).
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";

@@ -2,6 +2,7 @@
 // defaults, shared with the stack configuration (stack-settings.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { Capacity } from "../functions/trigger";
+import type { FargateActivityCluster } from "./fargate-activity-cluster";
 import { StepRetryArgs } from "./step-block";
 
 export type Architecture = "X86_64" | "ARM64";
@@ -73,18 +74,36 @@ export interface FargateActivityStepArgs {
     scheduleTimeAlarm?: { thresholdSeconds?: number; topicArn?: pulumi.Input<string> };
     /** Retention of the container's and the trigger's logs, in days. Default 30. */
     logRetentionDays?: pulumi.Input<number>;
-    /** A ready image URI; when absent the worker image is built from `imageBuild` into a new ECR repository. */
+    /**
+     * The shared network, ECS cluster and image repository this step runs in and builds into. Then
+     * `subnetIds`, `securityGroupIds`, `assignPublicIp` and `clusterArn` are the cluster's and may
+     * not be given here. Default: the step creates its own.
+     */
+    cluster?: FargateActivityCluster;
+    /**
+     * The worker's entry file (TypeScript or JavaScript), bundled on the deploying machine with its
+     * imports into one script and built into a runtime-only image (one image per distinct entry and
+     * architecture). A relative path is resolved against the Pulumi project directory (the working
+     * directory of `pulumi up`). Default: this repository's example worker, which an installed copy
+     * of the library does not ship (give `worker`, `image` or `imageBuild` there).
+     */
+    worker?: string;
+    /** A ready image URI, used as is (before `imageBuild` and `worker`). */
     image?: pulumi.Input<string>;
     /** With `image` from a private ECR repository: its ARN, so the execution role may pull from it. */
     imageRepositoryArn?: pulumi.Input<string>;
-    /** Docker build of the worker image. Default: context = this package's root, dockerfile = worker-image/Dockerfile. */
+    /**
+     * Your own Docker build of the worker image, built as is (before `worker`): `context` (default
+     * the project directory) and `dockerfile` (default `<context>/Dockerfile`), relative paths
+     * resolved against the project directory.
+     */
     imageBuild?: { context?: string; dockerfile?: string };
-    /** Your own subnets; then no network is created and `assignPublicIp` is required. Default: a new VPC with public subnets in two zones. */
+    /** Your own subnets; then no network is created and `assignPublicIp` is required. Default: a new VPC with public subnets in two zones. Not with `cluster`. */
     subnetIds?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Security groups for the tasks (with `subnetIds`). Default with the created network: one that allows HTTPS egress only. */
+    /** Security groups for the tasks (with `subnetIds`). Default with the created network: one that allows HTTPS egress only. Not with `cluster`. */
     securityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
-    /** Give tasks a public IP: needed in public subnets without NAT to reach AWS. Required with `subnetIds`; true for the created network. */
+    /** Give tasks a public IP: needed in public subnets without NAT to reach AWS. Required with `subnetIds`; true for the created network. Not with `cluster`. */
     assignPublicIp?: boolean;
-    /** An existing ECS cluster ARN. Default: a new cluster with the FARGATE and FARGATE_SPOT capacity providers. */
+    /** An existing ECS cluster ARN. Default: a new cluster with the FARGATE and FARGATE_SPOT capacity providers. Not with `cluster`. */
     clusterArn?: pulumi.Input<string>;
 }

@@ -11,6 +11,7 @@ import {
 } from "./fargate-activity-step-args";
 import { secretResources } from "./iam-policies";
 import { checkKnown, isPlain } from "./inputs";
+import { checkOwnPlacement, checkSubnetsNotEmpty, PLACEMENT_ARGS } from "./placement-validation";
 import { validateActivityName } from "./names";
 import { checker, oneOfThese, wholeNumber, wholeNumberFrom } from "./rules";
 import { StepTiming, stepTiming } from "./step-timing";
@@ -49,11 +50,7 @@ export function validateFargateActivityStepArgs(name: string, args: FargateActiv
     checkKnown(args.logRetentionDays, ARG_CHECKS.logRetentionDays);
     checkKnown(args.jobDurationMs, ARG_CHECKS.jobDurationMs);
     checkKnown(args.activityName, ARG_CHECKS.activityName);
-    if (Array.isArray(args.subnetIds) && args.subnetIds.length === 0) {
-        throw new Error(
-            `FargateActivityStep "${name}": subnetIds is empty; give at least one subnet (two zones or more spread capacity shortages)`,
-        );
-    }
+    checkSubnetsNotEmpty(`FargateActivityStep "${name}"`, args);
     checkSecrets(name, args);
     if (args.scheduleTimeAlarm) {
         const threshold = args.scheduleTimeAlarm.thresholdSeconds ?? DEFAULTS.scheduleTimeAlarmThresholdSeconds;
@@ -62,15 +59,18 @@ export function validateFargateActivityStepArgs(name: string, args: FargateActiv
     return timing;
 }
 
-/** Your own subnets need an explicit assignPublicIp; your own security groups need your subnets. */
+/**
+ * With a cluster, the network and the ECS cluster are the cluster's, so the step takes none of its
+ * own; on its own, your subnets need an explicit assignPublicIp and your security groups your subnets.
+ */
 function checkPlacement(name: string, args: FargateActivityStepArgs): void {
-    if (args.subnetIds !== undefined && args.assignPublicIp === undefined) {
+    const component = `FargateActivityStep "${name}"`;
+    if (args.cluster === undefined) return checkOwnPlacement(component, args);
+    const own = PLACEMENT_ARGS.filter(key => args[key] !== undefined);
+    if (own.length > 0) {
         throw new Error(
-            `FargateActivityStep "${name}": with your own subnetIds, set assignPublicIp explicitly (true for public subnets without NAT, false behind NAT or VPC endpoints)`,
+            `${component}: it runs in the given cluster, whose network and ECS cluster it uses; give ${own.join(", ")} to the FargateActivityCluster instead`,
         );
-    }
-    if (args.subnetIds === undefined && args.securityGroupIds !== undefined) {
-        throw new Error(`FargateActivityStep "${name}": securityGroupIds need subnetIds in the same VPC`);
     }
 }
 

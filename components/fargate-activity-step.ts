@@ -1,30 +1,25 @@
 // FargateActivityStep: everything one container step of a state machine needs — the activity,
-// the Fargate task definition and its roles and logs, the network and cluster (unless given), the
-// worker image, and the trigger Lambda — plus its ASL block for the state machine definition.
-// The constructor checks the arguments, then hands each part to the helper that creates it.
+// the Fargate task definition and its roles and logs, the trigger and healer Lambdas — plus its ASL
+// block for the state machine definition. Its network, ECS cluster and image repository are its
+// FargateActivityCluster's, or its own when it has none. The constructor checks the arguments,
+// then hands each part to the helper that creates it.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createScheduleTimeAlarm } from "./alarms";
-import { stepCluster } from "./cluster";
-import { FARGATE_ACTIVITY_STEP_DEFAULTS as DEFAULTS, FargateActivityStepArgs } from "./fargate-activity-step-args";
-import { ARG_CHECKS, validateFargateActivityStepArgs } from "./fargate-activity-step-validation";
-import { createStepHealer } from "./healer-function";
+import { FargateActivityStepArgs } from "./fargate-activity-step-args";
+import { validateFargateActivityStepArgs } from "./fargate-activity-step-validation";
 import { clusterTasksArn, executionHistoryPolicy, executionsArn } from "./iam-policies";
-import { checkWhenResolved } from "./inputs";
 import { scopedName } from "./names";
-import { stepNetwork } from "./network";
 import { StepBlock, StepRetryArgs, StepStateOptions } from "./step-block";
-import { createStepTrigger } from "./trigger-function";
-import { createWorkerImage } from "./worker-image";
-import { createWorkerIdentity } from "./worker-identity";
-import { createWorkerTaskDefinition } from "./worker-task-definition";
+import { stepPlacement } from "./step-placement";
+import { createStepLambdas, createStepWorker, StepContext, stepSettings } from "./step-resources";
+import { FARGATE_ACTIVITY_STEP_TYPE } from "./type-tokens";
+import { imageRequest, stepImage } from "./worker-image";
 
 export { ARCHITECTURES, CAPACITIES, LOG_RETENTION_DAYS } from "./fargate-activity-step-args";
 export type { Architecture, FargateActivityStepArgs } from "./fargate-activity-step-args";
 export { FARGATE_PLATFORM_VERSION } from "./trigger-function";
 export { WORKER_CONTAINER_NAME, WORKER_STOP_TIMEOUT_SECONDS } from "./worker-task-definition";
-
-export const FARGATE_ACTIVITY_STEP_TYPE = "fargate-activity:steps:FargateActivityStep";
+export { FARGATE_ACTIVITY_STEP_TYPE };
 
 export class FargateActivityStep extends pulumi.ComponentResource {
     readonly activity: aws.sfn.Activity;
@@ -64,88 +59,35 @@ export class FargateActivityStep extends pulumi.ComponentResource {
         this.waitForRunningSeconds = timing.waitForRunningSeconds;
         this.triggerLambdaTimeoutSeconds = timing.triggerLambdaTimeoutSeconds;
         this.triggerTimeoutSeconds = timing.triggerTimeoutSeconds;
-        const family = scopedName([pulumi.getProject(), pulumi.getStack(), name], 255);
-        const { activityName, architecture, capacity, retentionInDays, jobDurationMs } = stepSettings(name, args);
-        const region = aws.getRegionOutput({}, { parent: this }).region;
-        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const settings = stepSettings(name, args);
+        const image = imageRequest(name, args, settings.architecture);
 
-        this.activity = new aws.sfn.Activity(`${name}-activity`, { name: activityName }, { parent: this });
+        this.activity = new aws.sfn.Activity(`${name}-activity`, { name: settings.activityName }, { parent: this });
         this.activityArn = this.activity.arn;
-        const network = stepNetwork(name, args, this);
-        this.subnetIds = network.subnetIds;
-        this.securityGroupIds = network.securityGroupIds;
-        this.clusterArn = stepCluster(name, args.clusterArn, this);
-        const clusterTasks = this.clusterArn.apply(clusterTasksArn);
-        const image = createWorkerImage(name, { ...args, architecture }, this);
-        this.imageUri = image.imageUri;
-
-        const secrets = args.secrets ?? {};
-        const worker = createWorkerIdentity(
-            name,
-            {
-                family,
-                retentionInDays,
-                account,
-                repositoryArn: image.repositoryArn,
-                secrets,
-                activityArn: this.activityArn,
-                clusterTasksArn: clusterTasks,
-            },
-            this,
-        );
-        this.logGroup = worker.logGroup;
-        this.executionRole = worker.executionRole;
-        this.taskRole = worker.taskRole;
-        this.taskDefinition = createWorkerTaskDefinition(
-            name,
-            {
-                family,
-                cpu: args.cpu ?? DEFAULTS.cpu,
-                memory: args.memory ?? DEFAULTS.memory,
-                architecture,
-                identity: worker,
-                imageUri: this.imageUri,
-                environment: args.environment ?? {},
-                secrets,
-                worker: {
-                    activityArn: this.activityArn,
-                    region,
-                    heartbeatSeconds: this.heartbeatSeconds,
-                    jobDurationMs,
-                },
-            },
-            this,
-        );
-
-        const lambdaArgs = {
-            family,
-            retentionInDays,
-            clusterArn: this.clusterArn,
-            clusterTasksArn: clusterTasks,
-            taskDefinition: this.taskDefinition,
+        const placement = stepPlacement(name, args, this);
+        this.subnetIds = placement.subnetIds;
+        this.securityGroupIds = placement.securityGroupIds;
+        this.clusterArn = placement.clusterArn;
+        const ctx: StepContext = {
+            family: scopedName([pulumi.getProject(), pulumi.getStack(), name], 255),
+            settings,
+            timing,
+            activityArn: this.activityArn,
+            placement,
+            clusterTasksArn: this.clusterArn.apply(clusterTasksArn),
+            image: stepImage(args, image, placement.images),
         };
-        const trigger = createStepTrigger(
-            name,
-            {
-                ...lambdaArgs,
-                roles: worker,
-                network: { ...network, assignPublicIp: args.assignPublicIp ?? true },
-                capacity,
-                timeoutSeconds: this.triggerLambdaTimeoutSeconds,
-                waitForRunningSeconds: this.waitForRunningSeconds,
-            },
-            this,
-        );
-        this.triggerRole = trigger.role;
-        this.triggerFunction = trigger.fn;
-        if (args.healLostWorkers !== false) {
-            const healer = createStepHealer(name, { ...lambdaArgs, activityArn: this.activityArn }, this);
-            this.healerRole = healer.role;
-            this.healerFunction = healer.fn;
-        }
-        if (args.scheduleTimeAlarm)
-            createScheduleTimeAlarm(name, { ...args.scheduleTimeAlarm, activityArn: this.activityArn }, this);
-
+        this.imageUri = ctx.image.imageUri;
+        const worker = createStepWorker(name, args, ctx, this);
+        this.logGroup = worker.identity.logGroup;
+        this.executionRole = worker.identity.executionRole;
+        this.taskRole = worker.identity.taskRole;
+        this.taskDefinition = worker.taskDefinition;
+        const lambdas = createStepLambdas(name, args, ctx, worker, this);
+        this.triggerRole = lambdas.trigger.role;
+        this.triggerFunction = lambdas.trigger.fn;
+        this.healerRole = lambdas.healer?.role;
+        this.healerFunction = lambdas.healer?.fn;
         this.registerOutputs({
             activityArn: this.activityArn,
             taskDefinitionArn: this.taskDefinition.arn,
@@ -197,23 +139,4 @@ export class FargateActivityStep extends pulumi.ComponentResource {
     get invokeArns(): pulumi.Output<string>[] {
         return [this.triggerFunction.arn, pulumi.interpolate`${this.triggerFunction.arn}:*`];
     }
-}
-
-/**
- * The arguments that may be outputs, with their defaults (the activity's: unique per project, stack
- * and step); one given as an output is checked when it resolves.
- */
-function stepSettings(name: string, args: FargateActivityStepArgs) {
-    const defaultActivityName = scopedName([pulumi.getProject(), pulumi.getStack(), name], 80);
-    return {
-        activityName: checkWhenResolved(args.activityName, defaultActivityName, ARG_CHECKS.activityName),
-        architecture: checkWhenResolved(args.architecture, DEFAULTS.architecture, ARG_CHECKS.architecture),
-        capacity: checkWhenResolved(args.capacity, DEFAULTS.capacity, ARG_CHECKS.capacity),
-        retentionInDays: checkWhenResolved(
-            args.logRetentionDays,
-            DEFAULTS.logRetentionDays,
-            ARG_CHECKS.logRetentionDays,
-        ),
-        jobDurationMs: checkWhenResolved(args.jobDurationMs, DEFAULTS.jobDurationMs, ARG_CHECKS.jobDurationMs),
-    };
 }

@@ -1,10 +1,13 @@
 // The component library, `fargate-activity-step`. Every name exported here is a promise to
 // consumers (api/fargate-activity-step.api.md is the reviewed list): the components and their
-// arguments, the step's block and the Map over steps, and the ASL building blocks they compose with.
+// arguments (the shared cluster's too), the step's block and the Map over steps, and the ASL building blocks they compose with.
 // Internals (IAM documents, naming, validation tables, type tokens) are imported by path inside
 // this repository and are not part of the API.
 export { FargateActivityStep } from "./fargate-activity-step";
 export type { Architecture, FargateActivityStepArgs } from "./fargate-activity-step-args";
+export { FargateActivityCluster } from "./fargate-activity-cluster";
+export type { FargateActivityClusterArgs } from "./fargate-activity-cluster-args";
+export type { WorkerImage, WorkerImageRequest, WorkerSource } from "./worker-images";
 export type { Capacity } from "../functions/trigger";
 export { StepStateMachine } from "./step-state-machine";
 export type { LogLevel, StepStateMachineArgs } from "./step-state-machine-args";

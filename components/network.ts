@@ -1,9 +1,10 @@
-// The network of the step's containers: the user's subnets and security groups, or by default
-// public subnets in two availability zones (no NAT gateway to pay for) and a security group that
-// admits nothing and lets out only HTTPS, which is all a worker needs (Step Functions, ECR,
-// CloudWatch Logs).
+// The network of the workers' containers (a step's, or a FargateActivityCluster's for all its
+// steps): the user's subnets and security groups, or by default public subnets in two availability
+// zones (no NAT gateway to pay for) and a security group that admits nothing and lets out only
+// HTTPS, which is all a worker needs (Step Functions, ECR, CloudWatch Logs).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ADOPT_NOTHING, Adoption } from "./adoption";
 
 export interface StepNetwork {
     vpcId: pulumi.Output<string>;
@@ -18,16 +19,24 @@ export interface StepNetworkArgs {
     securityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-/** The step's subnets and security groups: the user's (subnets checked when they resolve), or a new public network. */
-export function stepNetwork(
+export interface WorkerNetworkOptions {
+    parent: pulumi.Resource;
+    /** The component's class, for messages. */
+    component: "FargateActivityStep" | "FargateActivityCluster";
+    /** Aliases of the created network's resources (upgrades). */
+    adopt?: Adoption;
+}
+
+/** The subnets and security groups: the user's (subnets checked when they resolve), or a new public network. */
+export function workerNetwork(
     name: string,
     args: StepNetworkArgs,
-    parent: pulumi.Resource,
+    opts: WorkerNetworkOptions,
 ): Pick<StepNetwork, "subnetIds" | "securityGroupIds"> {
-    if (args.subnetIds === undefined) return createPublicNetwork(name, parent);
+    if (args.subnetIds === undefined) return createPublicNetwork(name, opts.parent, opts.adopt);
     return {
         subnetIds: pulumi.output(args.subnetIds).apply(ids => {
-            if (ids.length === 0) throw new Error(`FargateActivityStep "${name}": subnetIds is empty`);
+            if (ids.length === 0) throw new Error(`${opts.component} "${name}": subnetIds is empty`);
             return ids;
         }),
         securityGroupIds: pulumi.output(args.securityGroupIds ?? []) as pulumi.Output<string[]>,
@@ -41,14 +50,23 @@ export function subnetCidr(vpcCidr: string, index: number): string {
     return `${match[1]}.${match[2]}.${index * 16}.0/20`;
 }
 
-export function createPublicNetwork(name: string, parent: pulumi.Resource, cidr = "10.0.0.0/16"): StepNetwork {
-    const opts = { parent };
+export function createPublicNetwork(
+    name: string,
+    parent: pulumi.Resource,
+    adopt: Adoption = ADOPT_NOTHING,
+    cidr = "10.0.0.0/16",
+): StepNetwork {
+    const opts = (suffix: string) => ({ parent, aliases: adopt(suffix) });
     const vpc = new aws.ec2.Vpc(
         `${name}-vpc`,
         { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: `${name}-vpc` } },
-        opts,
+        opts("-vpc"),
     );
-    const gateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: `${name}-igw` } }, opts);
+    const gateway = new aws.ec2.InternetGateway(
+        `${name}-igw`,
+        { vpcId: vpc.id, tags: { Name: `${name}-igw` } },
+        opts("-igw"),
+    );
     const routes = new aws.ec2.RouteTable(
         `${name}-public`,
         {
@@ -56,9 +74,9 @@ export function createPublicNetwork(name: string, parent: pulumi.Resource, cidr 
             routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }],
             tags: { Name: `${name}-public` },
         },
-        opts,
+        opts("-public"),
     );
-    const zones = aws.getAvailabilityZonesOutput({ state: "available" }, opts);
+    const zones = aws.getAvailabilityZonesOutput({ state: "available" }, { parent });
     const subnets: aws.ec2.Subnet[] = [];
     for (let i = 0; i < DEFAULT_AVAILABILITY_ZONES; i++) {
         const subnet = new aws.ec2.Subnet(
@@ -77,12 +95,12 @@ export function createPublicNetwork(name: string, parent: pulumi.Resource, cidr 
                 mapPublicIpOnLaunch: false,
                 tags: { Name: `${name}-public-${i + 1}` },
             },
-            opts,
+            opts(`-public-${i + 1}`),
         );
         new aws.ec2.RouteTableAssociation(
             `${name}-public-${i + 1}`,
             { subnetId: subnet.id, routeTableId: routes.id },
-            opts,
+            opts(`-public-${i + 1}`),
         );
         subnets.push(subnet);
     }
@@ -102,7 +120,7 @@ export function createPublicNetwork(name: string, parent: pulumi.Resource, cidr 
             ],
             tags: { Name: `${name}-worker` },
         },
-        opts,
+        opts("-worker"),
     );
     return {
         vpcId: vpc.id,

@@ -48,6 +48,9 @@ export async function buildLibrary(log: (line: string) => void = console.log): P
             );
         fs.rmSync(`${outfile.slice(0, -3)}.js.map`, { force: true });
     }
+    // The runtime-only Dockerfile of bundled workers, beside the components that copy it into each
+    // image's build context (components/worker-context.ts finds it at ../worker-image/ from them).
+    fs.copyFileSync(path.join(ROOT, "worker-image", "Dockerfile"), path.join(DIST, "worker-image", "Dockerfile"));
     log(`library built into ${path.relative(process.cwd(), DIST) || DIST} in ${Date.now() - started} ms`);
 }
 

@@ -2,6 +2,7 @@
 // here it runs on its own, without Pulumi mocks.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import type { FargateActivityCluster } from "../components/fargate-activity-cluster";
 import { FargateActivityStepArgs } from "../components/fargate-activity-step-args";
 import { validateFargateActivityStepArgs } from "../components/fargate-activity-step-validation";
 
@@ -95,6 +96,25 @@ describe("FargateActivityStep argument validation (before any resource)", () => 
                     `^Error: scheduleTimeAlarm.thresholdSeconds must be a whole number from 1 to 31536000; got ${thresholdSeconds}$`,
                 ),
             );
+    });
+
+    it("refuses a step given a cluster and also its own network or ECS cluster, naming what to move", () => {
+        // The check reads only whether a cluster is given: no component is needed.
+        const cluster = {} as FargateActivityCluster;
+        for (const [own, named] of [
+            [{ subnetIds: ["subnet-1"], assignPublicIp: true }, "subnetIds, assignPublicIp"],
+            [{ securityGroupIds: ["sg-1"] }, "securityGroupIds"],
+            [{ assignPublicIp: false }, "assignPublicIp"],
+            [{ clusterArn: "arn:aws:ecs:us-east-1:000000000000:cluster/c" }, "clusterArn"],
+        ] as Array<[FargateActivityStepArgs, string]>) {
+            assert.throws(
+                () => validate({ cluster, ...own }),
+                new RegExp(
+                    `^Error: FargateActivityStep "s": it runs in the given cluster, whose network and ECS cluster it uses; give ${named} to the FargateActivityCluster instead$`,
+                ),
+            );
+        }
+        validate({ cluster, worker: "worker/main.ts" });
     });
 
     it("reports problems in the order the component always has: placement before secrets before the alarm", () => {

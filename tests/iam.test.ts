@@ -59,7 +59,7 @@ describe("IAM of the dev stack", function () {
     });
 
     it("lets the task role poll only this activity, report on tasks (which AWS cannot scope), and put one tag on its cluster's tasks", () => {
-        const cluster = arnOf("aws:ecs/cluster:Cluster", "ecs-cluster");
+        const cluster = arnOf("aws:ecs/cluster:Cluster", "shared-cluster");
         assert.deepStrictEqual(
             policyOf("ecs-task").map(s => [s.Action, s.Resource, s.Condition]),
             [
@@ -88,14 +88,14 @@ describe("IAM of the dev stack", function () {
                 [["ecr:GetAuthorizationToken"], "*"],
                 [
                     ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
-                    arnOf("aws:ecr/repository:Repository", "ecs-worker"),
+                    arnOf("aws:ecr/repository:Repository", "shared-workers"),
                 ],
             ],
         );
     });
 
     it("lets the trigger run this task family in this cluster, tag at launch, watch and stop this cluster's tasks, pass the two roles to ECS tasks, and log", () => {
-        const cluster = arnOf("aws:ecs/cluster:Cluster", "ecs-cluster");
+        const cluster = arnOf("aws:ecs/cluster:Cluster", "shared-cluster");
         const family = stack.one("aws:ecs/taskDefinition:TaskDefinition", "ecs-task").state.arnWithoutRevision;
         assert.deepStrictEqual(
             policyOf("ecs-trigger").map(s => [s.Action, s.Resource, s.Condition]),
@@ -126,7 +126,7 @@ describe("IAM of the dev stack", function () {
     });
 
     it("lets the healer read this cluster's tasks, claim from this activity, fail tasks, log, and read only this state machine's executions", () => {
-        const cluster = arnOf("aws:ecs/cluster:Cluster", "ecs-cluster");
+        const cluster = arnOf("aws:ecs/cluster:Cluster", "shared-cluster");
         assert.deepStrictEqual(
             policyOf("ecs-healer").map(s => [s.Action, s.Resource, s.Condition]),
             [

@@ -2,15 +2,31 @@
 // exports; plus a second component in the same program that must not collide with the first.
 import * as assert from "assert";
 import { FargateActivityStep, renderDefinition, checkDefinition, Chain } from "../components";
+import * as fs from "fs";
+import * as path from "path";
 import { FARGATE_ACTIVITY_STEP_TYPE } from "../components/fargate-activity-step";
+import { FARGATE_ACTIVITY_CLUSTER_TYPE } from "../components/type-tokens";
 import { installMocks, settled } from "../local/program/mocks";
 import { loadProjectConfig } from "../local/program/stack-config";
 import { thirdPartyAslErrors } from "./helpers/asl-validators";
 import { devStack, EvaluatedStack, PROJECT_DIR, stackView } from "./helpers/dev-stack";
 
+/** What each step creates for itself. */
 const STEP_CHILDREN = [
     "aws:sfn/activity:Activity",
     "aws:ecs/taskDefinition:TaskDefinition",
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:iam/role:Role",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:lambda/function:Function",
+    "aws:lambda/permission:Permission",
+    "aws:cloudwatch/eventRule:EventRule",
+    "aws:cloudwatch/eventTarget:EventTarget",
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
+];
+
+/** What the steps share: the FargateActivityCluster's. */
+const CLUSTER_CHILDREN = [
     "aws:ecs/cluster:Cluster",
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
     "aws:ec2/vpc:Vpc",
@@ -22,14 +38,12 @@ const STEP_CHILDREN = [
     "aws:ecr/repository:Repository",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     "awsx:ecr:Image",
-    "aws:cloudwatch/logGroup:LogGroup",
-    "aws:iam/role:Role",
-    "aws:iam/rolePolicy:RolePolicy",
-    "aws:lambda/function:Function",
-    "aws:lambda/permission:Permission",
-    "aws:cloudwatch/eventRule:EventRule",
-    "aws:cloudwatch/eventTarget:EventTarget",
-    "aws:cloudwatch/metricAlarm:MetricAlarm",
+];
+
+const COMPONENTS = [
+    FARGATE_ACTIVITY_STEP_TYPE,
+    FARGATE_ACTIVITY_CLUSTER_TYPE,
+    "fargate-activity:steps:StepStateMachine",
 ];
 
 describe("the dev stack", function () {
@@ -39,10 +53,11 @@ describe("the dev stack", function () {
         stack = await devStack();
     });
 
-    it("parents every resource to a component, and the step's resources to the step", () => {
+    it("parents every resource to a component: the shared ones to the cluster, the step's own to the step", () => {
         const step = stack.one(FARGATE_ACTIVITY_STEP_TYPE, "ecs");
+        const cluster = stack.one(FARGATE_ACTIVITY_CLUSTER_TYPE, "shared");
         for (const r of stack.resources) {
-            if (r.type === FARGATE_ACTIVITY_STEP_TYPE || r.type === "fargate-activity:steps:StepStateMachine") continue;
+            if (COMPONENTS.includes(r.type)) continue;
             assert.ok(
                 r.parent && !r.parent.endsWith("pulumi:pulumi:Stack::fargate-activity-dev"),
                 `${r.type} ${r.name} has no component parent`,
@@ -51,13 +66,11 @@ describe("the dev stack", function () {
         const children = stack.resources.filter(r => r.parent === step.urn);
         const types = new Set(children.map(r => r.type));
         assert.deepStrictEqual([...types].sort(), [...STEP_CHILDREN].sort());
-        assert.strictEqual(
-            children.filter(r => r.type === "aws:ec2/subnet:Subnet").length,
-            2,
-            "two availability zones",
-        );
+        const shared = stack.resources.filter(r => r.parent === cluster.urn);
+        assert.deepStrictEqual([...new Set(shared.map(r => r.type))].sort(), [...CLUSTER_CHILDREN].sort());
+        assert.strictEqual(shared.filter(r => r.type === "aws:ec2/subnet:Subnet").length, 2, "two availability zones");
         assert.deepStrictEqual(
-            children.filter(r => r.type === "aws:ec2/subnet:Subnet").map(s => s.inputs.availabilityZone),
+            shared.filter(r => r.type === "aws:ec2/subnet:Subnet").map(s => s.inputs.availabilityZone),
             ["us-east-1a", "us-east-1b"],
         );
         assert.deepStrictEqual(
@@ -95,7 +108,12 @@ describe("the dev stack", function () {
         const [container] = JSON.parse(td.containerDefinitions);
         assert.strictEqual(container.stopTimeout, 120);
         assert.strictEqual(container.essential, true);
-        assert.match(container.image, /dkr\.ecr\.us-east-1\.amazonaws\.com\/worker@sha256:/);
+        assert.match(
+            container.image,
+            /^000000000000\.dkr\.ecr\.us-east-1\.amazonaws\.com\/shared-workers-[0-9a-f]+:main-[0-9a-f]{8}-x86_64@sha256:[0-9a-f]{64}$/,
+            "the shared repository, the worker's own tag, pinned to its digest",
+        );
+        assert.strictEqual(container.image, stack.one("awsx:ecr:Image").state.imageUri);
         const env = Object.fromEntries(container.environment.map((e: any) => [e.name, e.value]));
         assert.deepStrictEqual(env, {
             ACTIVITY_ARN: stack.outputs.activityArn,
@@ -108,13 +126,31 @@ describe("the dev stack", function () {
             assert.strictEqual(lg.inputs.retentionInDays, 14, `${lg.name} retention from Pulumi.dev.yaml`);
     });
 
-    it("builds the worker image from worker-image/Dockerfile with the repository root as context, for the task's platform", () => {
-        const image = stack.one("awsx:ecr:Image").inputs;
-        assert.strictEqual(image.context, require("path").resolve(__dirname, ".."));
-        assert.strictEqual(image.dockerfile, require("path").resolve(__dirname, "..", "worker-image", "Dockerfile"));
-        assert.strictEqual(image.platform, "linux/amd64");
+    it("bundles this repository's worker into a context of its own and builds it with the runtime-only Dockerfile, for the task's platform", () => {
+        const image = stack.one("awsx:ecr:Image");
+        assert.strictEqual(image.name, `shared-${image.inputs.imageTag}`);
+        assert.match(image.inputs.imageTag, /^main-[0-9a-f]{8}-x86_64$/);
+        assert.deepStrictEqual(fs.readdirSync(image.inputs.context).sort(), ["Dockerfile", "worker.js"]);
+        assert.strictEqual(image.inputs.dockerfile, path.join(image.inputs.context, "Dockerfile"));
+        assert.strictEqual(
+            fs.readFileSync(image.inputs.dockerfile, "utf8"),
+            fs.readFileSync(path.join(PROJECT_DIR, "worker-image", "Dockerfile"), "utf8"),
+        );
+        assert.ok(
+            image.inputs.context.startsWith(path.join(PROJECT_DIR, "node_modules", ".cache", "fargate-activity-step")),
+            image.inputs.context,
+        );
+        assert.strictEqual(image.inputs.platform, "linux/amd64");
+        assert.strictEqual(
+            image.inputs.repositoryUrl,
+            stack.one("aws:ecr/repository:Repository", "shared-workers").state.repositoryUrl,
+        );
         const lifecycle = JSON.parse(stack.one("aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy);
-        assert.strictEqual(lifecycle.rules[0].selection.countNumber, 10);
+        assert.deepStrictEqual(
+            lifecycle.rules.map((r: any) => [r.selection, r.action.type]),
+            [[{ tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14 }, "expire"]],
+            "only superseded (untagged) images expire",
+        );
     });
 
     it("runs the trigger on Node.js 22 with its own role, log group and the RunTask settings", () => {

@@ -5,7 +5,7 @@ import { spawn } from "child_process";
 import { ContainerLaunch, ContainerLauncher, containerOf } from "./container-launcher";
 
 export const LOCAL_WORKER_IMAGE = "fargate-activity-worker:local";
-export const DOCKER_BUILD_COMMAND = `docker build -f worker-image/Dockerfile -t ${LOCAL_WORKER_IMAGE} .`;
+export const DOCKER_BUILD_COMMAND = `npm run build:worker && docker build -f worker-image/Dockerfile -t ${LOCAL_WORKER_IMAGE} worker-image/dist`;
 
 /** The `docker run` arguments for one task's container. */
 export function dockerRunArgs(

@@ -71,13 +71,16 @@ function ecrRepository({ name, region, arn }: ResourceNaming): MockedResource {
     };
 }
 
-function workerImage({ name, region }: ResourceNaming): MockedResource {
-    return {
-        id: `${name}-image`,
-        state: {
-            imageUri: `${LOCAL_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/worker@sha256:${shortHash(name).padEnd(64, "0")}`,
-        },
-    };
+/**
+ * What `awsx.ecr.Image` reports: the pushed image by repository, tag and a digest unique to the
+ * resource, so each image's URI differs. The local runtime finds a task's worker by this URI: the
+ * image whose `imageUri` a task definition names is built from its `context` folder's worker.js.
+ */
+function workerImage({ args, name, region }: ResourceNaming): MockedResource {
+    const repositoryUrl = args.inputs.repositoryUrl ?? `${LOCAL_ACCOUNT}.dkr.ecr.${region}.amazonaws.com/worker`;
+    const tag = args.inputs.imageTag ? `:${args.inputs.imageTag}` : "";
+    const digest = crypto.createHash("sha256").update(`${args.type}/${args.name}`).digest("hex");
+    return { id: `${name}-image`, state: { imageUri: `${repositoryUrl}${tag}@sha256:${digest}` } };
 }
 
 /** Any type without a rule: a custom resource gets a hashed id and an ARN of it; a component gets neither. */

@@ -10,6 +10,8 @@ export interface DeclaredResource {
     name: string;
     /** URN of the parent resource; undefined for the stack itself. */
     parent?: string;
+    /** The URNs the resource was declared under before (its `aliases` option), as the engine matches them. */
+    aliases?: string[];
     custom: boolean;
     inputs: Record<string, any>;
     state: Record<string, any>;
@@ -96,9 +98,27 @@ function recordUrnsAndParents(byName: Map<string, DeclaredResource>): void {
             if (record && res) {
                 record.urn = res.getUrn();
                 record.parent = req.getParent() || undefined;
+                const aliases = req.getAliasesList().map((alias: any) => aliasUrn(alias, req));
+                if (aliases.length > 0) record.aliases = aliases;
             }
             callback(err, res);
         });
+}
+
+/**
+ * An alias as the URN the engine looks for: a URN as given, or a spec whose missing parts (name,
+ * type, stack, project, parent) are the registered resource's. A child's type is qualified by its
+ * parent's (`parentType$type`).
+ */
+function aliasUrn(alias: any, req: any): string {
+    if (!alias.hasSpec()) return alias.getUrn();
+    const spec = alias.getSpec();
+    const parent: string = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+    const type: string = spec.getType() || req.getType();
+    const qualifiedType = parent ? `${parent.split("::")[2]}$${type}` : type;
+    const stack = spec.getStack() || pulumi.getStack();
+    const project = spec.getProject() || pulumi.getProject();
+    return `urn:pulumi:${stack}::${project}::${qualifiedType}::${spec.getName() || req.getName()}`;
 }
 
 /** Resolves a Pulumi output in a test or tool (never `Output.promise()`, which is internal). */
