@@ -1,6 +1,7 @@
 // The example consumer project (examples/etl), against the library installed from its packed
-// tarball (see tests/helpers/install-examples.ts): its resources and ASL, its serialized trigger
-// run from an empty folder, its type-check, and a run on the local runtime.
+// tarball (see tests/helpers/install-examples.ts): its resources and ASL, its shared cluster and
+// bundled worker images, its serialized trigger run from an empty folder, its type-check, and a run
+// on the local runtime.
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -11,9 +12,11 @@ import { evaluateProject } from "../local/program/plan";
 import { startLocalStack } from "../local/stack/local-stack";
 import { checkDefinition } from "../components/asl";
 import { thirdPartyAslErrors } from "./helpers/asl-validators";
+import { buildContextProblems } from "./helpers/build-context";
 import { PROJECT_DIR, stackView, EvaluatedStack } from "./helpers/dev-stack";
 import { archiveFiles, invokeInFolder, lambdaFolder } from "./helpers/lambda-code";
 import { waitUntilNoProcess } from "./helpers/processes";
+import { runOneTask } from "./helpers/worker-runs";
 
 const EXAMPLE = path.join(PROJECT_DIR, "examples", "etl");
 
@@ -44,6 +47,49 @@ describe("the example consumer project (examples/etl)", function () {
             fs.readdirSync(path.join(EXAMPLE, "node_modules", "fargate-activity-step", "dist")).sort(),
             ["components", "functions", "worker-image"],
         );
+        assert.deepStrictEqual(
+            fs.readdirSync(path.join(EXAMPLE, "node_modules", "fargate-activity-step", "dist", "worker-image")).sort(),
+            ["Dockerfile", "lib"],
+            "the worker library and the runtime-only Dockerfile of bundled workers",
+        );
+    });
+
+    it("shares one network, ECS cluster and repository among its steps, with one image per architecture", () => {
+        const count = (type: string) => stack.ofType(type).length;
+        assert.deepStrictEqual(
+            [
+                count("aws:ec2/vpc:Vpc"),
+                count("aws:ecs/cluster:Cluster"),
+                count("aws:ecr/repository:Repository"),
+                count("awsx:ecr:Image"),
+            ],
+            [1, 1, 1, 2],
+        );
+        const imageOf = (step: string) =>
+            JSON.parse(
+                stack.one("aws:ecs/taskDefinition:TaskDefinition", `${step}-task`).inputs.containerDefinitions,
+            )[0].image;
+        const platformOf = (uri: string) => stack.ofType("awsx:ecr:Image").find(i => i.state.imageUri === uri)!.inputs;
+        assert.strictEqual(platformOf(imageOf("extract")).platform, "linux/arm64");
+        assert.strictEqual(platformOf(imageOf("transform")).platform, "linux/amd64");
+        assert.strictEqual(imageOf("load"), imageOf("transform"), "transform and load share the X86_64 image");
+    });
+
+    it("bundles its worker into a context of exactly worker.js and the package's Dockerfile; the bundle runs a task", async () => {
+        const contexts = [...new Set(stack.ofType("awsx:ecr:Image").map(i => i.inputs.context))];
+        assert.strictEqual(contexts.length, 1, "one bundle of worker/main.ts for both architectures");
+        const [context] = contexts;
+        assert.ok(context.startsWith(path.join(EXAMPLE, "node_modules", ".cache")), context);
+        assert.deepStrictEqual(fs.readdirSync(context).sort(), ["Dockerfile", "worker.js"]);
+        assert.strictEqual(
+            fs.readFileSync(path.join(context, "Dockerfile"), "utf8"),
+            fs.readFileSync(path.join(PROJECT_DIR, "worker-image", "Dockerfile"), "utf8"),
+        );
+        for (const image of stack.ofType("awsx:ecr:Image"))
+            assert.deepStrictEqual(buildContextProblems(image.inputs.dockerfile, image.inputs.context), []);
+        const run = await runOneTask(path.join(context, "worker.js"), {});
+        assert.deepStrictEqual(run.outcome, { kind: "succeeded", output: JSON.stringify({ rows: [1, 2, 3] }) });
+        assert.strictEqual(run.exit.code, 0, run.stderr);
     });
 
     it("declares three steps with distinct activities, task families and state names, in one valid definition", async () => {

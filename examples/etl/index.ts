@@ -1,33 +1,46 @@
 // An ETL pipeline from three Fargate steps: `extract` on a small ARM64 task feeds `transform` on
 // a larger one, then `load` runs once per file in a Map. Everything here is what a consumer of the
-// library writes; the worker image comes from ./worker.
+// library writes. The steps share one network, ECS cluster and image repository; their worker,
+// ./worker/main.ts, is bundled on the deploying machine into one image per architecture.
 import * as pulumi from "@pulumi/pulumi";
-import { Fail, FargateActivityStep, StepStateMachine, stepMap, Succeed } from "fargate-activity-step";
+import {
+    Fail,
+    FargateActivityCluster,
+    FargateActivityStep,
+    StepStateMachine,
+    stepMap,
+    Succeed,
+} from "fargate-activity-step";
 
 const config = new pulumi.Config();
-const imageBuild = { context: __dirname, dockerfile: `${__dirname}/worker/Dockerfile` };
+const cluster = new FargateActivityCluster("shared");
+// Resolved against the project directory, where `pulumi up` runs.
+const worker = "worker/main.ts";
 
 const extract = new FargateActivityStep("extract", {
+    cluster,
+    worker,
     cpu: 256,
     memory: 512,
     architecture: "ARM64",
-    imageBuild,
     timeoutSeconds: 900,
     heartbeatSeconds: 60,
 });
 const transform = new FargateActivityStep("transform", {
+    cluster,
+    worker,
     cpu: 2048,
     memory: 8192,
-    imageBuild,
     timeoutSeconds: 3600,
     heartbeatSeconds: 120,
     environment: { MODE: "transform" },
     secrets: config.get("dbSecretArn") ? { DB_PASSWORD: config.require("dbSecretArn") } : undefined,
 });
 const load = new FargateActivityStep("load", {
+    cluster,
+    worker,
     cpu: 512,
     memory: 1024,
-    imageBuild,
     timeoutSeconds: 600,
     heartbeatSeconds: 60,
 });

@@ -82,6 +82,13 @@ describe("the etl example", function () {
         assert.deepStrictEqual(definition.States["run-transform"].Parameters, { "rows.$": "$.extracted.rows" });
     });
 
+    it("shares one network and ECS cluster, and builds one worker image per architecture", () => {
+        const count = (type: string) => declared.filter(r => r.type === type).length;
+        assert.deepStrictEqual([count("aws:ec2/vpc:Vpc"), count("aws:ecs/cluster:Cluster")], [1, 1]);
+        const platforms = declared.filter(r => r.type === "awsx:ecr:Image").map(r => r.inputs.platform);
+        assert.deepStrictEqual(platforms.sort(), ["linux/amd64", "linux/arm64"]);
+    });
+
     it("sizes each step's task on its own", () => {
         const sizes = declared
             .filter(r => r.type === "aws:ecs/taskDefinition:TaskDefinition")
