@@ -3,12 +3,11 @@
 // process against the local Step Functions endpoint, it heartbeats, reports a SIGTERM as
 // Worker.Interrupted, refuses a bad variable, and ends the process by itself.
 import { strict as assert } from "assert";
-import * as esbuild from "esbuild";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FORCE_EXIT_AFTER_MS } from "../../worker-image/lib/process-handling";
-import { workerBuildOptions } from "../../worker-image/build";
+import { bundleWorker } from "../../components/worker-bundle";
 import { killWorkers, LocalSfn, spawnWorker, startLocalSfn, workerEnv } from "./harness";
 
 const FIXTURE = path.join(__dirname, "fixtures", "handler-only-worker.ts");
@@ -20,10 +19,11 @@ describe("a worker that is only runActivityWorker({ handler }), as a process", f
 
     before(async function () {
         this.timeout(120_000);
-        script = path.join(os.tmpdir(), `handler-only-worker-${process.pid}.js`);
-        await esbuild.build({ ...workerBuildOptions(script), entryPoints: [FIXTURE], write: true });
+        // Bundled by the components' own bundler, as a consumer's image is.
+        const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "handler-only-worker-"));
+        script = bundleWorker(FIXTURE, outDir).file;
     });
-    after(() => fs.rmSync(script, { force: true }));
+    after(() => fs.rmSync(path.dirname(script), { recursive: true, force: true }));
 
     afterEach(async () => {
         await killWorkers();
