@@ -173,11 +173,12 @@ describe("the example consumer project (examples/etl)", function () {
         assert.ok(!/failing/.test(out), out);
     });
 
-    it("runs end to end on the local runtime with its own worker", async () => {
+    it("runs end to end on the local runtime, each step with the worker its image is built from", async () => {
+        const bundles = new Set<string>();
         const local = await startLocalStack({
             projectDir: EXAMPLE,
             stack: "dev",
-            workerEntry: path.join(EXAMPLE, "worker", "main.ts"),
+            // No --worker: each container runs the bundle the plan built into its step's image.
             containerOutput: () => undefined,
             lambdaOutput: () => undefined,
         });
@@ -194,9 +195,13 @@ describe("the example consumer project (examples/etl)", function () {
                 transformed: { files: ["part-1.csv", "part-2.csv", "part-3.csv"] },
                 loaded: [{ loaded: "part-1.csv" }, { loaded: "part-2.csv" }, { loaded: "part-3.csv" }],
             });
+            for (const image of local.world.images) bundles.add(path.join(image.context, "worker.js"));
+            assert.strictEqual(local.world.images.length, 2, "one image per distinct worker and architecture");
+            // The bundle is plain JavaScript: both architectures' images are built from one context.
+            assert.strictEqual(bundles.size, 1);
         } finally {
             await local.close();
         }
-        assert.deepStrictEqual(await waitUntilNoProcess("local-worker-"), []);
+        for (const bundle of bundles) assert.deepStrictEqual(await waitUntilNoProcess(bundle), []);
     });
 });

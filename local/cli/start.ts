@@ -26,8 +26,8 @@ Options:
                        worker (any language) against the printed endpoints
   --project <dir>      the Pulumi project to run (default: this one)
   --stack <name>       its stack (default: dev)
-  --worker <file>      the project's worker entry, bundled and run as each container (default:
-                       this repository's worker-image); e.g. examples/etl/worker/main.ts
+  --worker <file>      run this worker entry (bundled) as every container, instead of each step's
+                       own worker as the plan builds it into the step's image
   --docker             run containers with \`docker run\` (image ${LOCAL_WORKER_IMAGE}; build it with
                        \`${DOCKER_BUILD_COMMAND}\`). UNTESTED: no Docker engine was available
                        where this was written; only its command line is tested

@@ -11,6 +11,8 @@ export interface ContainerLaunch {
     taskId: string;
     taskArn: string;
     containerName: string;
+    /** The container definition's image, which the launcher runs (locally: the bundle built for it). */
+    image: string;
     environment: Record<string, string>;
     /** Test hook: start, then exit at once with this code instead of running the worker. */
     crashOnStartWithExitCode?: number;
@@ -66,17 +68,30 @@ export interface NodeLauncherOptions {
     nodeArgs?: string[];
 }
 
-/** Runs `node <workerBundlePath>` per container, stdio piped to the launch's output sink. */
-export function nodeProcessLauncher(workerBundlePath: string, options: NodeLauncherOptions = {}): ContainerLauncher {
+/** The worker script that plays an image locally, or undefined when there is none for it. */
+export type BundleForImage = (image: string) => string | undefined;
+
+/**
+ * Runs `node <the image's bundle>` per container, stdio piped to the launch's output sink. Given a
+ * path instead of a lookup, every image runs that one script.
+ */
+export function nodeProcessLauncher(
+    bundles: string | BundleForImage,
+    options: NodeLauncherOptions = {},
+): ContainerLauncher {
+    const bundleFor: BundleForImage = typeof bundles === "string" ? () => bundles : bundles;
     return launch => {
+        const workerBundlePath = bundleFor(launch.image);
         // A missing bundle is the local form of an image that cannot be pulled: the task never starts.
-        if (launch.crashOnStartWithExitCode === undefined && !fs.existsSync(workerBundlePath)) {
-            const reason = `CannotPullContainerError: worker bundle ${workerBundlePath} not found (build it first)`;
+        if (launch.crashOnStartWithExitCode === undefined && (!workerBundlePath || !fs.existsSync(workerBundlePath))) {
+            const reason = workerBundlePath
+                ? `CannotPullContainerError: worker bundle ${workerBundlePath} not found (build it first)`
+                : `CannotPullContainerError: no local worker for image ${launch.image}: the plan builds no worker for it (a step given a ready image URI); run npm start with --worker <entry file>`;
             return { started: Promise.reject(new Error(reason)), exited: Promise.resolve({}), signal() {} };
         }
         const args =
             launch.crashOnStartWithExitCode === undefined
-                ? [...(options.nodeArgs ?? []), workerBundlePath]
+                ? [...(options.nodeArgs ?? []), workerBundlePath!]
                 : [
                       "-e",
                       `setTimeout(() => process.exit(${Number(launch.crashOnStartWithExitCode)}), ${Number(launch.crashAfterMs ?? 0)})`,
@@ -84,7 +99,7 @@ export function nodeProcessLauncher(workerBundlePath: string, options: NodeLaunc
         const child = spawn(process.execPath, args, {
             env: launch.environment,
             stdio: ["ignore", "pipe", "pipe"],
-            cwd: path.dirname(workerBundlePath),
+            cwd: workerBundlePath ? path.dirname(workerBundlePath) : undefined,
         });
         return containerOf(child, launch);
     };

@@ -7,7 +7,7 @@
 // the failures tests inject (test-hooks.ts).
 import { startAwsJsonServer } from "../shared/aws-json-server";
 import { LOCAL_ACCOUNT } from "../shared/account";
-import { ContainerLauncher, externalWorkersLauncher, nodeProcessLauncher } from "./container-launcher";
+import { BundleForImage, ContainerLauncher, externalWorkersLauncher, nodeProcessLauncher } from "./container-launcher";
 import { startMetadataServer } from "./metadata-server";
 import { createEcsOperations } from "./operations";
 import { TaskStateChangeEvent } from "./task-record";
@@ -33,8 +33,11 @@ export interface EcsEndpointOptions {
     account?: string;
     /** Handed to containers as AWS_ENDPOINT_URL_SFN. */
     stepFunctionsEndpoint?: string;
-    /** The default launcher runs `node <workerBundlePath>`. */
-    workerBundlePath?: string;
+    /**
+     * The default launcher runs `node <bundle>`: the bundle built for the task's image, or this one
+     * script for every image.
+     */
+    workerBundlePath?: string | BundleForImage;
     /** --external-workers: tasks are RUNNING at once and no process starts. */
     externalWorkers?: boolean;
     /** Replaces the two above. */

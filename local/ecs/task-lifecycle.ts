@@ -121,6 +121,7 @@ export class TaskLifecycle {
             taskId: id,
             taskArn: entry.record.taskArn,
             containerName: plan.container.name,
+            image: plan.container.image ?? "",
             environment,
             ...crashPlan(failures.exitAfterRunning.shift()),
             onOutput: (stream, line) => output({ taskId: id, taskArn: entry.record.taskArn, stream, line }),

@@ -22,12 +22,20 @@ export interface DeclaredStateMachine {
     roleArn?: string;
 }
 
+/** A worker image the program builds: its URI and the Docker build context (which holds worker.js). */
+export interface DeclaredImage {
+    imageUri: string;
+    context: string;
+}
+
 export interface DeclaredWorld {
     activityArns: string[];
     functions: DeclaredFunction[];
     stateMachines: DeclaredStateMachine[];
     clusters: DeclaredCluster[];
     taskDefinitions: DeclaredTaskDefinition[];
+    /** Images built from a build context (awsx.ecr.Image): how a task definition's image is made. */
+    images: DeclaredImage[];
     /** EventBridge rules whose target is one of the stack's functions. */
     eventRules: EventRule[];
 }
@@ -87,6 +95,9 @@ export function readDeclaredWorld(resources: DeclaredResource[]): DeclaredWorld 
             executionRoleArn: t.inputs.executionRoleArn,
             taskRoleArn: t.inputs.taskRoleArn,
         })),
+        images: ofType(resources, "awsx:ecr:Image")
+            .filter(i => typeof i.state.imageUri === "string" && typeof i.inputs.context === "string")
+            .map(i => ({ imageUri: i.state.imageUri, context: i.inputs.context })),
         eventRules: ofType(resources, "aws:cloudwatch/eventTarget:EventTarget")
             .filter(t => functionArns.has(t.inputs.arn) && rulesByName.has(t.inputs.rule))
             .map(t => ({

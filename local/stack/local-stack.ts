@@ -5,6 +5,7 @@
 // artefacts `pulumi up` would deploy, talking through the real SDK clients to 127.0.0.1.
 import { ActivityStore } from "../sfn/activity-store";
 import { ContainerLauncher, ContainerOutputLine, EcsEndpoint, startEcsEndpoint } from "../ecs/endpoint";
+import type { BundleForImage } from "../ecs/container-launcher";
 import { HistoryEvent, InvokeLambda, LocalStepFunctions } from "../sfn/engine";
 import { archiveFiles } from "../program/lambda-archive";
 import {
@@ -18,7 +19,8 @@ import { DUMMY_CREDENTIALS, LOCAL_ACCOUNT, QUIET_SDK } from "../shared/account";
 import { evaluateProject, pickStateMachines, ProjectPlan } from "../program/plan";
 import { startStepFunctionsEndpoint, StepFunctionsEndpoint } from "../sfn/endpoint";
 import { createExecutionOperations } from "../sfn/execution-operations";
-import { ensureWorkerBundle } from "../../scripts/build-worker";
+import * as path from "path";
+import { WORKER_BUNDLE_FILE } from "../../components/worker-bundle";
 import { DeclaredWorld, readDeclaredWorld } from "./declared-world";
 import { createEventBus, EventBus } from "../events/bus";
 import { bundleProjectWorker } from "./project-worker";
@@ -114,11 +116,20 @@ async function lambdaFunctions(world: DeclaredWorld): Promise<Map<string, Lambda
     return functions;
 }
 
-/** The worker script containers run: none with a launcher of one's own or external workers. */
-async function workerBundle(options: LocalStackOptions): Promise<string | undefined> {
+/**
+ * The worker script each container runs: the bundle the plan built into its image's build context
+ * (each step its own worker, as `pulumi up` would build it), or one entry of the user's for every
+ * image. None with a launcher of one's own or external workers.
+ */
+async function workerBundles(options: LocalStackOptions, world: DeclaredWorld): Promise<BundleForImage | undefined> {
     if (options.launcher || options.externalWorkers) return undefined;
-    options.progress?.("building the worker bundle");
-    return options.workerEntry ? await bundleProjectWorker(options.workerEntry) : (await ensureWorkerBundle()).outfile;
+    if (options.workerEntry) {
+        options.progress?.("bundling the worker");
+        const bundle = await bundleProjectWorker(options.workerEntry);
+        return () => bundle;
+    }
+    const built = new Map(world.images.map(i => [i.imageUri, path.join(i.context, WORKER_BUNDLE_FILE)]));
+    return image => built.get(image);
 }
 
 /** Step Functions' view of Lambda: an invocation's result, or its error as a Lambda.* name. */
@@ -167,7 +178,7 @@ function startEngine(
 function startEcs(
     { options, world, region, closers }: Wiring,
     stepFunctionsEndpoint: string,
-    workerBundlePath: string | undefined,
+    workerBundlePath: BundleForImage | undefined,
 ): Promise<EcsEndpoint> {
     return startEcsEndpoint({
         clusters: world.clusters,
@@ -217,7 +228,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const world = readDeclaredWorld(plan.resources);
     const stateMachineArn = pickStateMachine(plan);
     const functions = await lambdaFunctions(world);
-    const workerBundlePath = await workerBundle(options);
+    const workerBundlePath = await workerBundles(options, world);
 
     const wiring: Wiring = { options, world, region, closers: new Closers() };
     try {
