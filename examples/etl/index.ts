@@ -13,6 +13,8 @@ import {
 } from "fargate-activity-step";
 
 const config = new pulumi.Config();
+// One heartbeat for every step, when set (a short one to try the worker's heartbeats locally).
+const heartbeatSeconds = config.getNumber("heartbeatSeconds");
 const cluster = new FargateActivityCluster("shared");
 // Resolved against the project directory, where `pulumi up` runs.
 const worker = "worker/main.ts";
@@ -24,7 +26,7 @@ const extract = new FargateActivityStep("extract", {
     memory: 512,
     architecture: "ARM64",
     timeoutSeconds: 900,
-    heartbeatSeconds: 60,
+    heartbeatSeconds: heartbeatSeconds ?? 60,
 });
 const transform = new FargateActivityStep("transform", {
     cluster,
@@ -32,7 +34,7 @@ const transform = new FargateActivityStep("transform", {
     cpu: 2048,
     memory: 8192,
     timeoutSeconds: 3600,
-    heartbeatSeconds: 120,
+    heartbeatSeconds: heartbeatSeconds ?? 120,
     environment: { MODE: "transform" },
     secrets: config.get("dbSecretArn") ? { DB_PASSWORD: config.require("dbSecretArn") } : undefined,
 });
@@ -42,7 +44,7 @@ const load = new FargateActivityStep("load", {
     cpu: 512,
     memory: 1024,
     timeoutSeconds: 600,
-    heartbeatSeconds: 60,
+    heartbeatSeconds: heartbeatSeconds ?? 60,
 });
 
 const failed = new Fail("failed", { errorPath: "$.Error", causePath: "$.Cause" });

@@ -5,7 +5,7 @@ import { HistoryEvent } from "../../local/sfn/engine";
 import { DEFAULT_START_FAILURE } from "../../local/ecs/endpoint";
 import { LocalStack, startLocalStack } from "../../local/stack/local-stack";
 import { PROJECT_DIR } from "../helpers/dev-stack";
-import { waitUntilNoProcess } from "../helpers/processes";
+import { waitUntilNoProcess, WORKER_PROCESS } from "../helpers/processes";
 
 /** Short clocks so a lost heartbeat shows in seconds; retry waits scaled to milliseconds. */
 function failureStack(heartbeatSeconds: number): Promise<LocalStack> {
@@ -111,7 +111,7 @@ describe("failures that heal themselves (local runtime)", function () {
 
     after(async () => {
         await stack?.close();
-        assert.deepStrictEqual(await waitUntilNoProcess("worker-image/dist/worker.js"), []);
+        assert.deepStrictEqual(await waitUntilNoProcess(WORKER_PROCESS), []);
         assert.deepStrictEqual(await waitUntilNoProcess("lambda/host.js"), []);
     });
 
@@ -215,7 +215,7 @@ describe("load with faults (local runtime)", function () {
 
     after(async () => {
         await stack?.close();
-        assert.deepStrictEqual(await waitUntilNoProcess("worker-image/dist/worker.js"), []);
+        assert.deepStrictEqual(await waitUntilNoProcess(WORKER_PROCESS), []);
         assert.deepStrictEqual(await waitUntilNoProcess("lambda/host.js"), []);
     });
 

@@ -10,9 +10,9 @@ import {
 import { ECSClient, RunTaskCommand } from "@aws-sdk/client-ecs";
 import { LocalStack, startLocalStack } from "../../local/stack/local-stack";
 import { PROJECT_DIR } from "../helpers/dev-stack";
-import { waitUntilNoProcess } from "../helpers/processes";
+import { waitUntilNoProcess, WORKER_PROCESS } from "../helpers/processes";
 
-const WORKER = "worker-image/dist/worker.js";
+const WORKER = WORKER_PROCESS;
 const LAMBDA_HOST = "lambda/host.js";
 
 async function settle(client: SFNClient, executionArn: string, timeoutMs = 60_000) {

@@ -5,7 +5,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { SFNClient, DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PROJECT_DIR } from "../helpers/dev-stack";
-import { waitUntilNoProcess } from "../helpers/processes";
+import { waitUntilNoProcess, WORKER_PROCESS } from "../helpers/processes";
 
 const CLI = path.join(PROJECT_DIR, "local", "cli", "start.ts");
 const BUNDLE = path.join(PROJECT_DIR, "worker-image", "dist", "worker.js");
@@ -45,7 +45,7 @@ describe("npm start", function () {
     this.timeout(180_000);
 
     afterEach(async () => {
-        assert.deepStrictEqual(await waitUntilNoProcess("worker-image/dist/worker.js"), [], "no worker left");
+        assert.deepStrictEqual(await waitUntilNoProcess(WORKER_PROCESS), [], "no worker left");
         assert.deepStrictEqual(await waitUntilNoProcess("lambda/host.js"), [], "no Lambda process left");
     });
 

@@ -1,5 +1,6 @@
 // Which processes of ours are alive: a test that starts workers or Lambda hosts must end them all.
 import { execFileSync } from "child_process";
+import * as path from "path";
 
 /** Command lines of live processes whose arguments contain `fragment` (ps is on every Debian). */
 export function processesMatching(fragment: string): string[] {
@@ -29,3 +30,9 @@ export function isAlive(pid: number): boolean {
         return false;
     }
 }
+
+/**
+ * What every local container's command line holds: the worker bundles the plan builds into the
+ * project's cache (components/worker-context.ts), which the local runtime runs as containers.
+ */
+export const WORKER_PROCESS = path.join("fargate-activity-step", "workers") + path.sep;
