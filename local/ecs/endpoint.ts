@@ -20,7 +20,7 @@ export type { DeclaredCluster, DeclaredTaskDefinition, TaskRecord, TaskStatus } 
 export type { TaskStateChangeEvent } from "./task-record";
 export type { ContainerLauncher } from "./container-launcher";
 export type { ContainerOutputLine } from "./task-lifecycle";
-export type { EcsTestHooks } from "./test-hooks";
+export type { CallCount, CallFailure, EcsTestHooks } from "./test-hooks";
 export { nodeProcessLauncher, externalWorkersLauncher } from "./container-launcher";
 export { CAPACITY_UNAVAILABLE, DEFAULT_START_FAILURE } from "./test-hooks";
 
@@ -116,7 +116,7 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
         {
             protocol: "1.1",
             targetPrefix: "AmazonEC2ContainerServiceV20141113",
-            operations: createEcsOperations({ world, tasks, lifecycle, failures }),
+            operations: failures.calls.wrap(createEcsOperations({ world, tasks, lifecycle, failures })),
         },
         { port: options.port },
     ).catch(async err => {

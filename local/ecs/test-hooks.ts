@@ -1,7 +1,11 @@
 // Failures production sees, injected by tests (never reachable through the wire): no capacity, a
-// container that never starts, one that dies right after RUNNING, a process killed mid-job. Each
-// hook queues a failure; RunTask and the task life cycle take them off the queues in order.
+// container that never starts, one that dies right after RUNNING, a process killed mid-job, and
+// API calls that ECS throttles, fails or never answers. Each hook queues a failure; RunTask, the
+// task life cycle and the wrapped operations (call-failures.ts) take them off the queues in order.
+import { CallCount, CallFailure, CallFailures } from "./call-failures";
 import { TaskTable } from "./task-table";
+
+export type { CallCount, CallFailure } from "./call-failures";
 
 /** The capacity failure Fargate answers RunTask with (HTTP 200, no task). */
 export const CAPACITY_UNAVAILABLE =
@@ -20,6 +24,13 @@ export interface EcsTestHooks {
     exitNextTaskAfterRunning(options?: { exitCode?: number; times?: number; afterMs?: number }): void;
     /** Signals a task's container (default SIGKILL, exit code 137). False when it has none running. */
     killTask(task: string, signal?: NodeJS.Signals): boolean;
+    /** The next `times` (default 1) calls of `operation` (e.g. "DescribeTasks") fail as `failure` says. */
+    failNextCalls(operation: string, failure: CallFailure, times?: number): void;
+    /** Until clearCallFailures(), each call of `operation` fails with probability `share` (0 to 1). */
+    failShareOfCalls(operation: string, failure: CallFailure, share: number): void;
+    clearCallFailures(): void;
+    /** Calls of `operation` since the endpoint started, and how many of them a hook failed. */
+    callCount(operation: string): CallCount;
 }
 
 /** The failures queued by the hooks, first in first out. */
@@ -27,10 +38,11 @@ export interface InjectedFailures {
     runTaskFailures: { reason: string; detail?: string }[];
     startFailures: string[];
     exitAfterRunning: { exitCode: number; afterMs: number }[];
+    calls: CallFailures;
 }
 
 export function noInjectedFailures(): InjectedFailures {
-    return { runTaskFailures: [], startFailures: [], exitAfterRunning: [] };
+    return { runTaskFailures: [], startFailures: [], exitAfterRunning: [], calls: new CallFailures() };
 }
 
 /** The container launch fields that make the container exit after RUNNING, if one was queued. */
@@ -58,5 +70,9 @@ export function createTestHooks(failures: InjectedFailures, tasks: TaskTable): E
             entry.container.signal(signal);
             return true;
         },
+        failNextCalls: (operation, failure, times) => failures.calls.failNext(operation, failure, times),
+        failShareOfCalls: (operation, failure, share) => failures.calls.failShare(operation, failure, share),
+        clearCallFailures: () => failures.calls.clear(),
+        callCount: operation => failures.calls.count(operation),
     };
 }

@@ -2,6 +2,7 @@
 // real SDK v3 clients can talk to local endpoints through AWS_ENDPOINT_URL_<SERVICE>.
 import * as http from "http";
 import { AddressInfo } from "net";
+import { signatureTimeProblem } from "./signature-date";
 
 /** An error the SDK will read as a modeled exception: `__type` carries the name. */
 export class AwsServiceError extends Error {
@@ -123,6 +124,8 @@ function operationFor(
             `request body of ${received.size} bytes exceeds ${maxBody}`,
             413,
         );
+    const skewed = signatureTimeProblem(req.headers, Date.now());
+    if (skewed) throw new AwsServiceError("InvalidSignatureException", skewed, 403);
     const target = String(req.headers["x-amz-target"] ?? "");
     const [prefix, operation] = target.split(".");
     const handler = prefix === spec.targetPrefix ? spec.operations[operation] : undefined;

@@ -49,6 +49,10 @@ export interface LocalStackOptions {
     maxPollSeconds?: number;
     /** Tests: caps a container's SIGTERM → SIGKILL time. */
     maxStopTimeoutMs?: number;
+    /** Tests: caps every function's timeout (a trigger that hangs then times out in seconds). */
+    maxLambdaTimeoutSeconds?: number;
+    /** Tests: added to every container's environment (e.g. IDLE_TIMEOUT_SECONDS, NODE_OPTIONS). */
+    containerEnvironment?: Record<string, string>;
     /** Called with each step of start-up (planning, building, starting endpoints). */
     progress?: (message: string) => void;
 }
@@ -101,7 +105,10 @@ class Closers {
 }
 
 /** Each declared function with its code read from the archive Pulumi would upload. */
-async function lambdaFunctions(world: DeclaredWorld): Promise<Map<string, LambdaFunctionConfig>> {
+async function lambdaFunctions(
+    world: DeclaredWorld,
+    maxTimeoutSeconds = Infinity,
+): Promise<Map<string, LambdaFunctionConfig>> {
     const functions = new Map<string, LambdaFunctionConfig>();
     for (const fn of world.functions) {
         functions.set(fn.arn, {
@@ -109,7 +116,7 @@ async function lambdaFunctions(world: DeclaredWorld): Promise<Map<string, Lambda
             functionArn: fn.arn,
             code: await archiveFiles(fn.code),
             environment: fn.environment,
-            timeoutSeconds: fn.timeoutSeconds,
+            timeoutSeconds: Math.min(fn.timeoutSeconds, maxTimeoutSeconds),
             handler: fn.handler,
         });
     }
@@ -192,7 +199,7 @@ function startEcs(
         output: options.containerOutput,
         maxStopTimeoutMs: options.maxStopTimeoutMs,
         port: options.port ? options.port + 1 : 0,
-        extraEnvironment: { PATH: process.env.PATH ?? "", ...QUIET_SDK },
+        extraEnvironment: { PATH: process.env.PATH ?? "", ...QUIET_SDK, ...options.containerEnvironment },
     }).then(ecs => {
         closers.push(() => ecs.close());
         return ecs;
@@ -227,7 +234,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const region = plan.config["aws:region"] ?? "us-east-1";
     const world = readDeclaredWorld(plan.resources);
     const stateMachineArn = pickStateMachine(plan);
-    const functions = await lambdaFunctions(world);
+    const functions = await lambdaFunctions(world, options.maxLambdaTimeoutSeconds);
     const workerBundlePath = await workerBundles(options, world);
 
     const wiring: Wiring = { options, world, region, closers: new Closers() };
