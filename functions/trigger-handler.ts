@@ -12,8 +12,8 @@ export async function triggerHandler(event: unknown): Promise<TriggerResult> {
         // One client per container, reused by warm invocations.
         g.__triggerEcs = {
             runTask: request => client.send(new RunTaskCommand(request)),
-            describeTasks: request => client.send(new DescribeTasksCommand(request)),
-            stopTask: request => client.send(new StopTaskCommand(request)),
+            describeTasks: (request, options) => client.send(new DescribeTasksCommand(request), options),
+            stopTask: (request, options) => client.send(new StopTaskCommand(request), options),
         };
     }
     return triggerTask(g.__triggerEcs, readTriggerConfig(process.env), event);

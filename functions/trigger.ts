@@ -3,6 +3,12 @@
 // in a CallbackFunction that supplies the real SDK client. Never import @pulumi/* or SDK values
 // here: the closure serializer copies this module into the Lambda archive.
 import { namedError } from "./errors";
+import { errorMessage } from "./ecs-call-errors";
+import { stopStartedTask, watchTask, WatchEnd, WatchOptions } from "./task-watch";
+import { deadlineError, runTaskError, withTaskStopped } from "./trigger-errors";
+
+export { isThrottling } from "./ecs-call-errors";
+export { pollDelayMs } from "./task-watch";
 
 /** What `trigger-<step>` passes (its Parameters). */
 export interface TriggerEvent {
@@ -59,29 +65,45 @@ export interface RunTaskAnswer {
 export interface EcsTaskDescription {
     taskArn?: string;
     lastStatus?: string;
+    /** When the task went from PENDING to RUNNING (the SDK gives a Date). */
+    startedAt?: Date | number | string;
     stoppedReason?: string;
     stopCode?: string;
     containers?: Array<{ name?: string; exitCode?: number; reason?: string }>;
     tags?: Array<{ key?: string; value?: string }>;
 }
 
+/** What the SDK's `send` takes besides the command: the trigger gives each call a time limit. */
+export interface EcsCallOptions {
+    abortSignal?: AbortSignal;
+}
+
 /** The ECS calls the trigger needs; the Lambda adapts the SDK client to them. */
 export interface EcsRunTask {
     runTask(request: Record<string, unknown>): Promise<RunTaskAnswer>;
-    describeTasks?(request: {
-        cluster: string;
-        tasks: string[];
-        include?: string[];
-    }): Promise<{ tasks?: EcsTaskDescription[]; failures?: RunTaskAnswer["failures"] }>;
-    stopTask?(request: { cluster: string; task: string; reason: string }): Promise<unknown>;
+    describeTasks?(
+        request: {
+            cluster: string;
+            tasks: string[];
+            include?: string[];
+        },
+        options?: EcsCallOptions,
+    ): Promise<{ tasks?: EcsTaskDescription[]; failures?: RunTaskAnswer["failures"] }>;
+    stopTask?(request: { cluster: string; task: string; reason: string }, options?: EcsCallOptions): Promise<unknown>;
 }
 
 export interface Clock {
     now(): number;
     sleep(ms: number): Promise<void>;
+    /** Jitter; Math.random when absent. */
+    random?(): number;
 }
 
-export const realClock: Clock = { now: () => Date.now(), sleep: ms => new Promise(resolve => setTimeout(resolve, ms)) };
+export const realClock: Clock = {
+    now: () => Date.now(),
+    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+    random: () => Math.random(),
+};
 
 function required(env: Record<string, string | undefined>, name: string): string {
     const value = env[name];
@@ -190,15 +212,6 @@ export function validateTriggerEvent(event: unknown): TriggerEvent {
     };
 }
 
-/** ECS's rate limits (RunTask: 20 calls/s, 100 task launches refilled at 20/s) as the SDK reports them. */
-export function isThrottling(error: unknown): boolean {
-    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | null;
-    return (
-        ["ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"].includes(e?.name ?? "") ||
-        e?.$metadata?.httpStatusCode === 429
-    );
-}
-
 /** Why a stopped task stopped, in one line: ECS's reason, stop code and the container's exit code. */
 export function describeStoppedTask(task: EcsTaskDescription): string {
     const container = task.containers?.[0];
@@ -210,15 +223,12 @@ export function describeStoppedTask(task: EcsTaskDescription): string {
     return parts.join("; ");
 }
 
-/** Delay before the k-th status check: quick at first (a warm start), then every 5 s. */
-export function pollDelayMs(attempt: number): number {
-    return Math.min(250 * 2 ** attempt, 5000);
-}
-
 /**
  * Waits until the task is RUNNING. Throws Trigger.TaskStopped with ECS's reason when it stops
- * first (image pull failure, missing secret, crash at start), and stops it and throws the same
- * when it is not RUNNING in time, so no container is left to start after the execution moved on.
+ * first (image pull failure, missing secret, crash at start). On any other failure it stops the
+ * task and throws: Trigger.TaskStopped when it is not RUNNING in time, Trigger.Throttled or
+ * Trigger.EcsUnavailable when DescribeTasks kept failing until the deadline (all retried by the
+ * block), or ECS's own error when ECS refuses the call for good (not retried).
  */
 export async function waitForRunning(
     ecs: EcsRunTask,
@@ -226,32 +236,40 @@ export async function waitForRunning(
     taskArn: string,
     timeoutSeconds: number,
     clock: Clock = realClock,
+    options?: WatchOptions,
 ): Promise<void> {
-    if (!ecs.describeTasks || !ecs.stopTask)
+    const { describeTasks, stopTask } = ecs;
+    if (!describeTasks || !stopTask)
         throw namedError("Trigger.Misconfigured", "waiting for RUNNING needs DescribeTasks and StopTask");
-    const deadline = clock.now() + timeoutSeconds * 1000;
-    for (let attempt = 0; ; attempt++) {
-        const answer = await ecs.describeTasks({ cluster, tasks: [taskArn] });
-        const task = answer.tasks?.[0];
-        if (task?.lastStatus === "RUNNING") return;
-        if (task?.lastStatus === "STOPPED" || task?.lastStatus === "DEPROVISIONING") {
-            throw namedError(
-                "Trigger.TaskStopped",
-                `task ${taskArn} stopped before it was RUNNING: ${describeStoppedTask(task)}`,
-            );
-        }
-        if (clock.now() >= deadline) {
-            await ecs.stopTask({ cluster, task: taskArn, reason: `not RUNNING within ${timeoutSeconds} s of RunTask` });
-            throw namedError(
-                "Trigger.TaskStopped",
-                `task ${taskArn} was not RUNNING within ${timeoutSeconds} s (last status ${task?.lastStatus ?? "unknown"}); the trigger stopped it`,
-            );
-        }
-        await clock.sleep(Math.min(pollDelayMs(attempt), Math.max(0, deadline - clock.now())));
+    const stop = (reason: string) =>
+        stopStartedTask({ stopTask: stopTask.bind(ecs) }, cluster, taskArn, reason, clock, options);
+    let end: WatchEnd;
+    try {
+        end = await watchTask(
+            { describeTasks: describeTasks.bind(ecs) },
+            cluster,
+            taskArn,
+            timeoutSeconds,
+            clock,
+            options,
+        );
+    } catch (error) {
+        throw await withTaskStopped(stop, taskArn, error, `the trigger failed: ${errorMessage(error)}`);
     }
+    if (end.kind === "running") return;
+    if (end.kind === "stopped")
+        throw namedError(
+            "Trigger.TaskStopped",
+            `task ${taskArn} stopped before it was RUNNING: ${describeStoppedTask(end.task)}`,
+        );
+    const error = deadlineError(end, taskArn, timeoutSeconds);
+    throw await withTaskStopped(stop, taskArn, error, `not RUNNING within ${timeoutSeconds} s of RunTask`);
 }
 
-/** Starts the task for one execution; throws Trigger.NoCapacity, Trigger.RunTaskFailed or Trigger.TaskStopped. */
+/**
+ * Starts the task for one execution; throws Trigger.NoCapacity, Trigger.RunTaskFailed,
+ * Trigger.Throttled, Trigger.EcsUnavailable, Trigger.TaskStopped, or ECS's own error for a refusal.
+ */
 export async function triggerTask(
     ecs: EcsRunTask,
     config: TriggerConfig,
@@ -260,9 +278,7 @@ export async function triggerTask(
 ): Promise<TriggerResult> {
     const valid = validateTriggerEvent(event);
     const answer = await ecs.runTask(buildRunTaskRequest(config, valid)).catch(error => {
-        throw isThrottling(error)
-            ? namedError("Trigger.Throttled", `RunTask was throttled after the SDK's own retries: ${error.message}`)
-            : error;
+        throw runTaskError(error);
     });
     const error = errorForRunTaskAnswer(answer);
     if (error) throw error;

@@ -136,7 +136,7 @@ describe("trigger handler", () => {
 function fakeClock(): Clock & { slept: number[] } {
     let t = 0;
     const slept: number[] = [];
-    return { slept, now: () => t, sleep: async ms => void (slept.push(ms), (t += ms)) };
+    return { slept, now: () => t, sleep: async ms => void (slept.push(ms), (t += ms)), random: () => 0.5 };
 }
 
 function ecsWithStatuses(statuses: EcsTaskDescription[]): EcsRunTask & { calls: string[] } {
@@ -159,7 +159,7 @@ function ecsWithStatuses(statuses: EcsTaskDescription[]): EcsRunTask & { calls: 
 describe("trigger: waiting for RUNNING", () => {
     const waiting = { ...config, waitForRunningSeconds: 300 };
 
-    it("returns once the task is RUNNING, polling quickly at first", async () => {
+    it("returns once the task is RUNNING: a first check soon after RunTask, then paced ones", async () => {
         const ecs = ecsWithStatuses([
             { lastStatus: "PROVISIONING" },
             { lastStatus: "PENDING" },
@@ -169,7 +169,7 @@ describe("trigger: waiting for RUNNING", () => {
         const result = await triggerTask(ecs, waiting, event, clock);
         assert.strictEqual(result.taskArn, "arn:aws:ecs:us-east-1:000000000000:task/c/t1");
         assert.deepStrictEqual(ecs.calls.filter(c => c.startsWith("DescribeTasks")).length, 3);
-        assert.deepStrictEqual(clock.slept, [250, 500]);
+        assert.deepStrictEqual(clock.slept, [1000, 7500, 7500]);
     });
 
     it("throws Trigger.TaskStopped with ECS's reason and the exit code when the task stops first", async () => {
@@ -214,7 +214,9 @@ describe("trigger: waiting for RUNNING", () => {
         assert.deepStrictEqual(ecs.calls, ["RunTask"]);
     });
 
-    it("backs off to one check every 5 s", () => {
-        assert.deepStrictEqual([0, 1, 2, 3, 4, 5, 10].map(pollDelayMs), [250, 500, 1000, 2000, 4000, 5000, 5000]);
+    it("checks first within 0.5–1.5 s, then every 6–9 s", () => {
+        const at = (random: number) => [0, 1, 2, 10].map(check => pollDelayMs(check, () => random));
+        assert.deepStrictEqual(at(0), [500, 6000, 6000, 6000]);
+        assert.deepStrictEqual(at(0.999999), [1499, 8999, 8999, 8999]);
     });
 });
