@@ -4,7 +4,13 @@
 import { AslValue, CatchProps, Chain, IChainable, NextableState, Parallel, Pass, RetryProps, Task } from "./asl";
 import { heartbeatReachesTimeout } from "./asl/private/heartbeat";
 
-/** Errors after which a fresh container is worth a try. */
+/**
+ * Errors after which a fresh container is worth a try. The Lambda.* ones are those AWS says to
+ * retry ("Handle transient Lambda service exceptions",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html), plus
+ * Lambda.Unknown: the trigger names every error of its own, so Lambda.Unknown means its runtime
+ * timed out or died, and a task it may have started takes a pending task or exits when idle.
+ */
 export const RETRYABLE_STEP_ERRORS = [
     "Worker.Interrupted",
     "Worker.Lost",
@@ -12,10 +18,13 @@ export const RETRYABLE_STEP_ERRORS = [
     "Trigger.NoCapacity",
     "Trigger.TaskStopped",
     "Trigger.Throttled",
+    "Trigger.EcsUnavailable",
     "Lambda.ServiceException",
     "Lambda.AWSLambdaException",
     "Lambda.SdkClientException",
     "Lambda.TooManyRequestsException",
+    "Lambda.ClientExecutionTimeoutException",
+    "Lambda.Unknown",
 ] as const;
 
 export interface StepRetryArgs {

@@ -89,6 +89,21 @@ describe("the step block", () => {
         ]);
     });
 
+    it("retries what AWS says to retry of Lambda, a trigger whose runtime died or timed out, and ECS unavailable", () => {
+        for (const error of [
+            "Lambda.ServiceException",
+            "Lambda.AWSLambdaException",
+            "Lambda.SdkClientException",
+            "Lambda.ClientExecutionTimeoutException",
+            "Lambda.Unknown",
+            "Trigger.Throttled",
+            "Trigger.EcsUnavailable",
+        ])
+            assert.ok((RETRYABLE_STEP_ERRORS as readonly string[]).includes(error), error);
+        for (const error of ["AccessDeniedException", "ClusterNotFoundException", "Trigger.RunTaskFailed"])
+            assert.ok(!(RETRYABLE_STEP_ERRORS as readonly string[]).includes(error), error);
+    });
+
     for (const [label, options] of [
         ["defaults", {}],
         ["a ResultPath", { resultPath: "$.result" }],
