@@ -35,8 +35,9 @@ export function classify(fromFile: string, specifier: string): Dependency {
 
 const LIBRARY = ["components", "functions", "worker-lib", "worker-image"];
 const OUTSIDE_THE_LIBRARY = ["program", "tests", "bench", "scripts", "root"];
+/** @aws-sdk/client-ecs: only its endpoint resolver, for the task marker's TagResource (ecs-endpoint.ts). */
 const WORKER_LIB_PACKAGES =
-    /^(@aws-sdk\/client-sfn|@smithy\/node-http-handler|@smithy\/signature-v4|crypto|http|https|os|events)$/;
+    /^(@aws-sdk\/client-sfn|@aws-sdk\/client-ecs|@smithy\/node-http-handler|@smithy\/signature-v4|crypto|http|https|os|events)$/;
 
 export interface Rule {
     /** Says what the rule forbids, as a reviewer would. */

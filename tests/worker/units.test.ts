@@ -137,6 +137,12 @@ describe("worker: retry decisions", () => {
         assert.equal(classifyAwsError(awsError("ActivityDoesNotExist", 400, "client")), "fatal");
         assert.equal(classifyAwsError(awsError("ValidationException", 400, "client")), "fatal");
     });
+    it("retries a call refused for its signature's time once the clock offset was corrected, not before", () => {
+        const skewed = awsError("InvalidSignatureException", 403, "client") as Error & { $metadata: any };
+        assert.equal(classifyAwsError(skewed), "fatal", "no correction: signing again repeats it");
+        skewed.$metadata.clockSkewCorrected = true;
+        assert.equal(classifyAwsError(skewed), "retry");
+    });
     it("retries network failures and timeouts, not deliberate aborts", () => {
         const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9"), {
             code: "ECONNREFUSED",

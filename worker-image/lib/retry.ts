@@ -52,13 +52,16 @@ interface ErrorLike {
     name?: unknown;
     code?: unknown;
     $fault?: unknown;
-    $metadata?: { httpStatusCode?: unknown };
+    $metadata?: { httpStatusCode?: unknown; clockSkewCorrected?: unknown };
 }
 
 export function classifyAwsError(err: unknown): ErrorKind {
     const e = (err ?? {}) as ErrorLike;
     const name = typeof e.name === "string" ? e.name : "";
     if (TASK_GONE.has(name)) return "taskGone";
+    // Refused for its signature's time (a container whose clock is off); the SDK, or the task
+    // marker, has since corrected the clock offset from AWS's Date header: signed again, it passes.
+    if (e.$metadata?.clockSkewCorrected === true) return "retry";
     const status = typeof e.$metadata?.httpStatusCode === "number" ? e.$metadata.httpStatusCode : undefined;
     if (THROTTLING.has(name) || TRANSIENT.has(name) || status === 429 || (status !== undefined && status >= 500))
         return "retry";

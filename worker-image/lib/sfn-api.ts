@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-sfn";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { namedError } from "./errors";
+import type { Credentials, MarkerSdk } from "./task-marker";
 
 export interface CallOptions {
     /** Give up on this one request after this long (it then fails as a retryable TimeoutError). */
@@ -99,5 +100,25 @@ export function sfnActivityApi(client: SFNClient): ActivityApi {
                 async s => void (await client.send(new SendTaskHeartbeatCommand(request), opts(s))),
             ),
         destroy: () => client.destroy(),
+    };
+}
+
+/**
+ * What the task marker shares with this client: its credentials (one fetch of the task role), its
+ * clock offset (which the SDK corrects from AWS's Date header, so a container whose clock is off
+ * still signs in time), and its FIPS and dual-stack settings.
+ */
+export function markerSdkOf(client: SFNClient): MarkerSdk {
+    const config = client.config;
+    return {
+        credentials: () => (config.credentials as () => Promise<Credentials>)(),
+        clockOffsetMs: () => config.systemClockOffset ?? 0,
+        setClockOffsetMs: offset => {
+            config.systemClockOffset = offset;
+        },
+        endpointOptions: async () => ({
+            useFipsEndpoint: await config.useFipsEndpoint(),
+            useDualstackEndpoint: await config.useDualstackEndpoint(),
+        }),
     };
 }

@@ -3,6 +3,7 @@
 // heartbeat or timeout covers that task and the healer must not fail another pending one for it.
 // The task role may put only this tag, only on its cluster's tasks.
 import * as crypto from "crypto";
+import { resolveEcsEndpoint } from "./ecs-endpoint";
 import { namedError } from "./errors";
 
 /** Must equal TASK_TAKEN_TAG_KEY in functions/trigger.ts (a test checks). */
@@ -55,48 +56,89 @@ class NodeSha256 {
     }
 }
 
-/** Where ECS is: AWS_ENDPOINT_URL_ECS (as the SDK honours it), else the regional endpoint. */
-export function ecsEndpoint(region: string, env: Record<string, string | undefined> = process.env): URL {
-    return new URL(env.AWS_ENDPOINT_URL_ECS ?? env.AWS_ENDPOINT_URL ?? `https://ecs.${region}.amazonaws.com`);
+/** What the marker shares with the worker's Step Functions client. */
+export interface MarkerSdk {
+    /** That client's credential provider: the task role is fetched once. */
+    credentials: () => Promise<Credentials>;
+    /** Milliseconds to add to Date.now() to get AWS's time: that client's offset, which the SDK corrects. */
+    clockOffsetMs(): number;
+    setClockOffsetMs(offsetMs: number): void;
+    /** FIPS and dual-stack as that client resolved them (environment or profile). */
+    endpointOptions(): Promise<{ useFipsEndpoint: boolean; useDualstackEndpoint: boolean }>;
+}
+
+/** Names AWS gives a request refused for the time of its signature. */
+const CLOCK_SKEW_ERRORS = [
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "RequestExpired",
+    "RequestTimeTooSkewed",
+    "RequestInTheFuture",
+];
+/** The SDK retries a call refused for its time once the correction reaches 4 minutes (AWS allows 5). */
+const SKEW_RETRY_THRESHOLD_MS = 240_000;
+
+/**
+ * After an answer that refused the signature's time, takes AWS's time from its Date header, as the
+ * SDK does for its own calls, and marks the error `clockSkewCorrected` so the call is retried.
+ */
+function correctClock(error: unknown, sdk: MarkerSdk, signedWithOffset: number): void {
+    const e = error as { name?: string; serverDate?: string; $metadata?: { clockSkewCorrected?: boolean } };
+    const serverTime = e.serverDate ? Date.parse(e.serverDate) : NaN;
+    if (!CLOCK_SKEW_ERRORS.includes(e.name ?? "") || Number.isNaN(serverTime)) return;
+    const offset = serverTime - Date.now();
+    sdk.setClockOffsetMs(offset);
+    if (Math.abs(offset) >= SKEW_RETRY_THRESHOLD_MS && offset !== signedWithOffset && e.$metadata)
+        e.$metadata.clockSkewCorrected = true;
 }
 
 /**
  * A marker that sends ECS TagResource as one SigV4-signed request. The ECS SDK client would cost
  * about 12 ms of module loading on the path between taking a task and running its job; the signer
- * is already loaded by the Step Functions client, and so are the credentials (`credentials`, the
- * SFN client's provider, so the task role is fetched once).
+ * is already loaded by the Step Functions client, and so are the credentials and the clock offset
+ * (`sdk`: that client's). The endpoint follows the ECS client's own rules (ecs-endpoint.ts).
  */
-export function ecsTaskMarker(ecsTaskArn: string, region: string, credentials: () => Promise<Credentials>): TaskMarker {
+export function ecsTaskMarker(ecsTaskArn: string, region: string, sdk: MarkerSdk): TaskMarker {
     let signer: InstanceType<typeof import("@smithy/signature-v4").SignatureV4> | undefined;
+    let endpoint: Promise<URL> | undefined;
     const prepare = () => {
+        endpoint ??= sdk.endpointOptions().then(options => resolveEcsEndpoint({ region, ...options }));
+        endpoint.catch(() => undefined); // markTaken reports it
         if (signer) return;
         const { SignatureV4 } = require("@smithy/signature-v4") as typeof import("@smithy/signature-v4");
-        signer = new SignatureV4({ service: "ecs", region, credentials, sha256: NodeSha256 });
+        signer = new SignatureV4({ service: "ecs", region, credentials: sdk.credentials, sha256: NodeSha256 });
     };
     return {
         prepare,
         markTaken: async (executionArn, options = {}) => {
             prepare();
-            const endpoint = ecsEndpoint(region);
+            const url = await endpoint!;
             const body = JSON.stringify({
                 resourceArn: ecsTaskArn,
                 tags: [{ key: TASK_TAKEN_TAG_KEY, value: takenTagValue(executionArn) }],
             });
-            const signed = await signer!.sign({
-                method: "POST",
-                protocol: endpoint.protocol,
-                hostname: endpoint.hostname,
-                port: endpoint.port ? Number(endpoint.port) : undefined,
-                path: endpoint.pathname || "/",
-                query: {},
-                headers: {
-                    host: endpoint.host,
-                    "content-type": "application/x-amz-json-1.1",
-                    "x-amz-target": "AmazonEC2ContainerServiceV20141113.TagResource",
+            const offset = sdk.clockOffsetMs();
+            const signed = await signer!.sign(
+                {
+                    method: "POST",
+                    protocol: url.protocol,
+                    hostname: url.hostname,
+                    port: url.port ? Number(url.port) : undefined,
+                    path: url.pathname || "/",
+                    query: {},
+                    headers: {
+                        host: url.host,
+                        "content-type": "application/x-amz-json-1.1",
+                        "x-amz-target": "AmazonEC2ContainerServiceV20141113.TagResource",
+                    },
+                    body,
                 },
-                body,
+                { signingDate: new Date(Date.now() + offset) },
+            );
+            await postSigned(url, signed.headers, body, options.timeoutMs).catch(error => {
+                correctClock(error, sdk, offset);
+                throw error;
             });
-            await postSigned(endpoint, signed.headers, body, options.timeoutMs);
         },
         destroy: () => undefined,
     };
@@ -129,8 +171,12 @@ function postSigned(endpoint: URL, headers: Record<string, string>, body: string
                     } catch {
                         // not JSON: keep the text
                     }
-                    const error = namedError(name, message) as Error & { $metadata?: { httpStatusCode?: number } };
+                    const error = namedError(name, message) as Error & {
+                        $metadata?: { httpStatusCode?: number };
+                        serverDate?: string;
+                    };
                     error.$metadata = { httpStatusCode: response.statusCode };
+                    error.serverDate = response.headers.date;
                     reject(error);
                 });
             },

@@ -3,7 +3,7 @@
 // load the AWS SDK before it is needed.
 import * as os from "os";
 import type { ActivityApi } from "./sfn-api";
-import { Credentials, ecsTaskMarker, regionOfTaskArn, TaskMarker } from "./task-marker";
+import { ecsTaskMarker, MarkerSdk, regionOfTaskArn, TaskMarker } from "./task-marker";
 import type { WorkerOptions } from "./types";
 import { resolveWorkerIdentity, WorkerIdentity } from "./worker-name";
 
@@ -16,15 +16,12 @@ export interface WorkerConnections {
     marker: TaskMarker | undefined;
 }
 
-function sdkApi(region: string): { api: ActivityApi; credentials: () => Promise<Credentials> } {
+function sdkApi(region: string): { api: ActivityApi; markerSdk: MarkerSdk } {
     // Loaded here so a caller that passes its own `api` never initialises the SDK.
-    const { createSfnClient, sfnActivityApi } = require("./sfn-api") as typeof import("./sfn-api");
+    const { createSfnClient, markerSdkOf, sfnActivityApi } = require("./sfn-api") as typeof import("./sfn-api");
     const client = createSfnClient({ region });
-    // The task marker signs with the same credentials (one fetch of the task role).
-    return {
-        api: sfnActivityApi(client),
-        credentials: () => (client.config.credentials as () => Promise<Credentials>)(),
-    };
+    // The task marker signs with the same credentials and clock offset.
+    return { api: sfnActivityApi(client), markerSdk: markerSdkOf(client) };
 }
 
 export async function connectWorker(options: WorkerOptions, arnRegion: string): Promise<WorkerConnections> {
@@ -45,7 +42,7 @@ export async function connectWorker(options: WorkerOptions, arnRegion: string): 
                   ? ecsTaskMarker(
                         identity.ecsTaskArn,
                         regionOfTaskArn(identity.ecsTaskArn) ?? options.region ?? arnRegion,
-                        sdk.credentials,
+                        sdk.markerSdk,
                     )
                   : undefined));
     return { identity, api, marker };
