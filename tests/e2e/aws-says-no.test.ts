@@ -72,20 +72,20 @@ describe("ECS says no after RunTask (local runtime)", function () {
         ["server-error", "failed with HTTP 500 (ServerException)"],
     ] as const) {
         it(`DescribeTasks ${what} beyond the SDK's own retries: the trigger waits it out, one attempt, success`, async () => {
-            // Six failed calls: two checks in a row fail after the SDK's three attempts each.
-            stack.ecs.testHooks.failNextCalls("DescribeTasks", failure, 6);
+            // Three failed calls: one check fails after the SDK's three attempts.
+            stack.ecs.testHooks.failNextCalls("DescribeTasks", failure, 3);
             const w = watch(stack, { durationMs: 50, echo: failure });
             const done = await endWithin(w, 120_000);
             assert.strictEqual(done.status, "SUCCEEDED", `${done.error}: ${done.cause}`);
             assert.deepStrictEqual(failuresOf(w), []);
             assert.strictEqual(countOf(w, "LambdaFunctionScheduled"), 1, "no second RunTask, no second cold start");
-            assert.ok(stack.ecs.testHooks.callCount("DescribeTasks").failed >= 6);
+            assert.ok(stack.ecs.testHooks.callCount("DescribeTasks").failed >= 3);
             await allStoppedOnTheirOwn(stack, 10_000);
         });
     }
 
-    it("DescribeTasks never answers: each check times out, the next one is answered, success", async () => {
-        stack.ecs.testHooks.failNextCalls("DescribeTasks", "no-answer", 2);
+    it("DescribeTasks never answers: the check times out, the next one is answered, success", async () => {
+        stack.ecs.testHooks.failNextCalls("DescribeTasks", "no-answer");
         const w = watch(stack, { durationMs: 50 });
         const done = await endWithin(w, 90_000);
         assert.strictEqual(done.status, "SUCCEEDED", `${done.error}: ${done.cause}`);
