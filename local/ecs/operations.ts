@@ -12,6 +12,7 @@ import { encodePageToken, pagePosition } from "../shared/paging";
 import { findCluster } from "./arns";
 import { planRunTask } from "./run-task-request";
 import { toWireTask } from "./task-record";
+import { checkTagList, mergeTags } from "./tag-rules";
 import { TaskLifecycle } from "./task-lifecycle";
 import { TaskEntry, TaskTable } from "./task-table";
 import { InjectedFailures } from "./test-hooks";
@@ -116,15 +117,9 @@ function tagResource(context: EcsOperationsContext, request: { resourceArn?: unk
             "ResourceNotFoundException",
             `The specified resource ${request.resourceArn} could not be found.`,
         );
-    const tags = pad(request.tags) as { key?: unknown; value?: unknown }[];
-    if (tags.length === 0 || tags.some(t => typeof t?.key !== "string" || t.key.length < 1 || t.key.length > 128))
-        throw new AwsServiceError(
-            "InvalidParameterException",
-            "tags must be 1 or more {key, value} pairs with keys of 1 to 128 characters.",
-        );
-    const merged = new Map(entry.record.tags.map(t => [t.key, t.value]));
-    for (const t of tags) merged.set(t.key as string, typeof t.value === "string" ? t.value : undefined);
-    entry.record = { ...entry.record, tags: [...merged].map(([key, value]) => ({ key, value })) };
+    const tags = pad(request.tags);
+    if (tags.length === 0) throw invalidParameter("tags must hold 1 or more {key, value} pairs.");
+    entry.record = { ...entry.record, tags: mergeTags(entry.record.tags, checkTagList(tags)) };
     return {};
 }
 

@@ -2,6 +2,7 @@
 // every RunTask check answers with. The members' constraints:
 // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RunTask.html.
 import { AwsServiceError } from "../shared/aws-json-server";
+import { checkTagList } from "./tag-rules";
 
 export function invalid(message: string): AwsServiceError {
     return new AwsServiceError("InvalidParameterException", message);
@@ -34,15 +35,5 @@ export function checkStartedBy(startedBy: unknown): string | undefined {
 }
 
 export function checkTags(tags: unknown): { key: string; value?: string }[] {
-    const list = requireArray<{ key?: unknown; value?: unknown }>(tags, "tags");
-    if (list.length > 50) throw invalid("The number of tags exceeds the limit of 50.");
-    return list.map(tag => {
-        if (typeof tag?.key !== "string" || tag.key.length < 1 || tag.key.length > 128)
-            throw invalid("Tag keys must be 1 to 128 characters long.");
-        if (tag.key.toLowerCase().startsWith("aws:"))
-            throw invalid("Tag keys may not start with the reserved prefix aws:.");
-        if (tag.value !== undefined && (typeof tag.value !== "string" || tag.value.length > 256))
-            throw invalid("Tag values must be at most 256 characters long.");
-        return { key: tag.key, value: tag.value as string | undefined };
-    });
+    return checkTagList(requireArray<unknown>(tags, "tags"));
 }
