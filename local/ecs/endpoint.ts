@@ -99,8 +99,13 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
     const launcher = launcherOf(options);
     const tasks = new TaskTable(world, options.retainStoppedTasks ?? 1000);
     const failures = noInjectedFailures();
-    const metadata = await startMetadataServer(id => tasks.byId(id)?.record);
-    const lifecycle = new TaskLifecycle({
+    // The life cycle answers the test hook that stops a task at its first metadata read.
+    let lifecycle: TaskLifecycle | undefined;
+    const metadata = await startMetadataServer(
+        id => tasks.byId(id)?.record,
+        id => lifecycle?.beforeMetadataAnswer(id),
+    );
+    lifecycle = new TaskLifecycle({
         world,
         tasks,
         launcher,

@@ -59,9 +59,14 @@ export function taskMetadata(task: TaskRecord) {
     };
 }
 
-export function startMetadataServer(lookup: (taskId: string) => TaskRecord | undefined): Promise<MetadataServer> {
-    const server = http.createServer((req, res) => {
+/** `beforeAnswer` runs (and is awaited) before each answer about a known task. */
+export function startMetadataServer(
+    lookup: (taskId: string) => TaskRecord | undefined,
+    beforeAnswer: (taskId: string) => Promise<void> | void = () => undefined,
+): Promise<MetadataServer> {
+    const server = http.createServer(async (req, res) => {
         const match = /^\/v4\/([0-9a-f]{32})(\/task|\/stats|\/task\/stats)?\/?$/.exec((req.url ?? "").split("?")[0]);
+        if (match && lookup(match[1])) await beforeAnswer(match[1]);
         const task = match ? lookup(match[1]) : undefined;
         let body: unknown;
         if (req.method !== "GET" || !match || !task) body = undefined;

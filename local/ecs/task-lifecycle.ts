@@ -110,6 +110,7 @@ export class TaskLifecycle {
     private startContainer(entry: TaskEntry, plan: TaskLaunchPlan): LaunchedContainer {
         const { world, metadata, output, failures } = this.options;
         const id = entry.record.taskId;
+        entry.stopAtMetadataRead = failures.stopsBeforeFirstPoll.shift();
         const environment = containerEnvironment(plan.container.environment, plan.environmentOverrides, {
             region: world.region,
             stepFunctionsEndpoint: this.options.stepFunctionsEndpoint,
@@ -126,6 +127,20 @@ export class TaskLifecycle {
             ...crashPlan(failures.exitAfterRunning.shift()),
             onOutput: (stream, line) => output({ taskId: id, taskArn: entry.record.taskArn, stream, line }),
         });
+    }
+
+    /**
+     * Before the metadata endpoint answers a container: a stop the test hook queued for this task
+     * happens now, and the answer waits a moment so the SIGTERM reaches the worker first.
+     */
+    async beforeMetadataAnswer(taskId: string): Promise<void> {
+        const entry = this.options.tasks.byId(taskId);
+        const reason = entry?.stopAtMetadataRead;
+        if (!entry || reason === undefined) return;
+        entry.stopAtMetadataRead = undefined;
+        this.options.tasks.apply(taskId, { type: "stopRequested", reason });
+        this.signalStop(entry);
+        await new Promise(resolve => setTimeout(resolve, 100));
     }
 
     /** SIGTERM now, SIGKILL after the container's stopTimeout, as the ECS agent does. */

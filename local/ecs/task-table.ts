@@ -12,6 +12,8 @@ export interface TaskEntry {
     stopTimeoutMs: number;
     container?: LaunchedContainer;
     killTimer?: NodeJS.Timeout;
+    /** Test hook: stop the task, with this reason, when its container first reads its metadata. */
+    stopAtMetadataRead?: string;
     /** Settles when the task's life is over. */
     done: Promise<void>;
 }

@@ -1,8 +1,10 @@
 // Failures production sees, injected by tests (never reachable through the wire): no capacity, a
-// container that never starts, one that dies right after RUNNING, a process killed mid-job, and
-// API calls that ECS throttles, fails or never answers. Each hook queues a failure; RunTask, the
-// task life cycle and the wrapped operations (call-failures.ts) take them off the queues in order.
+// container that never starts, one that dies right after RUNNING, one stopped before its first
+// poll, a process killed mid-job, and API calls that ECS throttles, fails or never answers. Each
+// hook queues a failure; RunTask, the task life cycle and the wrapped operations (call-failures.ts)
+// take them off the queues in order.
 import { CallCount, CallFailure, CallFailures } from "./call-failures";
+import { STOPPED_REASON_USER } from "./task-record";
 import { TaskTable } from "./task-table";
 
 export type { CallCount, CallFailure } from "./call-failures";
@@ -22,6 +24,13 @@ export interface EcsTestHooks {
     /** The next `times` tasks reach RUNNING and their container exits at once with `exitCode` (default 1). */
     /** `afterMs`: how long the container lives first (the trigger's wait then sees RUNNING before the exit). */
     exitNextTaskAfterRunning(options?: { exitCode?: number; times?: number; afterMs?: number }): void;
+    /**
+     * The next `times` tasks are stopped as StopTask stops them (SIGTERM, SIGKILL after the stop
+     * timeout) when their container first reads its task metadata: after RUNNING, before the
+     * worker's first GetActivityTask (it reads the metadata for its name first). The worker then
+     * exits 0 without having polled. Default reason: StopTask's.
+     */
+    stopNextTaskBeforeFirstPoll(options?: { reason?: string; times?: number }): void;
     /** Signals a task's container (default SIGKILL, exit code 137). False when it has none running. */
     killTask(task: string, signal?: NodeJS.Signals): boolean;
     /** The next `times` (default 1) calls of `operation` (e.g. "DescribeTasks") fail as `failure` says. */
@@ -38,11 +47,19 @@ export interface InjectedFailures {
     runTaskFailures: { reason: string; detail?: string }[];
     startFailures: string[];
     exitAfterRunning: { exitCode: number; afterMs: number }[];
+    /** Stop reasons for the next tasks to be stopped at their first metadata read. */
+    stopsBeforeFirstPoll: string[];
     calls: CallFailures;
 }
 
 export function noInjectedFailures(): InjectedFailures {
-    return { runTaskFailures: [], startFailures: [], exitAfterRunning: [], calls: new CallFailures() };
+    return {
+        runTaskFailures: [],
+        startFailures: [],
+        exitAfterRunning: [],
+        stopsBeforeFirstPoll: [],
+        calls: new CallFailures(),
+    };
 }
 
 /** The container launch fields that make the container exit after RUNNING, if one was queued. */
@@ -63,6 +80,9 @@ export function createTestHooks(failures: InjectedFailures, tasks: TaskTable): E
         },
         exitNextTaskAfterRunning({ exitCode = 1, times = 1, afterMs = 0 } = {}) {
             for (let i = 0; i < times; i++) failures.exitAfterRunning.push({ exitCode, afterMs });
+        },
+        stopNextTaskBeforeFirstPoll({ reason = STOPPED_REASON_USER, times = 1 } = {}) {
+            for (let i = 0; i < times; i++) failures.stopsBeforeFirstPoll.push(reason);
         },
         killTask(task, signal = "SIGKILL") {
             const entry = tasks.byReference(task);

@@ -673,6 +673,32 @@ describe("local ECS endpoint through the real SDK", function () {
         assert.deepStrictEqual(reports(), [], "the worker never ran");
     });
 
+    it("test hook: a task stopped after RUNNING, at its container's first metadata read (before a worker polls)", async () => {
+        await start();
+        endpoint.testHooks.stopNextTaskBeforeFirstPoll({ reason: "Scaling activity initiated by (deployment)" });
+        const arn = await runOne({
+            overrides: { containerOverrides: [{ name: "worker", environment: [{ name: "MODE", value: "wait" }] }] },
+        });
+        const stopped = await endpoint.waitForTaskStatus(arn, "STOPPED");
+        assert.deepStrictEqual(
+            [stopped.exitCode, stopped.stopCode, stopped.stoppedReason],
+            [0, "UserInitiated", "Scaling activity initiated by (deployment)"],
+        );
+        assert.ok(lines.some(l => l.line === "got SIGTERM"));
+        assert.deepStrictEqual(reports(), [], "SIGTERM came before the metadata answer");
+        assert.deepStrictEqual(statusesOf(arn), [
+            "PROVISIONING/RUNNING",
+            "PENDING/RUNNING",
+            "RUNNING/RUNNING",
+            "RUNNING/STOPPED",
+            "STOPPED/STOPPED",
+        ]);
+        const next = await runOne({
+            overrides: { containerOverrides: [{ name: "worker", environment: [{ name: "MODE", value: "exit" }] }] },
+        });
+        assert.strictEqual((await endpoint.waitForTaskStatus(next, "STOPPED")).stopCode, "EssentialContainerExited");
+    });
+
     it("test hook: killing a task's process reports exit code 137", async () => {
         await start();
         const arn = await runOne({
