@@ -10,6 +10,7 @@ import { HistoryEvent, InvokeLambda, LocalStepFunctions } from "../sfn/engine";
 import { archiveFiles } from "../program/lambda-archive";
 import {
     createLambdaRunner,
+    InvokeResult,
     LambdaFunctionConfig,
     LambdaOutputLine,
     LambdaRunner,
@@ -39,6 +40,8 @@ export interface LocalStackOptions {
     /** Where container and Lambda output goes; default standard error with a prefix. */
     containerOutput?: (line: ContainerOutputLine) => void;
     lambdaOutput?: (line: LambdaOutputLine) => void;
+    /** Each invocation of a subscribed function (EventBridge → Lambda) once it has ended. */
+    onSubscriptionResult?: (functionArn: string, event: unknown, result: InvokeResult) => void;
     /** Every history event of every execution as it happens. */
     onEvent?: (executionArn: string, event: HistoryEvent) => void;
     /** Config values over the stack's (`namespace:key` → value). */
@@ -66,6 +69,8 @@ export interface LocalStack {
     readonly sfn: StepFunctionsEndpoint;
     readonly ecs: EcsEndpoint;
     readonly lambdas: LambdaRunner;
+    /** EventBridge's default bus, with its test hook for duplicate deliveries. */
+    readonly events: EventBus;
     /** The only state machine, or the one the program exports as `stateMachineArn`. */
     readonly stateMachineArn: string;
     /** The environment an SDK (or a worker in any language) needs to talk to this stack. */
@@ -212,14 +217,18 @@ function startEcs(
  * wait for those invocations to settle.
  */
 function routeEcsEvents(
-    { world, closers }: Wiring,
+    { options, world, closers }: Wiring,
     ecs: EcsEndpoint,
     functions: Map<string, LambdaFunctionConfig>,
     lambdas: LambdaRunner,
 ): EventBus {
     const bus = createEventBus(
         world.eventRules.filter(rule => functions.has(rule.targetArn)),
-        (functionArn, event) => lambdas.invoke(functions.get(functionArn)!, event),
+        async (functionArn, event) => {
+            const result = await lambdas.invoke(functions.get(functionArn)!, event);
+            options.onSubscriptionResult?.(functionArn, event, result);
+            return result;
+        },
         (functionArn, error) => process.stderr.write(`event delivery to ${functionArn} failed: ${String(error)}\n`),
     );
     closers.push(() => bus.drain());
@@ -280,6 +289,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             sfn,
             ecs,
             lambdas,
+            events: bus,
             stateMachineArn,
             clientEnvironment: () => ({
                 AWS_ENDPOINT_URL_SFN: sfn.url,

@@ -46,3 +46,58 @@ describe("local EventBridge bus", () => {
         assert.deepStrictEqual(failures, ["audit: no such function"]);
     });
 });
+
+describe("local EventBridge bus: duplicate deliveries (test hook)", () => {
+    const rules = [{ ruleName: "stopped", pattern: { detail: { lastStatus: ["STOPPED"] } }, targetArn: "healer" }];
+
+    it("delivers each event once by default, and copies at the same moment when asked", async () => {
+        let running = 0;
+        let mostAtOnce = 0;
+        const delivered: string[] = [];
+        const bus = createEventBus(
+            rules,
+            async (_target, event) => {
+                mostAtOnce = Math.max(mostAtOnce, ++running);
+                await new Promise(resolve => setTimeout(resolve, 20));
+                delivered.push((event as { id: string }).id);
+                running--;
+            },
+            () => assert.fail("no delivery fails"),
+        );
+        bus.publish({ id: "a", detail: { lastStatus: "STOPPED" } });
+        await bus.drain();
+        assert.deepStrictEqual([delivered, mostAtOnce], [["a"], 1]);
+        bus.testHooks.duplicateDeliveries({ copies: 2 });
+        bus.publish({ id: "b", detail: { lastStatus: "STOPPED" } });
+        assert.strictEqual(bus.pending(), 3);
+        await bus.drain();
+        assert.deepStrictEqual([delivered, mostAtOnce], [["a", "b", "b", "b"], 3]);
+        bus.testHooks.duplicateDeliveries(undefined);
+        bus.publish({ id: "c", detail: { lastStatus: "STOPPED" } });
+        await bus.drain();
+        assert.deepStrictEqual(delivered, ["a", "b", "b", "b", "c"]);
+    });
+
+    it("delivers a share of the copies later, counts them as pending, and drops those not yet due when drained", async () => {
+        const delivered: Array<{ id: string; at: number }> = [];
+        const started = Date.now();
+        const bus = createEventBus(
+            rules,
+            async (_target, event) =>
+                void delivered.push({ id: (event as { id: string }).id, at: Date.now() - started }),
+            () => assert.fail("no delivery fails"),
+        );
+        bus.testHooks.duplicateDeliveries({ concurrentShare: 0.5, laterMs: 150, filter: e => (e as any).id !== "x" });
+        for (const id of ["a", "b", "c", "d", "x"]) bus.publish({ id, detail: { lastStatus: "STOPPED" } });
+        assert.strictEqual(bus.pending(), 5 + 2 + 2, "five firsts, two copies now, two copies due later");
+        while (bus.pending() > 0) await new Promise(resolve => setTimeout(resolve, 10));
+        const ids = delivered.map(d => d.id);
+        assert.deepStrictEqual([...ids].sort(), ["a", "a", "b", "b", "c", "c", "d", "d", "x"]);
+        const late = delivered.filter(d => d.at >= 140).map(d => d.id);
+        assert.strictEqual(late.length, 2, "half the copies came later");
+        bus.publish({ id: "e", detail: { lastStatus: "STOPPED" } });
+        bus.publish({ id: "f", detail: { lastStatus: "STOPPED" } });
+        await bus.drain();
+        assert.strictEqual(bus.pending(), 0, "the copy not yet due was dropped");
+    });
+});
