@@ -117,6 +117,10 @@ const RESOURCE_STATES: Record<string, (naming: ResourceNaming) => MockedResource
     }),
     "aws:ecr/repository:Repository": ecrRepository,
     "aws:sns/topic:Topic": ({ name, arn }) => ({ id: arn("sns", name), state: { name, arn: arn("sns", name) } }),
+    "aws:dynamodb/table:Table": ({ name, arn }) => ({
+        id: name,
+        state: { name, arn: arn("dynamodb", `table/${name}`) },
+    }),
     "aws:cloudwatch/eventRule:EventRule": ({ name, arn }) => ({
         id: name,
         state: { name, arn: arn("events", `rule/${name}`) },

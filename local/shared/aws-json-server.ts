@@ -10,6 +10,8 @@ export class AwsServiceError extends Error {
         readonly code: string,
         message: string,
         readonly status = 400,
+        /** More members of the error's body (DynamoDB's ConditionalCheckFailedException carries the `Item`). */
+        readonly fields: Record<string, unknown> = {},
     ) {
         super(message);
         this.name = code;
@@ -54,7 +56,7 @@ function send(res: http.ServerResponse, status: number, protocol: string, body: 
 function sendError(res: http.ServerResponse, spec: AwsJsonServiceSpec, err: AwsServiceError): void {
     const type = spec.errorNamespace ? `${spec.errorNamespace}#${err.code}` : err.code;
     if (!res.headersSent) res.setHeader("x-amzn-ErrorType", err.code);
-    send(res, err.status, spec.protocol, { __type: type, message: err.message });
+    send(res, err.status, spec.protocol, { ...err.fields, __type: type, message: err.message });
 }
 
 /** A request body as it arrived: its chunks up to the size limit, and its full size. */

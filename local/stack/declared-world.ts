@@ -1,9 +1,10 @@
 // What a planned stack declares, read into the shapes the local endpoints serve: activities,
-// Lambda functions, state machines, ECS clusters and task definitions, and EventBridge rules
-// that route ECS task events to a function. Pure: no servers, no processes.
+// Lambda functions, state machines, ECS clusters and task definitions, DynamoDB tables, and
+// EventBridge rules that route ECS task events to a function. Pure: no servers, no processes.
 import { DeclaredResource } from "../program/mocks";
 import { DeclaredCluster, DeclaredTaskDefinition } from "../ecs/types";
 import type { EventRule } from "../events/bus";
+import type { DeclaredTable } from "../dynamodb/endpoint";
 
 export interface DeclaredFunction {
     arn: string;
@@ -38,6 +39,7 @@ export interface DeclaredWorld {
     images: DeclaredImage[];
     /** EventBridge rules whose target is one of the stack's functions. */
     eventRules: EventRule[];
+    tables: DeclaredTable[];
 }
 
 function ofType(resources: DeclaredResource[], type: string): DeclaredResource[] {
@@ -51,6 +53,20 @@ function parseJson(text: unknown, what: string): any {
     } catch (err: any) {
         throw new Error(`${what} is not valid JSON: ${err.message}`, { cause: err });
     }
+}
+
+/** A table's key schema and TTL attribute from the aws.dynamodb.Table inputs. */
+function declaredTable(t: DeclaredResource): DeclaredTable {
+    const keyTypes: DeclaredTable["keyTypes"] = {};
+    for (const a of t.inputs.attributes ?? []) keyTypes[a.name] = a.type;
+    return {
+        name: t.state.name,
+        arn: t.state.arn,
+        hashKey: t.inputs.hashKey,
+        rangeKey: t.inputs.rangeKey,
+        keyTypes,
+        ttlAttribute: t.inputs.ttl?.enabled ? t.inputs.ttl.attributeName : undefined,
+    };
 }
 
 export function readDeclaredWorld(resources: DeclaredResource[]): DeclaredWorld {
@@ -108,5 +124,6 @@ export function readDeclaredWorld(resources: DeclaredResource[]): DeclaredWorld 
                 ),
                 targetArn: t.inputs.arn,
             })),
+        tables: ofType(resources, "aws:dynamodb/table:Table").map(declaredTable),
     };
 }

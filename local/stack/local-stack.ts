@@ -1,7 +1,8 @@
 // The whole stack on this machine: the planned program's state machines run by the local engine,
 // its activities served by the local Step Functions endpoint, its Lambda functions run from their
 // serialized archives by warm processes, its task definitions started by the local ECS endpoint as
-// worker processes, and its EventBridge rules routing ECS task events to their functions. The same
+// worker processes, its DynamoDB tables served by the local DynamoDB endpoint, and its EventBridge
+// rules routing ECS task events to their functions. The same
 // artefacts `pulumi up` would deploy, talking through the real SDK clients to 127.0.0.1.
 import { ActivityStore } from "../sfn/activity-store";
 import { ContainerLauncher, ContainerOutputLine, EcsEndpoint, startEcsEndpoint } from "../ecs/endpoint";
@@ -24,6 +25,7 @@ import * as path from "path";
 import { WORKER_BUNDLE_FILE } from "../../components/worker-bundle";
 import { DeclaredWorld, readDeclaredWorld } from "./declared-world";
 import { createEventBus, EventBus } from "../events/bus";
+import { DynamoDbEndpoint, startDynamoDbEndpoint } from "../dynamodb/endpoint";
 import { bundleProjectWorker } from "./project-worker";
 
 export interface LocalStackOptions {
@@ -68,6 +70,7 @@ export interface LocalStack {
     readonly store: ActivityStore;
     readonly sfn: StepFunctionsEndpoint;
     readonly ecs: EcsEndpoint;
+    readonly dynamodb: DynamoDbEndpoint;
     readonly lambdas: LambdaRunner;
     /** EventBridge's default bus, with its test hook for duplicate deliveries. */
     readonly events: EventBus;
@@ -267,12 +270,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         });
         wiring.closers.push(() => sfn.close());
         const ecs = await startEcs(wiring, sfn.url, workerBundlePath);
+        const dynamodb = await startDynamoDbEndpoint({ tables: world.tables });
+        wiring.closers.push(() => dynamodb.close());
         lambdas = createLambdaRunner({
             region,
             account: LOCAL_ACCOUNT,
             baseEnvironment: {
                 AWS_ENDPOINT_URL_ECS: ecs.url,
                 AWS_ENDPOINT_URL_SFN: sfn.url,
+                AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
                 ...DUMMY_CREDENTIALS,
                 ...QUIET_SDK,
             },
@@ -288,12 +294,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             store,
             sfn,
             ecs,
+            dynamodb,
             lambdas,
             events: bus,
             stateMachineArn,
             clientEnvironment: () => ({
                 AWS_ENDPOINT_URL_SFN: sfn.url,
                 AWS_ENDPOINT_URL_ECS: ecs.url,
+                AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
                 STATE_MACHINE_ARN: stateMachineArn,
                 ACTIVITY_ARN: world.activityArns[0] ?? "",
                 AWS_REGION: region,
