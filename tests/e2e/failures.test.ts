@@ -1,103 +1,10 @@
 // Failures that heal themselves, on the local runtime with the real worker bundle, the serialized
 // trigger and healer, and ECS test hooks a normal run cannot reach.
 import * as assert from "assert";
-import { HistoryEvent } from "../../local/sfn/engine";
 import { DEFAULT_START_FAILURE } from "../../local/ecs/endpoint";
-import { LocalStack, startLocalStack } from "../../local/stack/local-stack";
-import { PROJECT_DIR } from "../helpers/dev-stack";
+import { LocalStack } from "../../local/stack/local-stack";
+import { count, failures, failureStack, quiesce, tagged, takerOf, watch } from "../helpers/executions";
 import { waitUntilNoProcess, WORKER_PROCESS } from "../helpers/processes";
-
-/** Short clocks so a lost heartbeat shows in seconds; retry waits scaled to milliseconds. */
-function failureStack(heartbeatSeconds: number): Promise<LocalStack> {
-    return startLocalStack({
-        projectDir: PROJECT_DIR,
-        stack: "dev",
-        configOverrides: {
-            "fargate-activity:heartbeatSeconds": String(heartbeatSeconds),
-            "fargate-activity:taskTimeoutSeconds": "120",
-        },
-        retryIntervalScale: 0.001,
-        maxStopTimeoutMs: 2000,
-        // Empty polls end quickly, so spare containers stop quickly when told to (see afterEach).
-        maxPollSeconds: 2,
-        containerOutput: () => undefined,
-        lambdaOutput: () => undefined,
-    });
-}
-
-interface Watched {
-    arn: string;
-    events: HistoryEvent[];
-    /** Resolves with the first event of `type` (already seen or to come). */
-    next(type: string, count?: number): Promise<HistoryEvent>;
-    done: Promise<{ status: string; output?: string; error?: string; cause?: string }>;
-}
-
-function watch(stack: LocalStack, input: object): Watched {
-    const { executionArn } = stack.engine.startExecution({
-        stateMachineArn: stack.stateMachineArn,
-        input: JSON.stringify(input),
-    });
-    const events: HistoryEvent[] = [];
-    const waiters: Array<() => void> = [];
-    stack.engine.subscribe(executionArn, e => {
-        events.push(e);
-        waiters.splice(0).forEach(w => w());
-    });
-    const next = (type: string, count = 1) =>
-        new Promise<HistoryEvent>(resolve => {
-            const check = () => {
-                const found = events.filter(e => e.type === type);
-                if (found.length >= count) resolve(found[count - 1]);
-                else waiters.push(check);
-            };
-            check();
-        });
-    return { arn: executionArn, events, next, done: stack.engine.waitForExecution(executionArn) as any };
-}
-
-const count = (w: Watched, type: string) => w.events.filter(e => e.type === type).length;
-const failures = (w: Watched) =>
-    w.events
-        .map(
-            e =>
-                (e as any).activityFailedEventDetails?.error ??
-                (e as any).lambdaFunctionFailedEventDetails?.error ??
-                (e as any).activityTimedOutEventDetails?.error,
-        )
-        .filter(Boolean);
-
-/** Resolves once the worker has tagged its ECS task as having taken a task (the healer's signal). */
-async function tagged(stack: LocalStack, taskArn: string): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while (!stack.ecs.task(taskArn)?.tags.some(t => t.key === "step-functions-activity-task")) {
-        if (Date.now() > deadline) throw new Error(`${taskArn} was never tagged as having taken a task`);
-        await new Promise(r => setTimeout(r, 20));
-    }
-}
-
-/**
- * Ends the containers a test left (a healed or retried execution may leave a spare one polling,
- * which would take the next test's task) and waits for the healer's invocations: tests stay apart.
- */
-async function quiesce(stack: LocalStack): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    for (const t of stack.ecs.tasks())
-        if (t.lastStatus !== "STOPPED") stack.ecs.testHooks.killTask(t.taskArn, "SIGTERM");
-    while (stack.ecs.tasks().some(t => t.lastStatus !== "STOPPED") || stack.pendingSubscriptions() > 0) {
-        if (Date.now() > deadline)
-            throw new Error("containers or healer invocations still running 30 s after the test");
-        await new Promise(r => setTimeout(r, 50));
-    }
-}
-
-/** The ECS task whose worker took the execution's activity task (attempt n): tasks go to any poller, so ask ActivityStarted. */
-function takerOf(stack: LocalStack, w: Watched, attempt = 1): string {
-    const started = w.events.filter(e => e.type === "ActivityStarted")[attempt - 1] as any;
-    const task = stack.ecs.task(started.activityStartedEventDetails.workerName);
-    if (!task) throw new Error(`no ECS task ${started.activityStartedEventDetails.workerName}`);
-    return task.taskArn;
-}
 
 describe("failures that heal themselves (local runtime)", function () {
     this.timeout(180_000);
