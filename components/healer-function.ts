@@ -1,7 +1,10 @@
 // The healer Lambda as an inline CallbackFunction (functions/healer-handler.ts), subscribed to this
-// step's ECS "task stopped" events. Like the trigger, its archive is only `__index.js`.
+// step's ECS "task stopped" events, and the DynamoDB table of its claim records (one heal per
+// stopped container, whatever copies of its event arrive). Like the trigger, its archive is only
+// `__index.js`.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CLAIM_TABLE_KEY, CLAIM_TABLE_TTL_ATTRIBUTE } from "../functions/claim-table";
 import { HEALER_ENV, HealOutcome } from "../functions/healer";
 import { healerHandler } from "../functions/healer-handler";
 import { healerRolePolicy } from "./iam-policies";
@@ -16,6 +19,7 @@ export interface HealerFunctionArgs {
     clusterArn: pulumi.Input<string>;
     /** Task definition ARN without revision: the rule matches every revision of the family. */
     taskFamilyArn: pulumi.Input<string>;
+    claimsTableName: pulumi.Input<string>;
 }
 
 export const HEALER_TIMEOUT_SECONDS = 120;
@@ -31,15 +35,19 @@ export function createHealer(
             callback: healerHandler,
             role: args.role,
             runtime: TRIGGER_RUNTIME,
-            // History, a 60 s claim poll and one report.
+            // Histories, a 60 s claim poll, a few claim-record writes and one report.
             timeout: HEALER_TIMEOUT_SECONDS,
             memorySize: 128,
             environment: {
-                variables: { [HEALER_ENV.activityArn]: args.activityArn, [HEALER_ENV.clusterArn]: args.clusterArn },
+                variables: {
+                    [HEALER_ENV.activityArn]: args.activityArn,
+                    [HEALER_ENV.clusterArn]: args.clusterArn,
+                    [HEALER_ENV.claimsTable]: args.claimsTableName,
+                },
             },
             loggingConfig: { logFormat: "Text", logGroup: args.logGroupName },
             codePathOptions: { extraExcludePackages: programDependencies() },
-            description: "Fails the activity task of a container that stopped before taking it (Worker.Lost)",
+            description: "Fails a pending activity task for a container that stopped before taking one (Worker.Lost)",
         },
         { parent },
     );
@@ -82,12 +90,30 @@ export interface StepHealerArgs {
     taskDefinition: aws.ecs.TaskDefinition;
 }
 
-/** The step's healer: its log group, a role that may fail this activity's tasks, and the subscribed function. */
+/**
+ * The claim records: on demand (a write per healed container costs $0.625 per million), each kept
+ * 7 days by its TTL (deletes by TTL are free).
+ */
+function createClaimsTable(name: string, parent: pulumi.Resource): aws.dynamodb.Table {
+    return new aws.dynamodb.Table(
+        `${name}-healer-claims`,
+        {
+            billingMode: "PAY_PER_REQUEST",
+            hashKey: CLAIM_TABLE_KEY,
+            attributes: [{ name: CLAIM_TABLE_KEY, type: "S" }],
+            ttl: { attributeName: CLAIM_TABLE_TTL_ATTRIBUTE, enabled: true },
+        },
+        { parent },
+    );
+}
+
+/** The step's healer: its log group, claims table, a role that may fail this activity's tasks, and the subscribed function. */
 export function createStepHealer(
     name: string,
     args: StepHealerArgs,
     parent: pulumi.Resource,
 ): { role: aws.iam.Role; fn: aws.lambda.CallbackFunction<unknown, HealOutcome> } {
+    const claims = createClaimsTable(name, parent);
     const identity = createLambdaIdentity(
         `${name}-healer`,
         {
@@ -99,6 +125,7 @@ export function createStepHealer(
                     activityArn: args.activityArn,
                     clusterArn: args.clusterArn,
                     clusterTasksArn: args.clusterTasksArn,
+                    claimsTableArn: claims.arn,
                     logGroupArn,
                 }),
         },
@@ -112,6 +139,7 @@ export function createStepHealer(
             activityArn: args.activityArn,
             clusterArn: args.clusterArn,
             taskFamilyArn: args.taskDefinition.arnWithoutRevision,
+            claimsTableName: claims.name,
         },
         parent,
     );

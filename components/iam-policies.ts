@@ -176,11 +176,12 @@ export function triggerRolePolicy<T>(a: {
     );
 }
 
-/** The healer: read this cluster's stopped tasks, claim and fail a pending task of this activity. */
+/** The healer: read this cluster's tasks, record its claims, claim and fail a pending task of this activity. */
 export function healerRolePolicy<T>(a: {
     activityArn: T;
     clusterArn: T;
     clusterTasksArn: T;
+    claimsTableArn: T;
     logGroupArn: T;
 }): PolicyDocument<T | string> {
     return document<T | string>(
@@ -191,6 +192,7 @@ export function healerRolePolicy<T>(a: {
             Resource: a.clusterTasksArn,
             Condition: { ArnEquals: { "ecs:cluster": a.clusterArn } },
         },
+        { Sid: "RecordClaims", Effect: "Allow", Action: ["dynamodb:UpdateItem"], Resource: a.claimsTableArn },
         { Sid: "ClaimPendingTask", Effect: "Allow", Action: ["states:GetActivityTask"], Resource: a.activityArn },
         { Sid: "FailClaimedTask", Effect: "Allow", Action: ["states:SendTaskFailure"], Resource: "*" },
         {

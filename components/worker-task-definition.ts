@@ -3,11 +3,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { validateFargateSize } from "./fargate-sizes";
+import { WORKER_CONTAINER_NAME } from "../functions/task-execution";
 import { WorkerIdentity } from "./worker-identity";
 
 /** Lets a stopped worker finish an open 60 s poll before SIGKILL (Fargate's maximum). */
 export const WORKER_STOP_TIMEOUT_SECONDS = 120;
-export const WORKER_CONTAINER_NAME = "worker";
+/** The trigger's environment override names this container (functions/task-execution.ts). */
+export { WORKER_CONTAINER_NAME } from "../functions/task-execution";
 
 export interface WorkerTaskDefinitionArgs {
     family: string;

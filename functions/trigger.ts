@@ -4,6 +4,8 @@
 // here: the closure serializer copies this module into the Lambda archive.
 import { namedError } from "./errors";
 import { errorMessage } from "./ecs-call-errors";
+import { encodeTagValue } from "./tag-value";
+import { executionOverrides } from "./task-execution";
 import { stopStartedTask, watchTask, WatchEnd, WatchOptions } from "./task-watch";
 import { deadlineError, runTaskError, withTaskStopped } from "./trigger-errors";
 
@@ -48,7 +50,7 @@ export const TRIGGER_ENV = {
     waitForRunningSeconds: "WAIT_FOR_RUNNING_SECONDS",
 } as const;
 
-/** Tag on every task the trigger starts: which execution it serves. */
+/** Tag on every task the trigger starts: which execution it serves (escaped: tag-value.ts), for people. */
 export const EXECUTION_TAG_KEY = "step-functions-execution-arn";
 /**
  * Tag the worker puts on its own ECS task when it takes an activity task (value: that task's
@@ -71,6 +73,9 @@ export interface EcsTaskDescription {
     stopCode?: string;
     containers?: Array<{ name?: string; exitCode?: number; reason?: string }>;
     tags?: Array<{ key?: string; value?: string }>;
+    overrides?: {
+        containerOverrides?: Array<{ name?: string; environment?: Array<{ name?: string; value?: string }> }>;
+    };
 }
 
 /** What the SDK's `send` takes besides the command: the trigger gives each call a time limit. */
@@ -170,7 +175,9 @@ export function buildRunTaskRequest(config: TriggerConfig, event: TriggerEvent):
                 assignPublicIp: config.assignPublicIp ? "ENABLED" : "DISABLED",
             },
         },
-        tags: [{ key: EXECUTION_TAG_KEY, value: event.executionArn }],
+        // The healer reads the execution from the override; the tag (escaped) is for people.
+        overrides: executionOverrides(event.executionArn),
+        tags: [{ key: EXECUTION_TAG_KEY, value: encodeTagValue(event.executionArn) }],
     };
     // A capacity provider strategy and a launch type cannot be combined.
     if (config.capacity === "FARGATE_SPOT")

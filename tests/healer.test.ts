@@ -1,159 +1,349 @@
 // The healer's decisions over fake AWS: it fails a pending task only when the stopped container
-// never took the task it was started for, and leaves every other stop alone.
+// took no task and left a task waiting in a running execution (following which container took
+// whose task), whatever the container's exit code, and once per stopped container.
 import * as assert from "assert";
-import { findAttempt, HealerApis, healStoppedTask, HistoryEvent, reportedItself } from "../functions/healer";
-import { Clock } from "../functions/trigger";
+import { Acquired, ClaimRecords } from "../functions/healer-claims";
+import { findAttempt } from "../functions/healer-history";
+import { HealerApis, healStoppedTask, HistoryEvent } from "../functions/healer";
+import { Clock, EcsTaskDescription } from "../functions/trigger";
 
 const ACTIVITY = "arn:aws:states:us-east-1:000000000000:activity:dev-ecs";
 const CLUSTER = "arn:aws:ecs:us-east-1:000000000000:cluster/c";
-const EXECUTION = "arn:aws:states:us-east-1:000000000000:execution:sm:run-1";
-const TASK = "arn:aws:ecs:us-east-1:000000000000:task/c/dead";
+const CONFIG = { activityArn: ACTIVITY, clusterArn: CLUSTER, claimsTable: "claims" };
+const exec = (name: string) => `arn:aws:states:us-east-1:000000000000:execution:sm:${name}`;
+const task = (id: string) => `arn:aws:ecs:us-east-1:000000000000:task/c/${id}`;
+const EXECUTION = exec("run-1");
+const TASK = task("dead");
 
-function scheduled(id: number, taskArn: string, resource = ACTIVITY): HistoryEvent {
+/** A small world: ECS tasks, execution histories (oldest first), pending activity tasks, claim records. */
+class World {
+    readonly calls: string[] = [];
+    readonly tasks = new Map<string, EcsTaskDescription>();
+    readonly histories = new Map<string, HistoryEvent[][]>();
+    readonly pending: Array<{ taskToken: string; input: string }> = [];
+    readonly closedTokens = new Set<string>();
+    readonly records = new Map<string, { state: string; leaseUntil: number; claimId: string; token?: string }>();
+    private reads = new Map<string, number>();
+
+    container(id: string, execution: string, options: { exitCode?: number; taken?: string; viaTag?: boolean } = {}) {
+        this.tasks.set(id, {
+            taskArn: task(id),
+            lastStatus: "STOPPED",
+            stoppedReason: "Essential container in task exited",
+            containers: [{ name: "worker", exitCode: options.exitCode ?? 1 }],
+            overrides: options.viaTag
+                ? undefined
+                : {
+                      containerOverrides: [
+                          { name: "worker", environment: [{ name: "STEP_FUNCTIONS_EXECUTION_ARN", value: execution }] },
+                      ],
+                  },
+            tags: [
+                { key: "step-functions-execution-arn", value: options.viaTag ? execution : "escaped_28_" },
+                ...(options.taken ? [{ key: "step-functions-activity-task", value: options.taken }] : []),
+            ],
+        });
+        return this;
+    }
+
+    /** The execution's history as successive reads see it (the last one stays). */
+    history(execution: string, ...reads: HistoryEvent[][]) {
+        this.histories.set(execution, reads);
+        return this;
+    }
+
+    claims(): ClaimRecords {
+        return {
+            acquire: async (taskArn, claim): Promise<Acquired> => {
+                this.calls.push(`acquire ${taskArn.split("/").pop()}`);
+                const record = this.records.get(taskArn);
+                if (record && !(record.state === "claimed" && record.leaseUntil < claim.nowSeconds))
+                    return { acquired: false, state: record.state };
+                this.records.set(taskArn, {
+                    state: "claimed",
+                    leaseUntil: claim.nowSeconds + 150,
+                    claimId: claim.claimId,
+                    token: record?.token,
+                });
+                return { acquired: true, previousToken: record?.token };
+            },
+            recordToken: async (taskArn, claimId, token) => void (this.records.get(taskArn)!.token = token),
+            finish: async (taskArn, claimId, outcome) => {
+                this.calls.push(`finish ${outcome}`);
+                this.records.get(taskArn)!.state = "done";
+            },
+            release: async taskArn => {
+                this.calls.push("release");
+                this.records.get(taskArn)!.leaseUntil = 0;
+            },
+        };
+    }
+
+    apis(): HealerApis {
+        return {
+            describeTask: async (_cluster, ref) => (
+                this.calls.push(`DescribeTasks ${ref.split("/").pop()}`),
+                this.tasks.get(ref.split("/").pop()!)
+            ),
+            getExecutionHistory: async arn => {
+                this.calls.push(`GetExecutionHistory ${arn.split(":").pop()}`);
+                const reads = this.histories.get(arn) ?? [[]];
+                const n = this.reads.get(arn) ?? 0;
+                this.reads.set(arn, n + 1);
+                return { events: [...reads[Math.min(n, reads.length - 1)]].reverse() };
+            },
+            getActivityTask: async (_arn, worker) => (
+                this.calls.push(`GetActivityTask ${worker}`),
+                this.pending.shift() ?? {}
+            ),
+            sendTaskFailure: async (token, error, cause) => {
+                this.calls.push(`SendTaskFailure ${token} ${error}`);
+                if (this.closedTokens.has(token)) throw Object.assign(new Error("closed"), { name: "TaskTimedOut" });
+                this.lastCause = cause;
+            },
+            claims: this.claims(),
+        };
+    }
+    lastCause?: string;
+}
+
+function scheduled(id: number, taskArn: string, execution = EXECUTION): HistoryEvent {
     return {
         id,
         previousEventId: id - 1,
         type: "ActivityScheduled",
         activityScheduledEventDetails: {
-            resource,
-            input: JSON.stringify({ _execution: { executionArn: EXECUTION, taskArn } }),
+            resource: ACTIVITY,
+            input: JSON.stringify({ _execution: { executionArn: execution, taskArn } }),
         },
     };
 }
+const started = (id: number, scheduledId: number, workerName: string): HistoryEvent => ({
+    id,
+    previousEventId: scheduledId,
+    type: "ActivityStarted",
+    activityStartedEventDetails: { workerName },
+});
+const ended = (id: number, type = "ExecutionAborted"): HistoryEvent => ({ id, previousEventId: 0, type });
+const pendingTask = (token: string, execution = EXECUTION) => ({
+    taskToken: token,
+    input: JSON.stringify({ _execution: { executionArn: execution } }),
+});
 
-function stoppedEvent(exitCode?: number) {
+function stoppedEvent(id = "dead", exitCode = 1, version = 4) {
     return {
         "detail-type": "ECS Task State Change",
         detail: {
-            taskArn: TASK,
+            taskArn: task(id),
             clusterArn: CLUSTER,
             lastStatus: "STOPPED",
-            stoppedReason: "Essential container in task exited",
+            version,
             containers: [{ name: "worker", exitCode }],
         },
     };
 }
 
-function fakes(history: HistoryEvent[][], pending: Array<{ taskToken: string; input: string }>, takenTag?: string) {
-    const calls: string[] = [];
-    let read = 0;
-    const apis: HealerApis = {
-        describeTask: async (cluster, task) => (
-            calls.push(`DescribeTasks ${task}`),
-            {
-                taskArn: task,
-                lastStatus: "STOPPED",
-                stoppedReason: "Essential container in task exited",
-                containers: [{ name: "worker", exitCode: 1 }],
-                tags: [
-                    { key: "step-functions-execution-arn", value: EXECUTION },
-                    ...(takenTag ? [{ key: "step-functions-activity-task", value: takenTag }] : []),
-                ],
-            }
-        ),
-        getExecutionHistory: async arn => (
-            calls.push(`GetExecutionHistory ${arn}`),
-            { events: history[Math.min(read++, history.length - 1)] }
-        ),
-        getActivityTask: async (arn, worker) => (calls.push(`GetActivityTask ${arn} ${worker}`), pending.shift() ?? {}),
-        sendTaskFailure: async (token, error, cause) => void calls.push(`SendTaskFailure ${token} ${error} ${cause}`),
-    };
-    return { apis, calls };
-}
-
 const clock = (): Clock => {
-    let t = 0;
+    let t = 1_800_000_000_000;
     return { now: () => t, sleep: async ms => void (t += ms) };
 };
+const heal = (world: World, event = stoppedEvent(), c = clock()) =>
+    healStoppedTask(world.apis(), CONFIG, event, { clock: c, claimId: "me" });
 
 describe("healer", () => {
-    it("fails one pending task with Worker.Lost when the container never took its task", async () => {
-        const { apis, calls } = fakes(
-            [[scheduled(7, TASK)]],
-            [{ taskToken: "tok-1", input: JSON.stringify({ _execution: { executionArn: EXECUTION, taskArn: TASK } }) }],
-        );
-        const outcome = await healStoppedTask(apis, { activityArn: ACTIVITY, clusterArn: CLUSTER }, stoppedEvent(1), {
-            clock: clock(),
-        });
-        assert.deepStrictEqual(outcome, { action: "failed-task", claimedFor: EXECUTION, taskArn: TASK });
-        assert.strictEqual(calls[0], `DescribeTasks ${TASK}`);
-        assert.strictEqual(calls[2], `GetActivityTask ${ACTIVITY} healer-dead`);
+    it("fails one pending task with Worker.Lost when the container never took a task and its attempt waits", async () => {
+        const world = new World().container("dead", EXECUTION).history(EXECUTION, [scheduled(7, TASK)]);
+        world.pending.push(pendingTask("tok-1"));
+        assert.deepStrictEqual(await heal(world), { action: "failed-task", claimedFor: EXECUTION, taskArn: TASK });
+        assert.deepStrictEqual(world.calls, [
+            "DescribeTasks dead",
+            "GetExecutionHistory run-1",
+            "acquire dead",
+            "GetActivityTask healer-dead",
+            "SendTaskFailure tok-1 Worker.Lost",
+            "finish failed-task",
+        ]);
         assert.match(
-            calls[3],
-            /^SendTaskFailure tok-1 Worker\.Lost the container of ECS task .*dead .*stopped before it took its activity task: Essential container in task exited; container worker exit code 1$/,
+            world.lastCause!,
+            /^the container of ECS task .*dead \(execution .*run-1\) stopped before it took its activity task, while the task of .*run-1 waited for it: Essential container in task exited; container worker exit code 1$/,
         );
+    });
+
+    it("decides by the tag and the waiting attempt, not the exit code: a container stopped before its first poll exits 0 and is healed", async () => {
+        const world = new World()
+            .container("dead", EXECUTION, { exitCode: 0 })
+            .history(EXECUTION, [scheduled(7, TASK)]);
+        world.pending.push(pendingTask("tok-1"));
+        assert.strictEqual((await heal(world, stoppedEvent("dead", 0))).action, "failed-task");
     });
 
     it("leaves a container that took a task, whichever execution's (its heartbeat covers it)", async () => {
-        const { apis, calls } = fakes(
-            [[scheduled(7, TASK)]],
-            [{ taskToken: "someone-else", input: "{}" }],
-            "arn:aws:states:us-east-1:000000000000:execution:sm:other-run",
-        );
-        const outcome = await healStoppedTask(apis, { activityArn: ACTIVITY, clusterArn: CLUSTER }, stoppedEvent(137), {
-            clock: clock(),
-        });
-        assert.deepStrictEqual(outcome, {
-            action: "ignored",
-            reason: "the container took a task (of arn:aws:states:us-east-1:000000000000:execution:sm:other-run): its heartbeat or timeout covers it",
-        });
-        assert.ok(!calls.some(c => c.startsWith("GetActivityTask")), "never claims a pending task");
+        const world = new World().container("dead", EXECUTION, { exitCode: 137, taken: exec("other") });
+        const outcome = await heal(world, stoppedEvent("dead", 137));
+        assert.strictEqual(outcome.action, "ignored");
+        assert.deepStrictEqual(world.calls, ["DescribeTasks dead"]);
     });
 
-    it("heals even when another container already took this attempt's task (tasks go to any poller)", async () => {
-        const startedByOther: HistoryEvent = { id: 8, previousEventId: 7, type: "ActivityStarted" };
-        const { apis } = fakes(
-            [[startedByOther, scheduled(7, TASK)]],
-            [
-                {
-                    taskToken: "tok-b",
-                    input: JSON.stringify({
-                        _execution: { executionArn: "arn:aws:states:us-east-1:000000000000:execution:sm:b" },
-                    }),
-                },
-            ],
-        );
-        const outcome = await healStoppedTask(apis, { activityArn: ACTIVITY, clusterArn: CLUSTER }, stoppedEvent(137), {
-            clock: clock(),
-        });
-        assert.deepStrictEqual(outcome, {
-            action: "failed-task",
-            claimedFor: "arn:aws:states:us-east-1:000000000000:execution:sm:b",
-            taskArn: TASK,
-        });
-    });
-
-    it("leaves containers that reported their task (exit 0 or 3) without calling AWS", async () => {
-        for (const code of [0, 3]) {
-            const { apis, calls } = fakes([[]], []);
-            const outcome = await healStoppedTask(
-                apis,
-                { activityArn: ACTIVITY, clusterArn: CLUSTER },
-                stoppedEvent(code),
-                { clock: clock() },
-            );
-            assert.strictEqual(outcome.action, "ignored");
-            assert.deepStrictEqual(calls, []);
+    it("reads the execution from the environment override, and from the tag of a task an older trigger started", async () => {
+        for (const viaTag of [false, true]) {
+            const world = new World().container("dead", EXECUTION, { viaTag }).history(EXECUTION, [scheduled(7, TASK)]);
+            world.pending.push(pendingTask("tok"));
+            assert.strictEqual((await heal(world)).action, "failed-task", `viaTag ${viaTag}`);
+            assert.ok(world.calls.includes("GetExecutionHistory run-1"));
         }
     });
 
-    it("waits for the execute state to schedule the task, then heals", async () => {
-        const { apis, calls } = fakes([[], [], [scheduled(7, TASK)]], [{ taskToken: "tok", input: "{}" }]);
-        const outcome = await healStoppedTask(apis, { activityArn: ACTIVITY, clusterArn: CLUSTER }, stoppedEvent(1), {
-            clock: clock(),
-        });
-        assert.strictEqual(outcome.action, "failed-task");
-        assert.strictEqual(calls.filter(c => c.startsWith("GetExecutionHistory")).length, 3);
+    it("leaves a container whose execution ended while its task waited (stopped, timed out, failed)", async () => {
+        for (const end of ["ExecutionAborted", "ExecutionTimedOut", "ExecutionFailed"]) {
+            const world = new World()
+                .container("dead", EXECUTION)
+                .history(EXECUTION, [scheduled(7, TASK), ended(8, end)]);
+            world.pending.push(pendingTask("someone-elses"));
+            const outcome = await heal(world);
+            assert.deepStrictEqual(outcome, {
+                action: "ignored",
+                reason: `execution ${EXECUTION} ended while its task waited: nothing waits for this container`,
+            });
+            assert.ok(!world.calls.some(c => c.startsWith("GetActivityTask") || c.startsWith("acquire")), end);
+        }
     });
 
-    it("gives up when no task was ever scheduled for the container (the trigger reported it)", async () => {
-        const { apis, calls } = fakes([[scheduled(3, "arn:aws:ecs:us-east-1:000000000000:task/c/other")]], []);
-        const outcome = await healStoppedTask(apis, { activityArn: ACTIVITY, clusterArn: CLUSTER }, stoppedEvent(1), {
+    it("follows the task's taker: heals when the taker's attempt still waits, leaves it when that one ended", async () => {
+        const b = exec("b");
+        for (const [bEnded, action] of [
+            [false, "failed-task"],
+            [true, "ignored"],
+        ] as const) {
+            const world = new World()
+                .container("dead", EXECUTION)
+                .container("d", b)
+                .history(EXECUTION, [scheduled(7, TASK), started(8, 7, "d")])
+                .history(b, [scheduled(5, task("d"), b), ...(bEnded ? [ended(6)] : [])]);
+            world.pending.push(pendingTask("tok-b", b));
+            const outcome = await heal(world);
+            assert.strictEqual(outcome.action, action, `B ended: ${bEnded}`);
+            assert.deepStrictEqual(world.calls.slice(0, 4), [
+                "DescribeTasks dead",
+                "GetExecutionHistory run-1",
+                "DescribeTasks d",
+                "GetExecutionHistory b",
+            ]);
+        }
+    });
+
+    it("leaves a container whose chain comes back to it, one a healer already claimed for, and a task an unknown worker took", async () => {
+        const b = exec("b");
+        const circle = new World()
+            .container("dead", EXECUTION)
+            .container("d", b)
+            .history(EXECUTION, [scheduled(7, TASK), started(8, 7, "d")])
+            .history(b, [scheduled(5, task("d"), b), started(6, 5, "dead")]);
+        assert.deepStrictEqual(await heal(circle), {
+            action: "ignored",
+            reason: "the container took a task (its tag is missing)",
+        });
+        const claimed = new World()
+            .container("dead", EXECUTION)
+            .history(EXECUTION, [scheduled(7, TASK), started(8, 7, "healer-dead")]);
+        assert.deepStrictEqual(await heal(claimed), {
+            action: "ignored",
+            reason: "a healer already claimed a task for this container",
+        });
+        const stranger = new World()
+            .container("dead", EXECUTION)
+            .history(EXECUTION, [scheduled(7, TASK), started(8, 7, "laptop-1234")]);
+        assert.match(((await heal(stranger)) as any).reason, /not a container of this cluster/);
+    });
+
+    it("a healer's claim for another lost container passes that container's place on", async () => {
+        const l = exec("l");
+        const world = new World()
+            .container("dead", EXECUTION)
+            .container("lost", l)
+            .history(EXECUTION, [scheduled(7, TASK), started(8, 7, "healer-lost")])
+            .history(l, [scheduled(3, task("lost"), l)]);
+        world.pending.push(pendingTask("tok-l", l));
+        assert.strictEqual((await heal(world)).action, "failed-task");
+        assert.ok(world.calls.includes("DescribeTasks lost") && world.calls.includes("GetExecutionHistory l"));
+    });
+
+    it("heals a stopped container once: a copy of its event finds the record and claims nothing", async () => {
+        const world = new World().container("dead", EXECUTION).history(EXECUTION, [scheduled(7, TASK)]);
+        world.pending.push(pendingTask("tok-1"), pendingTask("tok-2"));
+        assert.strictEqual((await heal(world, stoppedEvent("dead", 1, 4))).action, "failed-task");
+        const copy = await heal(world, stoppedEvent("dead", 1, 5));
+        assert.deepStrictEqual(copy, {
+            action: "ignored",
+            reason: "another invocation heals or healed this container (its record is done)",
+        });
+        assert.strictEqual(world.calls.filter(c => c.startsWith("GetActivityTask")).length, 1);
+        assert.strictEqual(world.pending.length, 1, "the second pending task is left alone");
+    });
+
+    it("claims another pending task when the claimed one's execution ended meanwhile (TaskTimedOut), at most three times", async () => {
+        const world = new World().container("dead", EXECUTION).history(EXECUTION, [scheduled(7, TASK)]);
+        world.pending.push(pendingTask("gone-1"), pendingTask("tok-2"));
+        world.closedTokens.add("gone-1");
+        assert.strictEqual((await heal(world)).action, "failed-task");
+        assert.deepStrictEqual(
+            world.calls.filter(c => c.startsWith("SendTaskFailure")),
+            ["SendTaskFailure gone-1 Worker.Lost", "SendTaskFailure tok-2 Worker.Lost"],
+        );
+        const unlucky = new World().container("dead", EXECUTION).history(EXECUTION, [scheduled(7, TASK)]);
+        for (const t of ["g1", "g2", "g3", "g4"]) {
+            unlucky.pending.push(pendingTask(t));
+            unlucky.closedTokens.add(t);
+        }
+        assert.strictEqual((await heal(unlucky)).action, "nothing-pending");
+        assert.strictEqual(unlucky.calls.filter(c => c.startsWith("GetActivityTask")).length, 3);
+    });
+
+    it("takes over a dead holder's claim after its lease: fails the task it had claimed, not another", async () => {
+        const world = new World().container("dead", EXECUTION).history(EXECUTION, [scheduled(7, TASK)]);
+        world.records.set(TASK, { state: "claimed", leaseUntil: 0, claimId: "dead-holder", token: "held" });
+        world.pending.push(pendingTask("other"));
+        assert.deepStrictEqual(await heal(world), { action: "failed-task", taskArn: TASK });
+        assert.ok(
+            world.calls.includes("SendTaskFailure held Worker.Lost") &&
+                !world.calls.some(c => c.startsWith("GetActivityTask")),
+        );
+    });
+
+    it("releases its lease when it fails mid-way, so the retry takes over at once", async () => {
+        const world = new World().container("dead", EXECUTION).history(EXECUTION, [scheduled(7, TASK)]);
+        const apis = world.apis();
+        apis.getActivityTask = async () => {
+            throw Object.assign(new Error("throttled"), { name: "ThrottlingException" });
+        };
+        await assert.rejects(
+            healStoppedTask(apis, CONFIG, stoppedEvent(), { clock: clock(), claimId: "me" }),
+            /throttled/,
+        );
+        assert.deepStrictEqual(world.records.get(TASK)?.leaseUntil, 0);
+        world.pending.push(pendingTask("tok"));
+        assert.strictEqual((await heal(world)).action, "failed-task");
+    });
+
+    it("waits for the execute state to schedule the task, then heals", async () => {
+        const world = new World().container("dead", EXECUTION).history(EXECUTION, [], [], [scheduled(7, TASK)]);
+        world.pending.push(pendingTask("tok"));
+        assert.strictEqual((await heal(world)).action, "failed-task");
+        assert.strictEqual(world.calls.filter(c => c.startsWith("GetExecutionHistory")).length, 3);
+    });
+
+    it("gives up when no task was scheduled for the container within the grace, at once when the execution ended", async () => {
+        const world = new World().container("dead", EXECUTION).history(EXECUTION, [scheduled(3, task("other"))]);
+        const outcome = await healStoppedTask(world.apis(), CONFIG, stoppedEvent(), {
             clock: clock(),
             scheduleGraceMs: 5000,
         });
         assert.strictEqual(outcome.action, "ignored");
-        assert.ok(!calls.some(c => c.startsWith("GetActivityTask")));
+        assert.ok(!world.calls.some(c => c.startsWith("GetActivityTask")));
+        const stopped = new World().container("dead", EXECUTION).history(EXECUTION, [ended(2)]);
+        const c = clock();
+        const before = c.now();
+        assert.match(((await heal(stopped, stoppedEvent(), c)) as any).reason, /ended before it scheduled a task/);
+        assert.strictEqual(c.now(), before, "no waiting");
     });
 
     it("stops at once when the trigger already reported the task's stop", async () => {
@@ -166,30 +356,20 @@ describe("healer", () => {
                 cause: `{"errorMessage":"task ${TASK} stopped before it was RUNNING"}`,
             },
         };
-        const { apis, calls } = fakes([[failed]], []);
+        const world = new World().container("dead", EXECUTION).history(EXECUTION, [failed]);
         const c = clock();
-        const outcome = await healStoppedTask(
-            apis,
-            { activityArn: ACTIVITY, clusterArn: CLUSTER },
-            stoppedEvent(undefined),
-            { clock: c },
-        );
-        assert.deepStrictEqual(outcome, {
+        const before = c.now();
+        assert.deepStrictEqual(await heal(world, stoppedEvent(), c), {
             action: "ignored",
             reason: "the trigger reported this task's stop (Trigger.TaskStopped)",
         });
-        assert.strictEqual(c.now(), 0, "no waiting");
-        assert.strictEqual(calls.filter(x => x.startsWith("GetExecutionHistory")).length, 1);
+        assert.strictEqual(c.now(), before, "no waiting");
     });
 
-    it("reports nothing pending when a healthy container already took the task", async () => {
-        const { apis } = fakes([[scheduled(7, TASK)]], []);
-        assert.deepStrictEqual(
-            await healStoppedTask(apis, { activityArn: ACTIVITY, clusterArn: CLUSTER }, stoppedEvent(1), {
-                clock: clock(),
-            }),
-            { action: "nothing-pending", taskArn: TASK },
-        );
+    it("reports nothing pending when a healthy container took the task meanwhile", async () => {
+        const world = new World().container("dead", EXECUTION).history(EXECUTION, [scheduled(7, TASK)]);
+        assert.deepStrictEqual(await heal(world), { action: "nothing-pending", taskArn: TASK });
+        assert.deepStrictEqual(world.calls.at(-1), "finish nothing-pending");
     });
 
     it("matches the attempt by activity and task", () => {
@@ -197,17 +377,12 @@ describe("healer", () => {
             { id: 12, previousEventId: 11, type: "ActivityFailed" },
             scheduled(11, TASK),
             { id: 9, previousEventId: 8, type: "ActivityStarted" },
-            scheduled(8, "arn:aws:ecs:us-east-1:000000000000:task/c/first"),
+            scheduled(8, task("first")),
         ];
         assert.strictEqual(findAttempt(events, ACTIVITY, TASK)?.id, 11);
         assert.strictEqual(
             findAttempt(events, "arn:aws:states:us-east-1:000000000000:activity:other", TASK),
             undefined,
-        );
-        assert.ok(
-            reportedItself({ containers: [{ exitCode: 0 }] }) &&
-                !reportedItself({ containers: [{ exitCode: 137 }] }) &&
-                !reportedItself({ containers: [{}] }),
         );
     });
 });

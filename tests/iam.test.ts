@@ -125,7 +125,7 @@ describe("IAM of the dev stack", function () {
         );
     });
 
-    it("lets the healer read this cluster's tasks, claim from this activity, fail tasks, log, and read only this state machine's executions", () => {
+    it("lets the healer read this cluster's tasks, write its claims table, claim from this activity, fail tasks, log, and read only this state machine's executions", () => {
         const cluster = arnOf("aws:ecs/cluster:Cluster", "shared-cluster");
         assert.deepStrictEqual(
             policyOf("ecs-healer").map(s => [s.Action, s.Resource, s.Condition]),
@@ -135,6 +135,7 @@ describe("IAM of the dev stack", function () {
                     cluster.replace(":cluster/", ":task/") + "/*",
                     { ArnEquals: { "ecs:cluster": cluster } },
                 ],
+                [["dynamodb:UpdateItem"], arnOf("aws:dynamodb/table:Table", "ecs-healer-claims"), undefined],
                 [["states:GetActivityTask"], arnOf("aws:sfn/activity:Activity", "ecs-activity"), undefined],
                 [["states:SendTaskFailure"], "*", undefined],
                 [

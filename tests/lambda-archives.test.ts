@@ -2,6 +2,7 @@
 // from an empty folder where nothing but @aws-sdk/client-ecs resolves, calling a stub ECS endpoint.
 import * as assert from "assert";
 import { startAwsJsonServer, RunningServer } from "../local/shared/aws-json-server";
+import { DynamoDbEndpoint, startDynamoDbEndpoint } from "../local/dynamodb/endpoint";
 import { devStack } from "./helpers/dev-stack";
 import { archiveFiles, invokeInFolder, lambdaFolder } from "./helpers/lambda-code";
 
@@ -90,7 +91,17 @@ describe("the trigger Lambda's archive", function () {
             securityGroups: env.SECURITY_GROUP_IDS.split(","),
             assignPublicIp: "ENABLED",
         });
-        assert.deepStrictEqual(r.tags, [{ key: "step-functions-execution-arn", value: event.executionArn }]);
+        assert.deepStrictEqual(r.tags, [
+            {
+                key: "step-functions-execution-arn",
+                value: "arn:aws:states:us-east-1:000000000000:execution:pipeline:run-1",
+            },
+        ]);
+        assert.deepStrictEqual(r.overrides, {
+            containerOverrides: [
+                { name: "worker", environment: [{ name: "STEP_FUNCTIONS_EXECUTION_ARN", value: event.executionArn }] },
+            ],
+        });
         assert.strictEqual(r.startedBy, "run-1");
         assert.match(r.clientToken ?? "", /^.{1,64}$/, "the SDK's idempotency token");
     });
@@ -145,6 +156,7 @@ describe("the healer Lambda's archive", function () {
     let env: Record<string, string>;
     let ecs: RunningServer;
     let sfn: RunningServer;
+    let dynamodb: DynamoDbEndpoint;
     const calls: Array<{ op: string; body: any }> = [];
     const taskArn = "arn:aws:ecs:us-east-1:000000000000:task/c/0123456789abcdef0123456789abcdef";
     const executionArn = "arn:aws:states:us-east-1:000000000000:execution:pipeline:run-1";
@@ -155,8 +167,23 @@ describe("the healer Lambda's archive", function () {
         const files = await archiveFiles(fn);
         assert.deepStrictEqual(Object.keys(files), ["__index.js"]);
         const requires = new Set([...files["__index.js"].matchAll(/require\(([^)]*)\)/g)].map(m => m[1]));
-        assert.deepStrictEqual([...requires].sort(), ['"@aws-sdk/client-ecs"', '"@aws-sdk/client-sfn"']);
+        assert.deepStrictEqual(
+            [...requires].sort(),
+            ['"@aws-sdk/client-dynamodb"', '"@aws-sdk/client-ecs"', '"@aws-sdk/client-sfn"', '"crypto"'],
+            "only what the Lambda Node.js runtime provides",
+        );
         env = fn.inputs.environment.variables;
+        dynamodb = await startDynamoDbEndpoint({
+            tables: [
+                {
+                    name: env.CLAIMS_TABLE,
+                    arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${env.CLAIMS_TABLE}`,
+                    hashKey: "taskArn",
+                    keyTypes: { taskArn: "S" },
+                    ttlAttribute: "expiresAt",
+                },
+            ],
+        });
         const record = (op: string) => (body: any) => void calls.push({ op, body });
         ecs = await startAwsJsonServer({
             protocol: "1.1",
@@ -171,7 +198,17 @@ describe("the healer Lambda's archive", function () {
                                 lastStatus: "STOPPED",
                                 stoppedReason: "Essential container in task exited",
                                 containers: [{ name: "worker", exitCode: 1 }],
-                                tags: [{ key: "step-functions-execution-arn", value: executionArn }],
+                                overrides: {
+                                    containerOverrides: [
+                                        {
+                                            name: "worker",
+                                            environment: [
+                                                { name: "STEP_FUNCTIONS_EXECUTION_ARN", value: executionArn },
+                                            ],
+                                        },
+                                    ],
+                                },
+                                tags: [{ key: "step-functions-execution-arn", value: "escaped" }],
                             },
                         ],
                     }
@@ -207,16 +244,21 @@ describe("the healer Lambda's archive", function () {
                 SendTaskFailure: body => (record("SendTaskFailure")(body), {}),
             },
         });
-        folder = lambdaFolder(files["__index.js"], ["@aws-sdk/client-ecs", "@aws-sdk/client-sfn"]);
+        folder = lambdaFolder(files["__index.js"], [
+            "@aws-sdk/client-ecs",
+            "@aws-sdk/client-sfn",
+            "@aws-sdk/client-dynamodb",
+        ]);
     });
 
     after(async () => {
         folder?.remove();
         await ecs?.close();
         await sfn?.close();
+        await dynamodb?.close();
     });
 
-    it("fails the lost container's pending task with Worker.Lost through the real SDK clients", async () => {
+    it("fails the lost container's pending task with Worker.Lost through the real SDK clients, its claim recorded in DynamoDB", async () => {
         const event = {
             "detail-type": "ECS Task State Change",
             source: "aws.ecs",
@@ -234,6 +276,7 @@ describe("the healer Lambda's archive", function () {
             AWS_SECRET_ACCESS_KEY: "local",
             AWS_ENDPOINT_URL_ECS: ecs.url,
             AWS_ENDPOINT_URL_SFN: sfn.url,
+            AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
         });
         assert.ok(out.ok, `${out.name}: ${out.message}\n${out.stderr}`);
         assert.deepStrictEqual(out.result, { action: "failed-task", claimedFor: executionArn, taskArn });
@@ -246,5 +289,11 @@ describe("the healer Lambda's archive", function () {
         assert.strictEqual(calls[2].body.activityArn, env.ACTIVITY_ARN);
         assert.strictEqual(calls[3].body.error, "Worker.Lost");
         assert.strictEqual(calls[3].body.taskToken, "token-1");
+        const record = dynamodb.store.get(dynamodb.store.table(env.CLAIMS_TABLE), { taskArn: { S: taskArn } });
+        assert.deepStrictEqual(
+            [record?.state, record?.outcome],
+            [{ S: "done" }, { S: "failed-task" }],
+            "one heal, recorded",
+        );
     });
 });

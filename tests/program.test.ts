@@ -23,6 +23,7 @@ const STEP_CHILDREN = [
     "aws:cloudwatch/eventRule:EventRule",
     "aws:cloudwatch/eventTarget:EventTarget",
     "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "aws:dynamodb/table:Table",
 ];
 
 /** What the steps share: the FargateActivityCluster's. */
@@ -176,7 +177,7 @@ describe("the dev stack", function () {
         );
     });
 
-    it("subscribes the healer to this step's stopped tasks, and lets it read the state machine's history", () => {
+    it("subscribes the healer to this step's stopped tasks, gives it its claims table, and lets it read the state machine's history", () => {
         const rule = JSON.parse(
             stack.one("aws:cloudwatch/eventRule:EventRule", "ecs-task-stopped").inputs.eventPattern,
         );
@@ -200,10 +201,22 @@ describe("the dev stack", function () {
             [permission.principal, permission.sourceArn],
             ["events.amazonaws.com", stack.one("aws:cloudwatch/eventRule:EventRule", "ecs-task-stopped").state.arn],
         );
+        const claims = stack.one("aws:dynamodb/table:Table", "ecs-healer-claims");
         assert.deepStrictEqual(healer.inputs.environment.variables, {
             ACTIVITY_ARN: stack.outputs.activityArn,
             CLUSTER_ARN: stack.one("aws:ecs/cluster:Cluster").state.arn,
+            CLAIMS_TABLE: claims.state.name,
         });
+        assert.deepStrictEqual(
+            [claims.inputs.billingMode, claims.inputs.hashKey, claims.inputs.attributes, claims.inputs.ttl],
+            [
+                "PAY_PER_REQUEST",
+                "taskArn",
+                [{ name: "taskArn", type: "S" }],
+                { attributeName: "expiresAt", enabled: true },
+            ],
+            "an on-demand table keyed by the stopped task, its records expiring by TTL",
+        );
     });
 
     it("alarms on failed and timed-out executions and on a task waiting long for a worker", () => {

@@ -52,8 +52,30 @@ describe("trigger handler", () => {
                         assignPublicIp: "ENABLED",
                     },
                 },
+                overrides: {
+                    containerOverrides: [
+                        {
+                            name: "worker",
+                            environment: [{ name: "STEP_FUNCTIONS_EXECUTION_ARN", value: event.executionArn }],
+                        },
+                    ],
+                },
                 tags: [{ key: "step-functions-execution-arn", value: event.executionArn }],
                 startedBy: "run_1",
+            },
+        ]);
+    });
+
+    it("hands the execution ARN verbatim to the container, and tags the task with it escaped into what ECS allows", () => {
+        const executionArn = "arn:aws:states:us-east-1:000000000000:execution:sm:run(1)_it's";
+        const request = buildRunTaskRequest(config, { executionArn, executionName: "run(1)_it's" }) as any;
+        assert.deepStrictEqual(request.overrides.containerOverrides[0].environment, [
+            { name: "STEP_FUNCTIONS_EXECUTION_ARN", value: executionArn },
+        ]);
+        assert.deepStrictEqual(request.tags, [
+            {
+                key: "step-functions-execution-arn",
+                value: "arn:aws:states:us-east-1:000000000000:execution:sm:run_28_1_29___it_27_s",
             },
         ]);
     });

@@ -5,6 +5,7 @@
 import * as crypto from "crypto";
 import { resolveEcsEndpoint } from "./ecs-endpoint";
 import { namedError } from "./errors";
+import { encodeTagValue } from "./tag-value";
 
 /** Must equal TASK_TAKEN_TAG_KEY in functions/trigger.ts (a test checks). */
 export const TASK_TAKEN_TAG_KEY = "step-functions-activity-task";
@@ -17,9 +18,9 @@ export interface TaskMarker {
     destroy(): void;
 }
 
-/** The tag value: the execution ARN (ECS allows 256 characters), or "unknown". */
+/** The tag value: the execution ARN escaped into what ECS allows in a tag (tag-value.ts), or "unknown". */
 export function takenTagValue(executionArn: string | undefined): string {
-    return (executionArn || "unknown").slice(0, 256);
+    return encodeTagValue(executionArn || "unknown");
 }
 
 /** The region of an ECS task ARN, or undefined. */
