@@ -476,6 +476,37 @@ describe("worker library (runActivityWorker)", function () {
             }
         });
 
+        it("waits seconds for a slow metadata endpoint rather than naming itself after the host", async () => {
+            const server = http.createServer((req, res) => {
+                setTimeout(() => {
+                    res.writeHead(200, { "content-type": "application/json" });
+                    res.end(
+                        JSON.stringify({
+                            TaskARN: "arn:aws:ecs:us-east-1:000000000000:task/c/0123456789abcdef0123456789abcdef",
+                        }),
+                    );
+                }, 1500);
+            });
+            await new Promise<void>(r => server.listen(0, "127.0.0.1", r));
+            try {
+                const { api, calls } = scriptedApi([]);
+                await runActivityWorker({
+                    activityArn: ARN,
+                    api,
+                    env: {
+                        ECS_CONTAINER_METADATA_URI_V4: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v4/x`,
+                    },
+                    logger: capture().logger,
+                    idleTimeoutSeconds: 0,
+                    handler: () => ({}),
+                });
+                assert.equal(calls[0].request.workerName, "0123456789abcdef0123456789abcdef");
+            } finally {
+                server.closeAllConnections();
+                server.close();
+            }
+        });
+
         it("without metadata or WORKER_NAME it is host name and pid", async () => {
             const { api, calls } = scriptedApi([]);
             await runActivityWorker({

@@ -53,6 +53,14 @@ export function fetchJson(url: string, timeoutMs: number): Promise<unknown> {
     });
 }
 
+/**
+ * How long the worker waits for its task metadata. On Fargate the endpoint answers within
+ * milliseconds, but a container that starts beside many others may wait: without the answer it
+ * neither names itself after its ECS task (the healer follows which container took whose task by
+ * that name) nor can tag the task it takes, so it waits a few seconds rather than one.
+ */
+export const METADATA_TIMEOUT_MS = 5000;
+
 export async function resolveWorkerIdentity(options: {
     env: Record<string, string | undefined>;
     hostname: string;
@@ -63,8 +71,10 @@ export async function resolveWorkerIdentity(options: {
     const metadataUri = options.env.ECS_CONTAINER_METADATA_URI_V4 || options.env.ECS_CONTAINER_METADATA_URI;
     let ecsTaskArn: string | undefined;
     if (metadataUri) {
-        const task = (await fetchJson(`${metadataUri.replace(/\/$/, "")}/task`, options.metadataTimeoutMs ?? 1000)) as
-            { TaskARN?: unknown } | undefined;
+        const task = (await fetchJson(
+            `${metadataUri.replace(/\/$/, "")}/task`,
+            options.metadataTimeoutMs ?? METADATA_TIMEOUT_MS,
+        )) as { TaskARN?: unknown } | undefined;
         if (ecsTaskIdFromArn(task?.TaskARN)) ecsTaskArn = task!.TaskARN as string;
     }
     if (options.workerName) return { workerName: options.workerName, ecsTaskArn, source: "env" };
