@@ -47,13 +47,22 @@ export interface ClaimApis {
 
 export type HealOutcome =
     | { action: "ignored"; reason: string }
-    | { action: "failed-task"; claimedFor?: string; taskArn: string }
-    | { action: "nothing-pending"; taskArn: string };
+    | { action: "failed-task"; claimedFor?: string; taskArn: string; evidence?: HealEvidence }
+    | { action: "nothing-pending"; taskArn: string; evidence?: HealEvidence };
+
+/** What the heal rested on, for its log line: whose task waited, and when the healer saw it waiting. */
+export interface HealEvidence {
+    waitingExecution: string;
+    /** ISO time just before the read that showed the task waiting. */
+    checkedAt: string;
+    note?: string;
+}
 
 export interface LostContainer {
     taskArn: string;
     /** Worker.Lost's cause. */
     cause: string;
+    evidence?: HealEvidence;
 }
 
 /** Whether Step Functions says the token's task is closed (its execution ended, or it was answered). */
@@ -91,17 +100,22 @@ async function claimAndFail(
         const claimed = await apis.getActivityTask(activityArn, `${HEALER_WORKER_PREFIX}${taskIdOf(lost.taskArn)}`);
         if (!claimed.taskToken) {
             await apis.claims.finish(lost.taskArn, claimId, "nothing-pending");
-            return { action: "nothing-pending", taskArn: lost.taskArn };
+            return { action: "nothing-pending", taskArn: lost.taskArn, evidence: lost.evidence };
         }
         await apis.claims.recordToken(lost.taskArn, claimId, claimed.taskToken);
         if (await failTask(apis, claimed.taskToken, lost.cause)) {
             await apis.claims.finish(lost.taskArn, claimId, "failed-task");
-            return { action: "failed-task", claimedFor: executionOfInput(claimed.input), taskArn: lost.taskArn };
+            return {
+                action: "failed-task",
+                claimedFor: executionOfInput(claimed.input),
+                taskArn: lost.taskArn,
+                evidence: lost.evidence,
+            };
         }
         await apis.claims.recordToken(lost.taskArn, claimId, undefined);
     }
     await apis.claims.finish(lost.taskArn, claimId, "claimed-tasks-closed");
-    return { action: "nothing-pending", taskArn: lost.taskArn };
+    return { action: "nothing-pending", taskArn: lost.taskArn, evidence: lost.evidence };
 }
 
 /** Heals the lost container once: takes its record, then fails one pending task (or the one a dead holder claimed). */
@@ -123,7 +137,7 @@ export async function healOnce(
             const failed = await failTask(apis, acquired.previousToken, lost.cause);
             await apis.claims.finish(lost.taskArn, claim.claimId, failed ? "failed-task" : "previous-claim-closed");
             return failed
-                ? { action: "failed-task", taskArn: lost.taskArn }
+                ? { action: "failed-task", taskArn: lost.taskArn, evidence: lost.evidence }
                 : { action: "ignored", reason: "a previous invocation's claimed task is closed: the heal happened" };
         }
         return await claimAndFail(apis, activityArn, lost, claim.claimId);

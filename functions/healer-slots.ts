@@ -7,15 +7,20 @@
 // - a task still waiting, of a running execution: the stop left it without a container (heal);
 // - a task its execution's end closed unstarted (stopped, timed out, failed, or moved on to a
 //   retry): nothing waits for this container;
-// - the container itself, or a healer's claim for it: it took a task after all, or was healed.
+// - the container itself, or a healer's claim for it: it took a task after all, or was healed;
+// - a worker it cannot follow (not named after a task of this cluster): it heals, to be safe.
 import { closingEvent, executionEnded, findAttempt, HistoryEvent, reportedByTrigger } from "./healer-history";
 import { executionArnOfTask } from "./task-execution";
 import { Clock, EcsTaskDescription, EXECUTION_TAG_KEY } from "./trigger";
 
 /** The worker name a healer polls with for lost container `<task id>`: `healer-<task id>`. */
 export const HEALER_WORKER_PREFIX = "healer-";
-/** Containers followed at most; a longer chain is healed rather than left to wait for hours. */
-export const MAX_CHAIN_LENGTH = 10;
+/**
+ * Containers followed at most. Containers started in one burst take the burst's tasks in any order,
+ * so a chain can be as long as the burst (a Map's concurrency: 20 by default); a longer one is
+ * healed rather than left to wait for hours.
+ */
+export const MAX_CHAIN_LENGTH = 50;
 
 export interface SlotApis {
     describeTask(cluster: string, task: string): Promise<EcsTaskDescription | undefined>;
@@ -31,7 +36,13 @@ export interface StoppedContainer {
     executionArn: string;
 }
 
-export type SlotDecision = { owed: true; waitingExecution: string; note?: string } | { owed: false; reason: string };
+/**
+ * Owed: the task of `waitingExecution` was waiting when the healer read that history, at `checkedAt`
+ * (epoch ms, just before the read). A spare container may still take it before the healer's claim:
+ * activities offer no way to check and claim at once.
+ */
+export type SlotDecision =
+    { owed: true; waitingExecution: string; checkedAt: number; note?: string } | { owed: false; reason: string };
 
 export const taskIdOf = (taskArn: string) => taskArn.split("/").pop()!;
 export const healerWorkerName = (taskArn: string) => `${HEALER_WORKER_PREFIX}${taskIdOf(taskArn)}`;
@@ -59,15 +70,16 @@ async function firstHistory(
     stopped: StoppedContainer,
     clock: Clock,
     graceMs: number,
-): Promise<HistoryEvent[]> {
+): Promise<{ events: HistoryEvent[]; readAt: number }> {
     const deadline = clock.now() + graceMs;
     for (let wait = 0; ; wait++) {
+        const readAt = clock.now();
         const events = await readHistory(apis, stopped.executionArn);
         const settled =
             reportedByTrigger(events, stopped.taskArn) ||
             findAttempt(events, activityArn, stopped.taskArn) !== undefined ||
             executionEnded(events);
-        if (settled || clock.now() >= deadline) return events;
+        if (settled || clock.now() >= deadline) return { events, readAt };
         await clock.sleep(Math.min(500 * 2 ** wait, 4000));
     }
 }
@@ -97,12 +109,21 @@ export async function lostContainerSlot(
     const origin = taskIdOf(stopped.taskArn);
     const visited = new Set<string>();
     let current = stopped;
+    let checkedAt = 0;
     for (let hop = 0; hop < MAX_CHAIN_LENGTH; hop++) {
         visited.add(taskIdOf(current.taskArn));
-        const events =
-            hop === 0
-                ? await firstHistory(apis, options.activityArn, current, options.clock, options.scheduleGraceMs)
-                : await readHistory(apis, current.executionArn);
+        checkedAt = options.clock.now();
+        let events: HistoryEvent[];
+        if (hop === 0) {
+            const first = await firstHistory(
+                apis,
+                options.activityArn,
+                current,
+                options.clock,
+                options.scheduleGraceMs,
+            );
+            [events, checkedAt] = [first.events, first.readAt];
+        } else events = await readHistory(apis, current.executionArn);
         if (hop === 0 && reportedByTrigger(events, stopped.taskArn))
             return { owed: false, reason: "the trigger reported this task's stop (Trigger.TaskStopped)" };
         const scheduled = findAttempt(events, options.activityArn, current.taskArn);
@@ -120,7 +141,7 @@ export async function lostContainerSlot(
                       owed: false,
                       reason: `execution ${current.executionArn} ended while its task waited: nothing waits for this container`,
                   }
-                : { owed: true, waitingExecution: current.executionArn };
+                : { owed: true, waitingExecution: current.executionArn, checkedAt };
         if (closing.type !== "ActivityStarted")
             return { owed: false, reason: `the task of ${current.executionArn} closed unstarted (${closing.type})` };
         const worker = closing.activityStartedEventDetails?.workerName ?? "";
@@ -136,16 +157,22 @@ export async function lostContainerSlot(
                         : `the containers took each other's tasks in a circle (${[...visited].join(", ")})`,
             };
         const taker = await takerOf(apis, options.clusterArn, worker);
+        // A worker not named after a task of this cluster (WORKER_NAME set, no task metadata, one
+        // run by hand): whether it covered another attempt is unknowable. Heal: a needless retry
+        // costs seconds, a task left waiting costs hours (until the state machine's timeout).
         if (!taker)
             return {
-                owed: false,
-                reason: `worker ${JSON.stringify(worker)}, not a container of this cluster started by a trigger, took the task of ${current.executionArn}: it covers no attempt, so no task lacks a container`,
+                owed: true,
+                waitingExecution: current.executionArn,
+                checkedAt,
+                note: `worker ${JSON.stringify(worker)}, not a task of this cluster started by a trigger, took the task of ${current.executionArn}`,
             };
         current = taker;
     }
     return {
         owed: true,
         waitingExecution: current.executionArn,
+        checkedAt,
         note: `stopped following after ${MAX_CHAIN_LENGTH} containers`,
     };
 }

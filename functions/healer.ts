@@ -104,10 +104,15 @@ export async function healStoppedTask(
     );
     if (!slot.owed) return { action: "ignored", reason: slot.reason };
     const cause = `the container of ECS task ${detail.taskArn} (execution ${executionArn}) stopped before it took its activity task, while the task of ${slot.waitingExecution} waited for it: ${describeStoppedTask(task)}`;
+    const evidence = {
+        waitingExecution: slot.waitingExecution,
+        checkedAt: new Date(slot.checkedAt).toISOString(),
+        ...(slot.note ? { note: slot.note } : {}),
+    };
     return healOnce(
         apis,
         config.activityArn,
-        { taskArn: detail.taskArn, cause },
+        { taskArn: detail.taskArn, cause, evidence },
         {
             claimId: options.claimId ?? (require("crypto") as typeof import("crypto")).randomUUID(),
             detailVersion: detail.version,

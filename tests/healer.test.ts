@@ -143,8 +143,9 @@ function stoppedEvent(id = "dead", exitCode = 1, version = 4) {
     };
 }
 
+const START = 1_800_000_000_000;
 const clock = (): Clock => {
-    let t = 1_800_000_000_000;
+    let t = START;
     return { now: () => t, sleep: async ms => void (t += ms) };
 };
 const heal = (world: World, event = stoppedEvent(), c = clock()) =>
@@ -154,7 +155,13 @@ describe("healer", () => {
     it("fails one pending task with Worker.Lost when the container never took a task and its attempt waits", async () => {
         const world = new World().container("dead", EXECUTION).history(EXECUTION, [scheduled(7, TASK)]);
         world.pending.push(pendingTask("tok-1"));
-        assert.deepStrictEqual(await heal(world), { action: "failed-task", claimedFor: EXECUTION, taskArn: TASK });
+        const evidence = { waitingExecution: EXECUTION, checkedAt: new Date(START).toISOString() };
+        assert.deepStrictEqual(await heal(world), {
+            action: "failed-task",
+            claimedFor: EXECUTION,
+            taskArn: TASK,
+            evidence,
+        });
         assert.deepStrictEqual(world.calls, [
             "DescribeTasks dead",
             "GetExecutionHistory run-1",
@@ -231,7 +238,7 @@ describe("healer", () => {
         }
     });
 
-    it("leaves a container whose chain comes back to it, one a healer already claimed for, and a task an unknown worker took", async () => {
+    it("leaves a container whose chain comes back to it or that a healer already claimed for; heals when a worker it cannot follow took the task", async () => {
         const b = exec("b");
         const circle = new World()
             .container("dead", EXECUTION)
@@ -252,7 +259,12 @@ describe("healer", () => {
         const stranger = new World()
             .container("dead", EXECUTION)
             .history(EXECUTION, [scheduled(7, TASK), started(8, 7, "laptop-1234")]);
-        assert.match(((await heal(stranger)) as any).reason, /not a container of this cluster/);
+        stranger.pending.push(pendingTask("tok"));
+        assert.strictEqual(
+            (await heal(stranger)).action,
+            "failed-task",
+            "a taker it cannot follow: it heals, to be safe",
+        );
     });
 
     it("a healer's claim for another lost container passes that container's place on", async () => {
@@ -302,7 +314,11 @@ describe("healer", () => {
         const world = new World().container("dead", EXECUTION).history(EXECUTION, [scheduled(7, TASK)]);
         world.records.set(TASK, { state: "claimed", leaseUntil: 0, claimId: "dead-holder", token: "held" });
         world.pending.push(pendingTask("other"));
-        assert.deepStrictEqual(await heal(world), { action: "failed-task", taskArn: TASK });
+        assert.deepStrictEqual(await heal(world), {
+            action: "failed-task",
+            taskArn: TASK,
+            evidence: { waitingExecution: EXECUTION, checkedAt: new Date(START).toISOString() },
+        });
         assert.ok(
             world.calls.includes("SendTaskFailure held Worker.Lost") &&
                 !world.calls.some(c => c.startsWith("GetActivityTask")),
@@ -368,7 +384,11 @@ describe("healer", () => {
 
     it("reports nothing pending when a healthy container took the task meanwhile", async () => {
         const world = new World().container("dead", EXECUTION).history(EXECUTION, [scheduled(7, TASK)]);
-        assert.deepStrictEqual(await heal(world), { action: "nothing-pending", taskArn: TASK });
+        assert.deepStrictEqual(await heal(world), {
+            action: "nothing-pending",
+            taskArn: TASK,
+            evidence: { waitingExecution: EXECUTION, checkedAt: new Date(START).toISOString() },
+        });
         assert.deepStrictEqual(world.calls.at(-1), "finish nothing-pending");
     });
 

@@ -279,7 +279,9 @@ describe("the healer Lambda's archive", function () {
             AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
         });
         assert.ok(out.ok, `${out.name}: ${out.message}\n${out.stderr}`);
-        assert.deepStrictEqual(out.result, { action: "failed-task", claimedFor: executionArn, taskArn });
+        const { evidence, ...outcome } = out.result;
+        assert.deepStrictEqual(outcome, { action: "failed-task", claimedFor: executionArn, taskArn });
+        assert.strictEqual(evidence.waitingExecution, executionArn);
         assert.deepStrictEqual(
             calls.map(c => c.op),
             ["DescribeTasks", "GetExecutionHistory", "GetActivityTask", "SendTaskFailure"],
