@@ -2,9 +2,10 @@
 // 256 characters (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html), while a
 // Step Functions execution name may hold `!`, `'`, `(`, `)` and more. So a value put into a tag is
 // escaped, reversibly: each refused character becomes `_` + its code point in hex + `_`, and a
-// literal `_` becomes `__`; then it is cut to 256 characters at an escape's boundary. Names that
-// differ only in refused characters keep different tags (unless the cut hides the difference:
-// the tag is for people; the healer reads the execution from the task's environment override).
+// literal `_` becomes `__` (and the first letter of a value starting `aws:`, reserved, is escaped
+// too); then it is cut to 256 characters at an escape's boundary. Names that differ only in refused
+// characters keep different tags (unless the cut hides the difference: the tag is for people; the
+// healer reads the execution from the task's environment override).
 // worker-image/lib/tag-value.ts is a deliberate copy (the worker never imports functions/); a test
 // checks that they agree.
 

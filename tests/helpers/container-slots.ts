@@ -1,24 +1,27 @@
 // Ground truth for the healer's tests, read after the run from the executions' histories: which
-// ECS task each attempt started, which worker took each activity task, and so which lost
+// ECS task each attempt started, which worker took each activity task and when, and so which lost
 // containers left a task that no other container would take.
 //
 // Every attempt schedules one activity task and starts one container, but a container takes
 // whichever task is pending, so a container's "slot" moves: when container C's attempt's task was
-// taken by container D, C now covers the task of D's attempt, and so on. Following that chain
-// from a lost container C ends at a task no container took: one its execution's end closed (then
-// nothing waited for C), or one a healer claimed for C (C left a task waiting: the heal).
+// taken by container D, C now covers the task of D's attempt, and so on (a healer's claim for lost
+// container L passes L's place on). Following that chain from a lost container, as things stood
+// when it stopped, ends at a task nobody had taken: of a running execution (the container left it
+// waiting: a heal is due) or of one that had ended (nothing waited for the container).
 import { HistoryEvent } from "../../local/sfn/engine";
 import type { Watched } from "./executions";
 
 interface Attempt {
     executionArn: string;
-    ended: boolean;
-    /** The worker that took the attempt's activity task, if one did. */
+    /** When the execution ended, if it did. */
+    endedAt?: number;
+    /** The worker that took the attempt's activity task, and when, if one did. */
     takenBy?: string;
+    takenAt?: number;
 }
 
-const TERMINAL = new Set(["ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"]);
-const taskId = (taskArn: string) => taskArn.split("/").pop()!;
+const TERMINAL = ["ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"];
+export const taskIdOf = (taskArn: string) => taskArn.split("/").pop()!;
 
 function ecsTaskOfSchedule(event: HistoryEvent): string | undefined {
     try {
@@ -32,15 +35,16 @@ function ecsTaskOfSchedule(event: HistoryEvent): string | undefined {
 export function attemptsByContainer(executions: Watched[]): Map<string, Attempt> {
     const attempts = new Map<string, Attempt>();
     for (const w of executions) {
-        const ended = w.events.some(e => TERMINAL.has(e.type!));
+        const end = w.events.find(e => TERMINAL.includes(e.type!));
         for (const scheduled of w.events.filter(e => e.type === "ActivityScheduled")) {
             const taskArn = ecsTaskOfSchedule(scheduled);
             if (!taskArn) continue;
             const started = w.events.find(e => e.type === "ActivityStarted" && e.previousEventId === scheduled.id);
-            attempts.set(taskId(taskArn), {
+            attempts.set(taskIdOf(taskArn), {
                 executionArn: w.arn,
-                ended,
+                endedAt: end?.timestamp?.getTime(),
                 takenBy: started?.activityStartedEventDetails?.workerName,
+                takenAt: started?.timestamp?.getTime(),
             });
         }
     }
@@ -48,19 +52,18 @@ export function attemptsByContainer(executions: Watched[]): Map<string, Attempt>
 }
 
 /**
- * Whether lost container `taskArn` left a task waiting: its chain ends at a task a healer claimed
- * for it. False when the chain ends at a task its execution's end closed, or comes back to the
- * container (it took a task after all).
+ * Whether container `taskArn`, stopped at `at` (epoch ms) without having taken a task, left a task
+ * waiting then: its chain, as it stood at that moment, ends at an untaken task of a running execution.
  */
-export function leftTaskWaiting(attempts: Map<string, Attempt>, taskArn: string): boolean {
-    const origin = taskId(taskArn);
+export function leftTaskWaiting(attempts: Map<string, Attempt>, taskArn: string, at: number): boolean {
     const visited = new Set<string>();
-    let current = origin;
+    let current = taskIdOf(taskArn);
     while (!visited.has(current)) {
         visited.add(current);
         const attempt = attempts.get(current);
-        if (!attempt?.takenBy) return false;
-        if (attempt.takenBy === `healer-${origin}`) return true;
+        if (!attempt) return false;
+        if (attempt.takenBy === undefined || attempt.takenAt! > at)
+            return attempt.endedAt === undefined || attempt.endedAt > at;
         current = attempt.takenBy.replace(/^healer-/, "");
     }
     return false;

@@ -1,8 +1,9 @@
 // A deliberate copy of functions/tag-value.ts (the worker never imports functions/; a test checks
 // that the two agree): an ECS tag value may hold only Unicode letters, digits, white space and
 // `_ . : / = + - @`, up to 256 characters (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Tag.html).
-// Each refused character becomes `_` + its code point in hex + `_`, a literal `_` becomes `__`,
-// and the value is cut to 256 characters at an escape's boundary.
+// Each refused character becomes `_` + its code point in hex + `_`, a literal `_` becomes `__`, the
+// first letter of a value starting `aws:` (reserved) is escaped too, and the value is cut to 256
+// characters at an escape's boundary.
 
 const KEPT = /^[\p{L}\p{Z}\p{N}.:/=+\-@]$/u;
 export const TAG_VALUE_MAX_CHARS = 256;
