@@ -6,10 +6,12 @@
 // record, written with a condition, lets one invocation heal a stopped container once, ever.
 //
 // The record is a lease: taken when there is none, or when its holder's lease ran out without it
-// finishing (a Lambda invocation that died mid-way; Lambda retries an asynchronous invocation that
-// failed, https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html). The
-// lease outlasts the healer's timeout, so no live invocation ever loses it. The task token a holder
+// finishing (a Lambda invocation that died mid-way; Lambda runs a failed asynchronous invocation
+// again, a minute and then two minutes later, and may also deliver an event twice by itself:
+// https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html). The lease
+// outlasts the healer's timeout, so no live invocation ever loses it. The task token a holder
 // claimed is recorded before it is failed, so whoever takes over fails that one instead of another.
+import { namedError } from "./errors";
 import { HEALER_WORKER_PREFIX, taskIdOf } from "./healer-slots";
 
 /** Longer than the healer Lambda's timeout (120 s): a lease never runs out under a live invocation. */
@@ -118,18 +120,53 @@ async function claimAndFail(
     return { action: "nothing-pending", taskArn: lost.taskArn, evidence: lost.evidence };
 }
 
+/** Waiting for another invocation's claim to end: how long between looks, and until when. */
+export interface ClaimWait {
+    now(): number;
+    sleep(ms: number): Promise<void>;
+    /** Epoch ms after which this invocation stops waiting (before its own timeout). */
+    deadline: number;
+}
+
+/**
+ * Takes the container's record. While another invocation holds it, waits for it to finish (a copy
+ * of the event arriving at the same moment: usually a second) or for its lease to run out (its
+ * holder died). Still held at the deadline: Healer.ClaimHeld, an error, so that Lambda runs this
+ * event again later (minutes), by when the holder has finished or its lease has run out; returning
+ * would end the event's retries, and a holder that died before claiming a task would heal nothing.
+ */
+async function acquireRecord(
+    apis: ClaimApis,
+    taskArn: string,
+    claim: Claim,
+    wait: ClaimWait,
+): Promise<Acquired & { state?: string }> {
+    for (let looks = 0; ; looks++) {
+        const acquired = await apis.claims.acquire(taskArn, { ...claim, nowSeconds: Math.floor(wait.now() / 1000) });
+        if (acquired.acquired || acquired.state !== "claimed") return acquired;
+        const delay = Math.min(250 * 2 ** looks, 10_000);
+        if (wait.now() + delay > wait.deadline)
+            throw namedError(
+                "Healer.ClaimHeld",
+                `another invocation still holds the claim on ${taskArn}: Lambda's retry of this event takes it over once its lease runs out`,
+            );
+        await wait.sleep(delay);
+    }
+}
+
 /** Heals the lost container once: takes its record, then fails one pending task (or the one a dead holder claimed). */
 export async function healOnce(
     apis: ClaimApis,
     activityArn: string,
     lost: LostContainer,
     claim: Claim,
+    wait: ClaimWait,
 ): Promise<HealOutcome> {
-    const acquired = await apis.claims.acquire(lost.taskArn, claim);
+    const acquired = await acquireRecord(apis, lost.taskArn, claim, wait);
     if (!acquired.acquired)
         return {
             action: "ignored",
-            reason: `another invocation heals or healed this container (its record is ${acquired.state ?? "unknown"})`,
+            reason: `another invocation healed this container (its record is ${acquired.state ?? "unknown"})`,
         };
     try {
         if (acquired.previousToken) {

@@ -40,11 +40,20 @@ function sdkApis(config: HealerConfig): HealerApis {
     };
 }
 
-export async function healerHandler(event: unknown): Promise<HealOutcome> {
+/** How long before its timeout the healer stops waiting for another invocation's claim. */
+const DEADLINE_MARGIN_MS = 20_000;
+
+export async function healerHandler(
+    event: unknown,
+    context?: { getRemainingTimeInMillis?(): number },
+): Promise<HealOutcome> {
     const config = readHealerConfig(process.env);
     const g = globalThis as { __healerApis?: HealerApis };
     g.__healerApis ??= sdkApis(config);
-    const outcome = await healStoppedTask(g.__healerApis, config, event as TaskStateChangeEvent);
+    const remaining = context?.getRemainingTimeInMillis?.();
+    const outcome = await healStoppedTask(g.__healerApis, config, event as TaskStateChangeEvent, {
+        deadline: remaining === undefined ? undefined : Date.now() + remaining - DEADLINE_MARGIN_MS,
+    });
     console.log(JSON.stringify({ event: "heal", ...outcome }));
     return outcome;
 }

@@ -71,6 +71,8 @@ export interface HealOptions {
     clock?: Clock;
     /** This invocation's claim id (default: a random UUID). */
     claimId?: string;
+    /** Epoch ms until which it may wait for another invocation's claim (default: 90 s from now). */
+    deadline?: number;
 }
 
 export async function healStoppedTask(
@@ -118,5 +120,6 @@ export async function healStoppedTask(
             detailVersion: detail.version,
             nowSeconds: Math.floor(clock.now() / 1000),
         },
+        { now: () => clock.now(), sleep: ms => clock.sleep(ms), deadline: options.deadline ?? clock.now() + 90_000 },
     );
 }

@@ -157,7 +157,7 @@ describe("healer", () => {
         const copy = await heal(world, stoppedEvent("dead", 1, 5));
         assert.deepStrictEqual(copy, {
             action: "ignored",
-            reason: "another invocation heals or healed this container (its record is done)",
+            reason: "another invocation healed this container (its record is done)",
         });
         assert.strictEqual(world.calls.filter(c => c.startsWith("GetActivityTask")).length, 1);
         assert.strictEqual(world.pending.length, 1, "the second pending task is left alone");
@@ -194,6 +194,45 @@ describe("healer", () => {
             world.calls.includes("SendTaskFailure held Worker.Lost") &&
                 !world.calls.some(c => c.startsWith("GetActivityTask")),
         );
+    });
+
+    it("a copy that finds the claim held waits for its holder to finish, then leaves it", async () => {
+        const world = new World().container("dead", EXECUTION).history(EXECUTION, [scheduled(7, TASK)]);
+        world.records.set(TASK, { state: "claimed", leaseUntil: START / 1000 + 150, claimId: "holder" });
+        const c = clock();
+        const slept: number[] = [];
+        const sleep = c.sleep;
+        c.sleep = async ms => {
+            slept.push(ms);
+            if (slept.length === 3) world.records.get(TASK)!.state = "done"; // the holder finished
+            await sleep(ms);
+        };
+        const outcome = await heal(world, stoppedEvent(), c);
+        assert.deepStrictEqual(outcome, {
+            action: "ignored",
+            reason: "another invocation healed this container (its record is done)",
+        });
+        assert.deepStrictEqual(slept, [250, 500, 1000]);
+        assert.ok(!world.calls.some(call => call.startsWith("GetActivityTask")));
+    });
+
+    it("a copy that finds the claim held to its deadline fails (Lambda runs it again); the run after the lease takes over", async () => {
+        const world = new World().container("dead", EXECUTION).history(EXECUTION, [scheduled(7, TASK)]);
+        world.records.set(TASK, { state: "claimed", leaseUntil: START / 1000 + 150, claimId: "died" });
+        world.pending.push(pendingTask("tok"));
+        const c = clock();
+        await assert.rejects(
+            healStoppedTask(world.apis(), CONFIG, stoppedEvent(), {
+                clock: c,
+                claimId: "copy",
+                deadline: START + 90_000,
+            }),
+            { name: "Healer.ClaimHeld" },
+        );
+        assert.ok(c.now() <= START + 90_000, "it stopped waiting at its deadline");
+        const retry = clock();
+        await retry.sleep(180_000); // Lambda's retries come a minute, then two minutes, after a failure
+        assert.strictEqual((await heal(world, stoppedEvent(), retry)).action, "failed-task");
     });
 
     it("releases its lease when it fails mid-way, so the retry takes over at once", async () => {
