@@ -65,11 +65,19 @@ export function takenTaskOf(task: EcsTaskDescription): string | undefined {
     return task.tags?.find(t => t.key === TASK_TAKEN_TAG_KEY)?.value;
 }
 
+/**
+ * An id for this invocation's claim: only its holder may change a record. Random enough to tell
+ * concurrent invocations apart; no `crypto`, which a bundled Lambda archive may not require.
+ */
+function newClaimId(clock: Clock): string {
+    return `${clock.now().toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+}
+
 export interface HealOptions {
     /** How long to wait for the execution to schedule the activity after the container stopped. Default 20 s. */
     scheduleGraceMs?: number;
     clock?: Clock;
-    /** This invocation's claim id (default: a random UUID). */
+    /** This invocation's claim id (default: a random one). */
     claimId?: string;
     /** Epoch ms until which it may wait for another invocation's claim (default: 90 s from now). */
     deadline?: number;
@@ -116,7 +124,7 @@ export async function healStoppedTask(
         config.activityArn,
         { taskArn: detail.taskArn, cause, evidence },
         {
-            claimId: options.claimId ?? (require("crypto") as typeof import("crypto")).randomUUID(),
+            claimId: options.claimId ?? newClaimId(clock),
             detailVersion: detail.version,
             nowSeconds: Math.floor(clock.now() / 1000),
         },

@@ -169,7 +169,7 @@ describe("the healer Lambda's archive", function () {
         const requires = new Set([...files["__index.js"].matchAll(/require\(([^)]*)\)/g)].map(m => m[1]));
         assert.deepStrictEqual(
             [...requires].sort(),
-            ['"@aws-sdk/client-dynamodb"', '"@aws-sdk/client-ecs"', '"@aws-sdk/client-sfn"', '"crypto"'],
+            ['"@aws-sdk/client-dynamodb"', '"@aws-sdk/client-ecs"', '"@aws-sdk/client-sfn"'],
             "only what the Lambda Node.js runtime provides",
         );
         env = fn.inputs.environment.variables;
