@@ -301,7 +301,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             clientEnvironment: () => ({
                 AWS_ENDPOINT_URL_SFN: sfn.url,
                 AWS_ENDPOINT_URL_ECS: ecs.url,
-                AWS_ENDPOINT_URL_DYNAMODB: dynamodb.url,
                 STATE_MACHINE_ARN: stateMachineArn,
                 ACTIVITY_ARN: world.activityArns[0] ?? "",
                 AWS_REGION: region,

@@ -2,12 +2,21 @@
 import { execFileSync } from "child_process";
 import * as path from "path";
 
-/** Command lines of live processes whose arguments contain `fragment` (ps is on every Debian). */
+/** This checkout: the processes a test must end run files under it (other checkouts may run their own tests). */
+const CHECKOUT = path.resolve(__dirname, "..", "..") + path.sep;
+
+/** Command lines of live processes of this checkout whose arguments contain `fragment` (ps is on every Debian). */
 export function processesMatching(fragment: string): string[] {
     const out = execFileSync("ps", ["-eo", "pid=,stat=,args="], { encoding: "utf8" });
     return out
         .split("\n")
-        .filter(line => line.includes(fragment) && !/\sZ/.test(line.slice(0, 16)) && !line.includes("ps -eo"));
+        .filter(
+            line =>
+                line.includes(fragment) &&
+                line.includes(CHECKOUT) &&
+                !/\sZ/.test(line.slice(0, 16)) &&
+                !line.includes("ps -eo"),
+        );
 }
 
 /** Polls until no process matches (processes exit asynchronously after their stack closed). */
