@@ -64,14 +64,13 @@ export async function readHistory(apis: SlotApis, executionArn: string, maxPages
  * scheduled, the trigger reported the stop, or the execution ended. The trigger returns before
  * the execute state schedules the task, so this waits up to `graceMs` for one of them.
  */
-async function firstHistory(
+async function attemptHistory(
     apis: SlotApis,
     activityArn: string,
     stopped: StoppedContainer,
     clock: Clock,
-    graceMs: number,
+    deadline: number,
 ): Promise<{ events: HistoryEvent[]; readAt: number }> {
-    const deadline = clock.now() + graceMs;
     for (let wait = 0; ; wait++) {
         const readAt = clock.now();
         const events = await readHistory(apis, stopped.executionArn);
@@ -110,23 +109,27 @@ export async function lostContainerSlot(
     const visited = new Set<string>();
     let current = stopped;
     let checkedAt = 0;
+    // One grace for the whole chain: a container's attempt is scheduled only once its trigger has
+    // seen it start, and a container may take another attempt's task before that (it polls as soon
+    // as it runs), so each container followed may still be waiting for its own attempt's task.
+    const deadline = options.clock.now() + options.scheduleGraceMs;
     for (let hop = 0; hop < MAX_CHAIN_LENGTH; hop++) {
         visited.add(taskIdOf(current.taskArn));
-        checkedAt = options.clock.now();
-        let events: HistoryEvent[];
-        if (hop === 0) {
-            const first = await firstHistory(
-                apis,
-                options.activityArn,
-                current,
-                options.clock,
-                options.scheduleGraceMs,
-            );
-            [events, checkedAt] = [first.events, first.readAt];
-        } else events = await readHistory(apis, current.executionArn);
+        const read = await attemptHistory(apis, options.activityArn, current, options.clock, deadline);
+        const events = read.events;
+        checkedAt = read.readAt;
         if (hop === 0 && reportedByTrigger(events, stopped.taskArn))
             return { owed: false, reason: "the trigger reported this task's stop (Trigger.TaskStopped)" };
         const scheduled = findAttempt(events, options.activityArn, current.taskArn);
+        if (!scheduled && hop > 0 && !executionEnded(events) && !reportedByTrigger(events, current.taskArn))
+            // The taker's own attempt is not scheduled yet (its trigger is still waiting for it to
+            // start): when it is, nothing will take it, so the lost container's place is owed to it.
+            return {
+                owed: true,
+                waitingExecution: current.executionArn,
+                checkedAt,
+                note: `container ${current.taskArn} took another attempt's task before its own attempt scheduled one`,
+            };
         if (!scheduled)
             return {
                 owed: false,

@@ -109,6 +109,27 @@ describe("healer", () => {
         }
     });
 
+    it("follows a taker that took a task before its own attempt scheduled one (its trigger still waits): heals", async () => {
+        // Containers poll as soon as they run; a trigger sees its task start only at its next check.
+        const b = exec("b");
+        const later = new World()
+            .container("dead", EXECUTION)
+            .container("d", b)
+            .history(EXECUTION, [scheduled(7, TASK), started(8, 7, "d")])
+            .history(b, [], [], [scheduled(5, task("d"), b)]);
+        later.pending.push(pendingTask("tok-b", b));
+        assert.strictEqual((await heal(later)).action, "failed-task", "B's task, scheduled later, has no container");
+        assert.ok(later.calls.filter(c => c === "GetExecutionHistory b").length >= 3, "it waited for B's attempt");
+        // Not scheduled within the grace, B still running: its attempt will schedule a task nothing serves.
+        const notYet = new World()
+            .container("dead", EXECUTION)
+            .container("d", b)
+            .history(EXECUTION, [scheduled(7, TASK), started(8, 7, "d")])
+            .history(b, []);
+        notYet.pending.push(pendingTask("tok-b", b));
+        assert.strictEqual((await heal(notYet)).action, "failed-task");
+    });
+
     it("leaves a container whose chain comes back to it or that a healer already claimed for; heals when a worker it cannot follow took the task", async () => {
         const b = exec("b");
         const circle = new World()
