@@ -1,5 +1,6 @@
 // The ECS API operations the local endpoint answers, on the AWS JSON 1.1 wire: RunTask,
-// DescribeTasks, StopTask, ListTasks and TagResource. Each checks its request as ECS does and reads
+// DescribeTasks, StopTask, ListTasks and TagResource (and the read operations of
+// ./read-operations.ts). Each checks its request as ECS does and reads
 // or changes the task table; starting and stopping containers is the task life cycle's.
 import type {
     DescribeTasksCommandInput,
@@ -10,6 +11,7 @@ import type {
 import { AwsServiceError, OperationHandler } from "../shared/aws-json-server";
 import { encodePageToken, pagePosition } from "../shared/paging";
 import { findCluster } from "./arns";
+import { createEcsReadOperations } from "./read-operations";
 import { planRunTask } from "./run-task-request";
 import { toWireTask } from "./task-record";
 import { checkTagList, mergeTags } from "./tag-rules";
@@ -158,5 +160,6 @@ export function createEcsOperations(context: EcsOperationsContext): Record<strin
         StopTask: body => stopTask(context, body),
         ListTasks: body => listTasks(context, body),
         TagResource: body => tagResource(context, body),
+        ...createEcsReadOperations(context),
     };
 }

@@ -35,6 +35,10 @@ export interface DeclaredCluster {
     capacityProviders?: string[];
     /** Used when RunTask names neither a launch type nor a strategy. */
     defaultCapacityProviderStrategy?: CapacityProviderStrategyItem[];
+    /** For DescribeClusters; default none. */
+    tags?: { key: string; value: string }[];
+    /** For DescribeClusters (e.g. containerInsights); default none. */
+    settings?: { name: string; value: string }[];
 }
 
 export interface DeclaredTaskDefinition {
@@ -53,6 +57,10 @@ export interface DeclaredTaskDefinition {
     runtimePlatform?: { cpuArchitecture?: string; operatingSystemFamily?: string };
     executionRoleArn?: string;
     taskRoleArn?: string;
+    /** For DescribeTaskDefinition, in the API's shape; default none. */
+    volumes?: Record<string, unknown>[];
+    ephemeralStorage?: { sizeInGiB: number };
+    tags?: { key: string; value: string }[];
 }
 
 export interface EcsWorld {

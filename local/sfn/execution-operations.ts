@@ -197,7 +197,12 @@ function listStateMachines(engine: LocalStepFunctions, body: any): unknown {
     });
 }
 
-/** DescribeStateMachine: a state machine's definition and settings (logging and tracing always off). */
+/**
+ * DescribeStateMachine: a state machine's definition and settings as created (the plan's logging,
+ * tracing and encryption). No `revisionId`, `description` or `label`: AWS gives them only after an
+ * update or for a version or alias ARN, which the local runtime has not
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeStateMachine.html).
+ */
 function describeStateMachine(engine: LocalStepFunctions, body: any): unknown {
     checkTypes(body, { stateMachineArn: "string", includedData: "string" }, ["stateMachineArn"]);
     const m = call(() => engine.describeStateMachine(body.stateMachineArn));
@@ -209,8 +214,9 @@ function describeStateMachine(engine: LocalStepFunctions, body: any): unknown {
         roleArn: m.roleArn,
         type: m.type,
         creationDate: epochSeconds(m.creationDate),
-        loggingConfiguration: { level: "OFF", includeExecutionData: false },
-        tracingConfiguration: { enabled: false },
+        loggingConfiguration: m.loggingConfiguration,
+        tracingConfiguration: m.tracingConfiguration,
+        encryptionConfiguration: m.encryptionConfiguration,
     });
 }
 

@@ -5,6 +5,8 @@ import { DeclaredResource } from "../program/mocks";
 import { DeclaredCluster, DeclaredTaskDefinition } from "../ecs/types";
 import type { EventRule } from "../events/bus";
 import type { DeclaredTable } from "../dynamodb/endpoint";
+import type { StateMachineSettings } from "../sfn/engine";
+import { capacityProviderStrategy, ecsTags, stateMachineSettings } from "./planned-settings";
 
 export interface DeclaredFunction {
     arn: string;
@@ -21,6 +23,18 @@ export interface DeclaredStateMachine {
     name: string;
     definition: string;
     roleArn?: string;
+    /** Type, logging, tracing and encryption as planned, in the API's shapes. */
+    settings: StateMachineSettings;
+}
+
+/**
+ * A step of the pipeline: the component an activity belongs to (a FargateActivityStep), by its
+ * name, with the activity and the task definition declared under it.
+ */
+export interface DeclaredStep {
+    name: string;
+    activityArn: string;
+    taskDefinitionArn?: string;
 }
 
 /** A worker image the program builds: its URI and the Docker build context (which holds worker.js). */
@@ -31,6 +45,8 @@ export interface DeclaredImage {
 
 export interface DeclaredWorld {
     activityArns: string[];
+    /** One per activity, in declaration order. */
+    steps: DeclaredStep[];
     functions: DeclaredFunction[];
     stateMachines: DeclaredStateMachine[];
     clusters: DeclaredCluster[];
@@ -44,6 +60,15 @@ export interface DeclaredWorld {
 
 function ofType(resources: DeclaredResource[], type: string): DeclaredResource[] {
     return resources.filter(r => r.type === type);
+}
+
+/** Pulumi's task definition volumes in the API's shape (its `hostPath` is the API's `host.sourcePath`). */
+function taskVolumes(volumes: unknown): Record<string, unknown>[] | undefined {
+    if (!Array.isArray(volumes)) return undefined;
+    return volumes.map(({ hostPath, ...rest }) => ({
+        ...rest,
+        ...(hostPath ? { host: { sourcePath: hostPath } } : {}),
+    }));
 }
 
 function parseJson(text: unknown, what: string): any {
@@ -69,16 +94,37 @@ function declaredTable(t: DeclaredResource): DeclaredTable {
     };
 }
 
+/**
+ * Each activity with the component it is declared under (its step) and that component's task
+ * definition; an activity declared at the top is a step of its own name.
+ */
+function readSteps(resources: DeclaredResource[]): DeclaredStep[] {
+    const byUrn = new Map(resources.map(r => [r.urn, r]));
+    return ofType(resources, "aws:sfn/activity:Activity").map(activity => {
+        const parent = activity.parent ? byUrn.get(activity.parent) : undefined;
+        const step = parent && !parent.custom ? parent : undefined;
+        const taskDefinition = step
+            ? ofType(resources, "aws:ecs/taskDefinition:TaskDefinition").find(t => t.parent === step.urn)
+            : undefined;
+        return {
+            name: step?.name ?? activity.name,
+            activityArn: activity.state.arn,
+            taskDefinitionArn: taskDefinition?.state.arn,
+        };
+    });
+}
+
 export function readDeclaredWorld(resources: DeclaredResource[]): DeclaredWorld {
-    const capacityByCluster = new Map<string, string[]>();
+    const capacityByCluster = new Map<string, Record<string, any>>();
     for (const c of ofType(resources, "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders"))
-        capacityByCluster.set(c.inputs.clusterName, c.inputs.capacityProviders ?? []);
+        capacityByCluster.set(c.inputs.clusterName, c.inputs);
     const functionArns = new Set(ofType(resources, "aws:lambda/function:Function").map(f => f.state.arn));
     const rulesByName = new Map(
         ofType(resources, "aws:cloudwatch/eventRule:EventRule").map(r => [r.state.name ?? r.inputs.name, r]),
     );
     return {
         activityArns: ofType(resources, "aws:sfn/activity:Activity").map(a => a.state.arn),
+        steps: readSteps(resources),
         functions: ofType(resources, "aws:lambda/function:Function").map(f => ({
             arn: f.state.arn,
             name: f.state.name,
@@ -92,12 +138,19 @@ export function readDeclaredWorld(resources: DeclaredResource[]): DeclaredWorld 
             name: s.state.name,
             definition: s.inputs.definition,
             roleArn: s.inputs.roleArn,
+            settings: stateMachineSettings(s.inputs),
         })),
-        clusters: ofType(resources, "aws:ecs/cluster:Cluster").map(c => ({
-            arn: c.state.arn,
-            name: c.state.name,
-            capacityProviders: capacityByCluster.get(c.state.name),
-        })),
+        clusters: ofType(resources, "aws:ecs/cluster:Cluster").map(c => {
+            const capacity = capacityByCluster.get(c.state.name);
+            return {
+                arn: c.state.arn,
+                name: c.state.name,
+                capacityProviders: capacity ? (capacity.capacityProviders ?? []) : undefined,
+                defaultCapacityProviderStrategy: capacityProviderStrategy(capacity?.defaultCapacityProviderStrategies),
+                tags: ecsTags(c.inputs.tags),
+                settings: Array.isArray(c.inputs.settings) ? c.inputs.settings : undefined,
+            };
+        }),
         taskDefinitions: ofType(resources, "aws:ecs/taskDefinition:TaskDefinition").map(t => ({
             arn: t.state.arn,
             family: t.inputs.family,
@@ -110,6 +163,11 @@ export function readDeclaredWorld(resources: DeclaredResource[]): DeclaredWorld 
             runtimePlatform: t.inputs.runtimePlatform,
             executionRoleArn: t.inputs.executionRoleArn,
             taskRoleArn: t.inputs.taskRoleArn,
+            volumes: taskVolumes(t.inputs.volumes),
+            ephemeralStorage: t.inputs.ephemeralStorage
+                ? { sizeInGiB: t.inputs.ephemeralStorage.sizeInGib }
+                : undefined,
+            tags: ecsTags(t.inputs.tags),
         })),
         images: ofType(resources, "awsx:ecr:Image")
             .filter(i => typeof i.state.imageUri === "string" && typeof i.inputs.context === "string")

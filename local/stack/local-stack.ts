@@ -18,6 +18,7 @@ import {
     stepFunctionsErrorOf,
 } from "../lambda/runner";
 import { DUMMY_CREDENTIALS, LOCAL_ACCOUNT, QUIET_SDK } from "../shared/account";
+import { clientEnvironment } from "./client-environment";
 import { evaluateProject, pickStateMachines, ProjectPlan } from "../program/plan";
 import { startStepFunctionsEndpoint, StepFunctionsEndpoint } from "../sfn/endpoint";
 import { createExecutionOperations } from "../sfn/execution-operations";
@@ -76,7 +77,10 @@ export interface LocalStack {
     readonly events: EventBus;
     /** The only state machine, or the one the program exports as `stateMachineArn`. */
     readonly stateMachineArn: string;
-    /** The environment an SDK (or a worker in any language) needs to talk to this stack. */
+    /**
+     * The environment an SDK (or a worker in any language) needs to talk to this stack and name its
+     * resources (see ./client-environment.ts).
+     */
     clientEnvironment(): Record<string, string>;
     /** Invocations of subscribed functions (EventBridge → Lambda) still running. */
     pendingSubscriptions(): number;
@@ -186,7 +190,13 @@ function startEngine(
     });
     closers.push(() => engine.close());
     for (const sm of world.stateMachines)
-        engine.createStateMachine({ arn: sm.arn, name: sm.name, definition: sm.definition, roleArn: sm.roleArn });
+        engine.createStateMachine({
+            arn: sm.arn,
+            name: sm.name,
+            definition: sm.definition,
+            roleArn: sm.roleArn,
+            ...sm.settings,
+        });
     return engine;
 }
 
@@ -298,14 +308,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             lambdas,
             events: bus,
             stateMachineArn,
-            clientEnvironment: () => ({
-                AWS_ENDPOINT_URL_SFN: sfn.url,
-                AWS_ENDPOINT_URL_ECS: ecs.url,
-                STATE_MACHINE_ARN: stateMachineArn,
-                ACTIVITY_ARN: world.activityArns[0] ?? "",
-                AWS_REGION: region,
-                ...DUMMY_CREDENTIALS,
-            }),
+            clientEnvironment: () =>
+                clientEnvironment(world, { region, sfnUrl: sfn.url, ecsUrl: ecs.url, stateMachineArn }),
             pendingSubscriptions: () => bus.pending(),
             close: () => wiring.closers.closeAll(),
         };

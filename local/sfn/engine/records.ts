@@ -4,13 +4,15 @@ import type { ScheduledActivityTask } from "../activity-types";
 import type { PreparedDefinition } from "./definition";
 import type { ExecutionHistory } from "./history";
 import type { LibraryRun } from "./library";
-import type { ExecutionStatus } from "./types";
+import type { ExecutionStatus, StateMachineSettings } from "./types";
 
 export interface StateMachineRecord {
     arn: string;
     name: string;
     definitionText: string;
     roleArn?: string;
+    /** As created, with AWS's defaults filled in. */
+    settings: Required<StateMachineSettings>;
     creationDate: Date;
     prepared: PreparedDefinition;
     region: string;

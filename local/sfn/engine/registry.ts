@@ -13,6 +13,7 @@ import type {
     PageOptions,
     StateMachineDescription,
     StateMachineListItem,
+    StateMachineSettings,
 } from "./types";
 
 export interface RegistrySettings {
@@ -25,6 +26,21 @@ export interface RegistrySettings {
 
 /** ListStateMachines has no filters: every token pages the same list. */
 const MACHINE_LIST = { kind: "sm", key: "" };
+
+/**
+ * A machine's settings with what AWS reports for those not given: DescribeStateMachine always
+ * answers logging (OFF), tracing (disabled) and encryption (an AWS-owned key), see
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_DescribeStateMachine.html and
+ * https://docs.aws.amazon.com/step-functions/latest/dg/encryption-at-rest.html.
+ */
+function withDefaults(input: StateMachineSettings): Required<StateMachineSettings> {
+    return {
+        type: input.type ?? "STANDARD",
+        loggingConfiguration: input.loggingConfiguration ?? { level: "OFF", includeExecutionData: false },
+        tracingConfiguration: input.tracingConfiguration ?? { enabled: false },
+        encryptionConfiguration: input.encryptionConfiguration ?? { type: "AWS_OWNED_KEY" },
+    };
+}
 
 export class StateMachineRegistry {
     private readonly machines = new Map<string, StateMachineRecord>();
@@ -58,6 +74,7 @@ export class StateMachineRegistry {
             name,
             definitionText,
             roleArn: input.roleArn,
+            settings: withDefaults(input),
             creationDate: new Date(),
             prepared,
             region: p.region,
@@ -93,10 +110,10 @@ export class StateMachineRegistry {
             stateMachineArn: m.arn,
             name: m.name,
             status: "ACTIVE",
-            type: "STANDARD",
             definition: m.definitionText,
             roleArn: m.roleArn,
             creationDate: m.creationDate,
+            ...structuredClone(m.settings),
         };
     }
 
@@ -109,7 +126,7 @@ export class StateMachineRegistry {
             stateMachines: page.map(m => ({
                 stateMachineArn: m.arn,
                 name: m.name,
-                type: "STANDARD" as const,
+                type: m.settings.type,
                 creationDate: m.creationDate,
             })),
             nextToken: start + size < all.length ? encodePageToken(MACHINE_LIST, start + size) : undefined,

@@ -38,7 +38,38 @@ export interface LocalStepFunctionsOptions {
     onEvent?: (executionArn: string, event: HistoryEvent) => void;
 }
 
-export interface CreateStateMachineInput {
+export type StateMachineType = "STANDARD" | "EXPRESS";
+
+/** CreateStateMachine's `loggingConfiguration`, in the API's shape. */
+export interface LoggingConfiguration {
+    level: "ALL" | "ERROR" | "FATAL" | "OFF";
+    includeExecutionData: boolean;
+    destinations?: { cloudWatchLogsLogGroup: { logGroupArn: string } }[];
+}
+
+/** CreateStateMachine's `encryptionConfiguration`, in the API's shape. */
+export interface EncryptionConfiguration {
+    type: "AWS_OWNED_KEY" | "CUSTOMER_MANAGED_KMS_KEY";
+    kmsKeyId?: string;
+    kmsDataKeyReusePeriodSeconds?: number;
+}
+
+/**
+ * A state machine's settings besides its definition and role, as CreateStateMachine takes them.
+ * The engine runs every machine alike; it keeps these to describe the machine as AWS would.
+ */
+export interface StateMachineSettings {
+    /** Default STANDARD. */
+    type?: StateMachineType;
+    /** Default: logging OFF, as AWS reports a machine created without it. */
+    loggingConfiguration?: LoggingConfiguration;
+    /** Default: disabled. */
+    tracingConfiguration?: { enabled: boolean };
+    /** Default: an AWS-owned key. */
+    encryptionConfiguration?: EncryptionConfiguration;
+}
+
+export interface CreateStateMachineInput extends StateMachineSettings {
     name?: string;
     /** Default: arn:aws:states:<region>:<account>:stateMachine:<name>. */
     arn?: string;
@@ -47,11 +78,10 @@ export interface CreateStateMachineInput {
     roleArn?: string;
 }
 
-export interface StateMachineDescription {
+export interface StateMachineDescription extends Required<StateMachineSettings> {
     stateMachineArn: string;
     name: string;
     status: "ACTIVE";
-    type: "STANDARD";
     definition: string;
     roleArn?: string;
     creationDate: Date;
@@ -60,7 +90,7 @@ export interface StateMachineDescription {
 export interface StateMachineListItem {
     stateMachineArn: string;
     name: string;
-    type: "STANDARD";
+    type: StateMachineType;
     creationDate: Date;
 }
 
