@@ -7,6 +7,7 @@ import { HistoryEvent } from "../sfn/engine";
 import { DOCKER_BUILD_COMMAND, dockerLauncher, LOCAL_WORKER_IMAGE } from "../ecs/docker-launcher";
 import { formatHeader, formatRow, HistoryTable } from "./history-table";
 import { LocalStack, startLocalStack } from "../stack/local-stack";
+import { exportLine } from "../stack/client-environment";
 
 export const HELP = `Usage: npm start -- [options]          (npm start --silent -- --json for scripts)
 
@@ -165,9 +166,9 @@ async function main(argv: string[], stdout: HeldStdout): Promise<number> {
     try {
         if (options.serve) {
             for (const [name, value] of Object.entries(stack.clientEnvironment()))
-                stdout.write(`export ${name}=${value}\n`);
+                stdout.write(exportLine(name, value) + "\n");
             toStderr(
-                "Serving until Ctrl-C. Start an execution with, for example:\n  aws stepfunctions start-execution --endpoint-url $AWS_ENDPOINT_URL_SFN --state-machine-arn $STATE_MACHINE_ARN --input '{}'",
+                "Serving until Ctrl-C. With these lines in your environment, any AWS SDK or CLI that reads AWS_ENDPOINT_URL_<SERVICE> (see the README) talks to this stack, e.g.:\n  aws stepfunctions start-execution --state-machine-arn $STATE_MACHINE_ARN --input '{}'",
             );
             await new Promise<void>(resolve => onStopSignal(resolve));
             return 0;

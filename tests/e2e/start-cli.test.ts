@@ -114,19 +114,27 @@ describe("npm start", function () {
         serve.stderr!.on("data", d => (stderr += d));
         const env: Record<string, string> = {};
         const deadline = Date.now() + 60_000;
-        while (!("AWS_SECRET_ACCESS_KEY" in env)) {
+        // ACTIVITY_ARN_ECS is the last line printed.
+        while (!("ACTIVITY_ARN_ECS" in env)) {
             if (Date.now() > deadline) throw new Error(`no export lines: ${stdout}\n${stderr}`);
             await new Promise(r => setTimeout(r, 100));
             for (const m of stdout.matchAll(/^export (\w+)=(.*)$/gm)) env[m[1]] = m[2];
         }
+        // Issue 13 added AWS_DEFAULT_REGION (botocore reads only it) and the ECS names a script needs.
         assert.deepStrictEqual(Object.keys(env).sort(), [
             "ACTIVITY_ARN",
+            "ACTIVITY_ARN_ECS",
             "AWS_ACCESS_KEY_ID",
+            "AWS_DEFAULT_REGION",
             "AWS_ENDPOINT_URL_ECS",
             "AWS_ENDPOINT_URL_SFN",
             "AWS_REGION",
             "AWS_SECRET_ACCESS_KEY",
+            "ECS_CLUSTER",
+            "ECS_CLUSTER_ARN",
             "STATE_MACHINE_ARN",
+            "TASK_DEFINITION_ARN",
+            "TASK_DEFINITION_ARN_ECS",
         ]);
         const sfn = new SFNClient({
             region: env.AWS_REGION,

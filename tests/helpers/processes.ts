@@ -2,7 +2,11 @@
 import { execFileSync } from "child_process";
 import * as path from "path";
 
-/** This checkout: the processes a test must end run files under it (other checkouts may run their own tests). */
+/**
+ * This checkout's root: every process the tests start runs a file under it (a Lambda host, a
+ * worker bundle in its node_modules/.cache), so the checks below see only this checkout's
+ * processes, not those of another checkout's tests running on the same machine.
+ */
 const CHECKOUT = path.resolve(__dirname, "..", "..") + path.sep;
 
 /** Command lines of live processes of this checkout whose arguments contain `fragment` (ps is on every Debian). */
