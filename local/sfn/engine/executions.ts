@@ -84,6 +84,7 @@ export class Executions {
                       }
                   }
                 : undefined,
+            machine.prepared.original,
         );
         let markDone!: () => void;
         const done = new Promise<void>(resolve => (markDone = resolve));

@@ -9,10 +9,18 @@
 // Task-level retry — has been appended, then follow it; later events of that invocation append
 // directly. A handler is called synchronously right after that library event is dispatched, so by
 // the time the anchor comes out of the generator, its invocation (if any) already exists.
+//
+// previousEventId follows ./event-sources.ts. A Parallel or Map attempt that fails and is retried
+// records no ParallelStateFailed/MapStateFailed (the next attempt's *StateStarted follows the failed
+// branch's last event), as AWS records it in the histories LocalStack snapshots
+// (test_parallel_state_retry, test_map_state_retry): the failure event waits until the library
+// tells whether the state is retried.
 import type { HistoryEvent, HistoryEventType } from "@aws-sdk/client-sfn";
 import type { LibraryEvent } from "./library";
 import { evaluateReferencePath } from "./reference-path";
 import { DATA, json } from "./event-data";
+import { EventSources } from "./event-sources";
+import { Invocation } from "./history-invocation";
 
 export type { HistoryEvent, HistoryEventType };
 export type HistoryListener = (event: HistoryEvent) => void;
@@ -22,7 +30,7 @@ export interface StateLookup {
     get(name: string): any;
 }
 
-type Details = Omit<HistoryEvent, "id" | "previousEventId" | "timestamp" | "type">;
+export type Details = Omit<HistoryEvent, "id" | "previousEventId" | "timestamp" | "type">;
 
 /** Events are shared with every reader and subscriber: nobody may change them. */
 function deepFreeze<T>(value: T): T {
@@ -31,45 +39,6 @@ function deepFreeze<T>(value: T): T {
         for (const child of Object.values(value)) deepFreeze(child);
     }
     return value;
-}
-
-/** One call of a Task handler: its events, anchored after the library event that caused it. */
-export class Invocation {
-    private static counter = 0;
-    /** Creation order, for the final flush. */
-    readonly seq = ++Invocation.counter;
-    private anchored = false;
-    private lastId = 0;
-    private readonly buffer: { type: HistoryEventType; details: Details; at: number }[] = [];
-
-    constructor(
-        private readonly history: ExecutionHistory,
-        readonly stateName: string,
-    ) {}
-
-    record(type: HistoryEventType, details: Details = {}): void {
-        if (this.history.sealed) return;
-        if (!this.anchored) {
-            this.buffer.push({ type, details, at: Date.now() });
-            return;
-        }
-        this.lastId = this.history.append(type, details, Date.now(), this.lastId).id!;
-    }
-
-    /** Id of this invocation's latest event (its anchor before it has any). */
-    get lastEventId(): number {
-        return this.lastId;
-    }
-
-    /** @internal */
-    anchor(anchorId: number): void {
-        if (this.anchored) return;
-        this.anchored = true;
-        this.lastId = anchorId;
-        for (const { type, details, at } of this.buffer.splice(0)) {
-            this.lastId = this.history.append(type, details, at, this.lastId).id!;
-        }
-    }
 }
 
 export class ExecutionHistory {
@@ -82,13 +51,20 @@ export class ExecutionHistory {
     private readonly latestInvocation = new Map<string, Invocation>();
     /** Parallel/Map states that failed in their current attempt (no *StateSucceeded on exit). */
     private readonly failedAttempt = new Set<string>();
+    /** Parallel/Map failures not yet recorded: recorded unless the library retries the state. */
+    private readonly pendingFailures: { name: string; type: "Parallel" | "Map"; frame: string; at: number }[] = [];
+    private readonly sources: EventSources;
     /** Name of the Fail state that failed the execution, if one did. */
     failState?: string;
 
+    /** `definition`: the state machine's, for where each state's events point (see ./event-sources.ts). */
     constructor(
         private readonly states: StateLookup,
         private readonly onAppend?: HistoryListener,
-    ) {}
+        definition?: unknown,
+    ) {
+        this.sources = new EventSources(definition);
+    }
 
     subscribe(listener: HistoryListener): () => void {
         this.listeners.add(listener);
@@ -121,6 +97,19 @@ export class ExecutionHistory {
         return event;
     }
 
+    /** Appends an event of `frame`, pointing at `previousEventId` or else at the frame's latest event. */
+    appendInFrame(
+        frame: string,
+        type: HistoryEventType,
+        details: Details = {},
+        at = Date.now(),
+        previousEventId?: number,
+    ): HistoryEvent {
+        const event = this.append(type, details, at, previousEventId ?? this.sources.source(frame));
+        this.sources.advance(frame, event.id!);
+        return event;
+    }
+
     /** A Task handler was called for `stateName`. */
     beginInvocation(stateName: string): Invocation {
         const inv = new Invocation(this, stateName);
@@ -134,40 +123,53 @@ export class ExecutionHistory {
      * Anchors the oldest unanchored invocation of `stateName` to the event just appended (its
      * StateEntered) or, on a Task-level retry, to the last event of the attempt that failed.
      */
-    private anchorNext(stateName: string, retry: boolean): void {
+    private anchorNext(stateName: string, retry: boolean, frame: string): void {
         const list = this.unanchored.get(stateName);
         const inv = list?.shift();
         if (list && list.length === 0) this.unanchored.delete(stateName);
         if (!inv) return;
         const previous = retry ? this.latestInvocation.get(stateName) : undefined;
-        inv.anchor(previous?.lastEventId || this.events.length);
+        inv.anchor(previous?.lastEventId || this.events.length, frame);
         this.latestInvocation.set(stateName, inv);
     }
 
     /** Appends what the library reported, in Step Functions' terms. */
     onLibraryEvent(event: LibraryEvent): void {
         if (this.sealed) return;
+        // The library may still report events of a failed attempt's branches or iterations first.
+        const container =
+            "parentState" in event
+                ? event.parentState.name
+                : "state" in event
+                  ? this.sources.containerOf(event.state.name)
+                  : undefined;
+        this.recordPendingFailures(event.type === "StateRetried" ? event.state.name : undefined, container);
         const at = event.timestamp;
         switch (event.type) {
             case "StateEntered": {
                 const { name, type, input } = event.state;
+                const frame = this.sources.frameOf(name, event.index);
                 this.failState = undefined; // a Fail state that was caught does not decide the end
-                this.append(
+                this.appendInFrame(
+                    frame,
                     `${type}StateEntered` as HistoryEventType,
                     { stateEnteredEventDetails: { name, input: json(input), inputDetails: DATA } },
                     at,
                 );
-                if (type === "Task") this.anchorNext(name, false);
-                if (type === "Parallel") this.startAttempt(name, at, "ParallelStateStarted");
-                if (type === "Map") this.startAttempt(name, at, "MapStateStarted", this.mapLength(name, input));
+                if (type === "Task") this.anchorNext(name, false, frame);
+                if (type === "Parallel" || type === "Map") this.startAttempt(name, type, frame, at, input);
                 return;
             }
             case "StateExited": {
                 const { name, type, output } = event.state;
+                const frame = this.sources.frameOf(name, event.index);
                 if ((type === "Parallel" || type === "Map") && !this.failedAttempt.delete(name)) {
-                    this.append(type === "Parallel" ? "ParallelStateSucceeded" : "MapStateSucceeded", {}, at);
+                    const latest = this.latestOf(name, type, false);
+                    this.append(type === "Parallel" ? "ParallelStateSucceeded" : "MapStateSucceeded", {}, at, latest);
+                    this.sources.advance(frame, latest); // *StateExited skips *StateSucceeded
                 }
-                this.append(
+                this.appendInFrame(
+                    frame,
                     `${type}StateExited` as HistoryEventType,
                     { stateExitedEventDetails: { name, output: json(output), outputDetails: DATA } },
                     at,
@@ -179,26 +181,26 @@ export class ExecutionHistory {
                 if (type === "Fail") this.failState = name;
                 if (type === "Parallel" || type === "Map") {
                     this.failedAttempt.add(name);
-                    this.append(type === "Parallel" ? "ParallelStateFailed" : "MapStateFailed", {}, at);
+                    this.pendingFailures.push({ name, type, frame: this.sources.frameOf(name, event.index), at });
                 }
                 // A Task's failure is told by its Lambda*/Activity* event; a Fail state's by ExecutionFailed.
                 return;
             }
             case "StateRetried": {
                 const { name, type, input } = event.state;
-                if (type === "Task") this.anchorNext(name, true);
-                if (type === "Parallel") this.startAttempt(name, at, "ParallelStateStarted");
-                if (type === "Map") this.startAttempt(name, at, "MapStateStarted", this.mapLength(name, input));
+                const frame = this.sources.frameOf(name, event.index);
+                if (type === "Task") this.anchorNext(name, true, frame);
+                if (type === "Parallel" || type === "Map") {
+                    this.sources.advance(frame, this.latestOf(name, type, true));
+                    this.startAttempt(name, type, frame, at, input);
+                }
                 return;
             }
             case "MapIterationStarted":
             case "MapIterationSucceeded":
-            case "MapIterationFailed": {
-                const key =
-                    `${event.type[0].toLowerCase()}${event.type.slice(1)}EventDetails` as "mapIterationStartedEventDetails";
-                this.append(event.type, { [key]: { name: event.parentState.name, index: event.index } }, at);
+            case "MapIterationFailed":
+                this.mapIterationEvent(event.type, event.parentState.name, event.index, at);
                 return;
-            }
             default:
                 // ExecutionStarted/Succeeded/Failed/Aborted/Timeout: the engine writes its own.
                 // StateCaught, ParallelBranch*: no Step Functions event of their own.
@@ -206,16 +208,66 @@ export class ExecutionHistory {
         }
     }
 
-    private startAttempt(
-        name: string,
+    /** The latest event a Parallel's or Map's attempt ended on (see ./event-sources.ts). */
+    private latestOf(name: string, type: string, failed: boolean): number {
+        if (type === "Map") return this.sources.mapEnd(name, failed);
+        return this.sources.parallelLatest(name, this.branchCount(name));
+    }
+
+    private branchCount(name: string): number {
+        const branches = this.states.get(name)?.Branches;
+        return Array.isArray(branches) ? branches.length : 0;
+    }
+
+    /**
+     * Records the Parallel/Map failures the library reported, unless the state is now retried
+     * (`retried`): AWS records no failure event for an attempt that is retried. A failure waits
+     * while the events are still those of its own branches or iterations (`container`).
+     */
+    private recordPendingFailures(retried?: string, container?: string): void {
+        const waiting = this.pendingFailures.filter(f => f.name === container);
+        for (const failure of this.pendingFailures.splice(0)) {
+            if (failure.name === retried || waiting.includes(failure)) continue;
+            const latest = this.latestOf(failure.name, failure.type, true);
+            const type = failure.type === "Parallel" ? "ParallelStateFailed" : "MapStateFailed";
+            this.appendInFrame(failure.frame, type, {}, failure.at, latest);
+        }
+        this.pendingFailures.push(...waiting);
+    }
+
+    private mapIterationEvent(
+        type: "MapIterationStarted" | "MapIterationSucceeded" | "MapIterationFailed",
+        mapName: string,
+        index: number,
         at: number,
-        type: "ParallelStateStarted" | "MapStateStarted",
-        length?: number,
     ): void {
+        const key = `${type[0].toLowerCase()}${type.slice(1)}EventDetails` as "mapIterationStartedEventDetails";
+        const details = { [key]: { name: mapName, index } };
+        const frame = `${mapName}[${index}]`;
+        if (type === "MapIterationStarted") {
+            this.appendInFrame(frame, type, details, at, this.sources.mapLatest(mapName));
+            return;
+        }
+        // An iteration's end is not an event of its sequence: what follows points past it.
+        const event = this.append(type, details, at, this.sources.source(frame));
+        this.sources.mapIterationEnded(mapName, frame, event.id!, type === "MapIterationFailed");
+    }
+
+    private startAttempt(name: string, type: "Parallel" | "Map", frame: string, at: number, input: unknown): void {
         this.failedAttempt.delete(name);
-        if (type === "MapStateStarted")
-            this.append(type, length === undefined ? {} : { mapStateStartedEventDetails: { length } }, at);
-        else this.append(type, {}, at);
+        if (type === "Map") {
+            const length = this.mapLength(name, input);
+            const event = this.appendInFrame(
+                frame,
+                "MapStateStarted",
+                length === undefined ? {} : { mapStateStartedEventDetails: { length } },
+                at,
+            );
+            this.sources.mapStarted(name, event.id!);
+        } else {
+            const event = this.appendInFrame(frame, "ParallelStateStarted", {}, at);
+            this.sources.parallelStarted(name, this.branchCount(name), event.id!);
+        }
     }
 
     /** Number of items a Map state will iterate over, when its paths are simple enough to tell. */
@@ -242,10 +294,13 @@ export class ExecutionHistory {
      * the terminal event. Nothing is appended afterwards.
      */
     seal(type: HistoryEventType, details: Details = {}, at = Date.now()): HistoryEvent {
+        this.recordPendingFailures();
         const pending = [...this.unanchored.values()].flat().sort((a, b) => a.seq - b.seq);
         this.unanchored.clear();
         for (const inv of pending) inv.anchor(this.events.length);
-        const event = this.append(type, details, at);
+        // ExecutionAborted points at 0, as in LocalStack's snapshot of StopExecution recorded against
+        // AWS (test_sfn_api.py::test_stop_execution); the other ends follow the top level's last event.
+        const event = this.append(type, details, at, type === "ExecutionAborted" ? 0 : this.sources.source(""));
         this.sealed = true;
         this.listeners.clear();
         return event;
