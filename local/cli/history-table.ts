@@ -62,25 +62,32 @@ export function eventDetail(e: HistoryEvent): string {
     }
 }
 
-/** Tracks which state each event belongs to (states nest inside Parallel and Map). */
+/** A state entered and not yet exited: Parallel and Map states hold the states of their branches. */
+interface OpenState {
+    name: string;
+    /** "Parallel", "Map", "Task"… from the event type. */
+    type: string;
+}
+
+const CONTAINER_EVENT = /^(Parallel|Map)State(Started|Succeeded|Failed|Aborted)$/;
+
+/**
+ * Tracks which state each event belongs to. A state's own events name it; a Parallel's or Map's
+ * Started/Succeeded/Failed events name the innermost open Parallel or Map (a failed branch's
+ * states never exit: they close with it); a Task's Lambda and activity events name the state their
+ * previousEventId leads to (branches run side by side); execution events name none.
+ */
 export class HistoryTable {
-    private readonly open: string[] = [];
+    private readonly open: OpenState[] = [];
+    private readonly stateOf = new Map<number, string>();
     private startedAt?: number;
 
     row(e: HistoryEvent): HistoryRow {
         const time = new Date(e.timestamp as any).getTime();
         this.startedAt ??= time;
-        const d = e as any;
         const type = e.type ?? "";
-        let state = this.open[this.open.length - 1] ?? "";
-        if (type.endsWith("StateEntered")) {
-            state = d.stateEnteredEventDetails?.name ?? "";
-            this.open.push(state);
-        } else if (type.endsWith("StateExited")) {
-            state = d.stateExitedEventDetails?.name ?? state;
-            const at = this.open.lastIndexOf(state);
-            if (at >= 0) this.open.splice(at, 1);
-        }
+        const state = this.stateFor(e, type);
+        if (e.id !== undefined) this.stateOf.set(e.id, state);
         return {
             id: e.id ?? 0,
             elapsed: `${((time - this.startedAt) / 1000).toFixed(3)}s`,
@@ -88,6 +95,35 @@ export class HistoryTable {
             state,
             detail: eventDetail(e),
         };
+    }
+
+    private stateFor(e: HistoryEvent, type: string): string {
+        const d = e as any;
+        if (type.startsWith("Execution")) return "";
+        if (type.endsWith("StateEntered")) {
+            const name = d.stateEnteredEventDetails?.name ?? "";
+            this.open.push({ name, type: type.slice(0, -"StateEntered".length) });
+            return name;
+        }
+        if (type.endsWith("StateExited")) {
+            const name = d.stateExitedEventDetails?.name ?? "";
+            const at = this.open.map(s => s.name).lastIndexOf(name);
+            if (at >= 0) this.open.splice(at);
+            return name;
+        }
+        const container = CONTAINER_EVENT.exec(type);
+        if (container) {
+            const at = this.open.map(s => s.type).lastIndexOf(container[1]);
+            if (at < 0) return "";
+            // A new attempt or the end of one: the states of its branches are over.
+            this.open.splice(at + 1);
+            return this.open[at].name;
+        }
+        if (type.startsWith("MapIteration")) {
+            const key = `${type[0].toLowerCase()}${type.slice(1)}EventDetails`;
+            return d[key]?.name ?? "";
+        }
+        return this.stateOf.get(e.previousEventId ?? -1) ?? this.open[this.open.length - 1]?.name ?? "";
     }
 }
 

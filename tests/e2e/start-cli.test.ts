@@ -72,6 +72,8 @@ describe("npm start", function () {
         assert.match(r.stdout, /^\s+ID\s+ELAPSED\s+TYPE\s+STATE\s+DETAIL$/m);
         assert.match(r.stdout, /^\s+1\s+0\.000s\s+ExecutionStarted/m);
         assert.match(r.stdout, /ActivityFailed\s+execute-ecs\s+Job\.Broken/);
+        assert.match(r.stdout, /ParallelStateFailed\s+run-ecs/, "the Parallel's failure names the Parallel");
+        assert.match(r.stdout, /ExecutionFailed\s{2,}Job\.Broken/, "the execution's end names no state");
         assert.match(r.stdout, /^status\s+FAILED$/m);
         assert.match(r.stdout, /^error\s+Job\.Broken$/m);
     });
