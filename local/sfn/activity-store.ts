@@ -50,6 +50,11 @@ export interface ActivityStoreOptions {
     maxPollSeconds?: number;
     /** Concurrent polls per activity before ActivityWorkerLimitExceeded. Default 1000. */
     maxPollersPerActivity?: number;
+    /**
+     * Closed tasks remembered (so a late answer gets TaskTimedOut, not TaskDoesNotExist); the
+     * oldest are forgotten beyond this. Default 1000.
+     */
+    retainClosedTasks?: number;
 }
 
 export class ActivityStore implements ActivityScheduler {
@@ -59,10 +64,17 @@ export class ActivityStore implements ActivityScheduler {
     private readonly maxPollers: number;
     private readonly activities = new Map<string, ActivityRecord>();
     private readonly tasks = new Map<string, TaskRecord>();
+    /** Tokens of closed tasks, oldest first (see retainClosedTasks). */
+    private readonly closedTokens: string[] = [];
+    private readonly retainClosedTasks: number;
     private closed = false;
     /** Closes a task, taking it off its activity's queue if it is still there. */
-    private readonly closeTask: clocks.CloseTask = (task, outcome) =>
+    private readonly closeTask: clocks.CloseTask = (task, outcome) => {
+        if (task.status === "closed") return;
         clocks.closeTask(task, outcome, this.activities.get(task.activityArn)?.queue);
+        this.closedTokens.push(task.taskToken);
+        while (this.closedTokens.length > this.retainClosedTasks) this.tasks.delete(this.closedTokens.shift()!);
+    };
     /** ActivityStarted for a worker (see ./activity-clocks.ts). */
     private readonly start = (task: TaskRecord, workerName: string | undefined): GetActivityTaskResult =>
         clocks.startTask(task, workerName, this.closeTask);
@@ -72,6 +84,7 @@ export class ActivityStore implements ActivityScheduler {
         this.account = options.account ?? "000000000000";
         this.maxPollSeconds = options.maxPollSeconds ?? ACTIVITY_LIMITS.maxPollSeconds;
         this.maxPollers = options.maxPollersPerActivity ?? 1000;
+        this.retainClosedTasks = options.retainClosedTasks ?? 1000;
         if (!isValidRegion(this.region)) throw new TypeError(`invalid region ${JSON.stringify(this.region)}`);
         if (!/^\d{12}$/.test(this.account))
             throw new TypeError(`account must be 12 digits, got ${JSON.stringify(this.account)}`);

@@ -19,7 +19,7 @@ export interface StepFunctionsEndpointOptions {
 
 export interface StepFunctionsEndpoint extends RunningServer {
     readonly store: ActivityStore;
-    /** Every request that reached an operation, in order of arrival. */
+    /** The requests that reached an operation, in order of arrival: the latest RECORDED_REQUESTS of them. */
     readonly requests: readonly RecordedRequest[];
     requestsFor(operation: string): RecordedRequest[];
     injectFault(fault: InjectedFault): void;

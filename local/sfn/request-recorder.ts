@@ -40,14 +40,23 @@ export interface InjectedFault {
 
 type PendingFault = Required<Omit<InjectedFault, "message">> & { message?: string };
 
-/** Records the requests of the operations it wraps, and answers injected faults in their place. */
+/** How many of the latest requests a recorder keeps by default (a --serve process runs for days). */
+export const RECORDED_REQUESTS = 5000;
+
+/**
+ * Records the requests of the operations it wraps, and answers injected faults in their place.
+ * It keeps the latest `limit` requests (up to a tenth more, dropped in batches).
+ */
 export class RequestRecorder {
-    /** Every request that reached an operation, in order of arrival. */
+    /** The requests that reached an operation, in order of arrival: the latest `limit` of them. */
     readonly requests: RecordedRequest[] = [];
+    /** Requests seen per operation since recording started. */
+    private readonly counts = new Map<string, number>();
     private readonly faults: PendingFault[] = [];
     private readonly events = new EventEmitter();
+    private seq = 0;
 
-    constructor() {
+    constructor(private readonly limit = RECORDED_REQUESTS) {
         this.events.setMaxListeners(0);
     }
 
@@ -61,8 +70,11 @@ export class RequestRecorder {
     }
 
     private async serve(operation: string, handler: OperationHandler, body: any, ctx: RequestContext) {
-        const record: RecordedRequest = { seq: this.requests.length + 1, operation, time: Date.now(), body };
+        const record: RecordedRequest = { seq: ++this.seq, operation, time: Date.now(), body };
         this.requests.push(record);
+        this.counts.set(operation, (this.counts.get(operation) ?? 0) + 1);
+        if (this.requests.length > this.limit + Math.ceil(this.limit / 10))
+            this.requests.splice(0, this.requests.length - this.limit);
         this.events.emit("request", record);
         try {
             const fault = this.takeFault(operation);
@@ -120,10 +132,15 @@ export class RequestRecorder {
     waitForRequest(operation: string, opts: { count?: number; timeoutMs?: number } = {}): Promise<RecordedRequest> {
         const count = opts.count ?? 1;
         const timeoutMs = opts.timeoutMs ?? 10_000;
-        const seen = this.requestsFor(operation);
-        if (seen.length >= count) return Promise.resolve(seen[count - 1]);
+        const total = this.counts.get(operation) ?? 0;
+        if (total >= count) {
+            const kept = this.requestsFor(operation);
+            const found = kept[kept.length - (total - count) - 1];
+            if (found) return Promise.resolve(found);
+            return Promise.reject(new Error(`${operation} request #${count} is no longer recorded`));
+        }
         return new Promise((resolve, reject) => {
-            let n = seen.length;
+            let n = total;
             const onRequest = (r: RecordedRequest) => {
                 if (r.operation !== operation || ++n < count) return;
                 cleanup();

@@ -12,6 +12,7 @@ import { runExecution } from "./execution-run";
 import { ExecutionHistory, HistoryEvent, withoutExecutionData } from "./history";
 import type { ExecutionRecord, Sequence, StateMachineRecord } from "./records";
 import type { StateMachineRegistry } from "./registry";
+import { RETAINED_CLOSED_EXECUTIONS } from "./types";
 import type {
     ExecutionDescription,
     ExecutionListItem,
@@ -31,6 +32,8 @@ export interface ExecutionsSettings {
 
 export class Executions {
     private readonly executions = new Map<string, ExecutionRecord>();
+    /** Closed executions, oldest first: beyond the limit the oldest is forgotten. */
+    private readonly closedOrder: ExecutionRecord[] = [];
     private closed = false;
 
     constructor(private readonly settings: ExecutionsSettings) {}
@@ -55,6 +58,7 @@ export class Executions {
         }
         const exec = this.newExecution(machine, arn, name, text);
         this.executions.set(arn, exec);
+        void exec.done.then(() => this.forgetBeyondLimit(exec));
         exec.history.append(
             "ExecutionStarted",
             {
@@ -104,6 +108,16 @@ export class Executions {
         };
     }
 
+    /** Keeps the newest closed executions, as many as the engine retains; AWS keeps them 90 days. */
+    private forgetBeyondLimit(exec: ExecutionRecord): void {
+        this.closedOrder.push(exec);
+        const limit = this.settings.context.options.retainClosedExecutions ?? RETAINED_CLOSED_EXECUTIONS;
+        while (this.closedOrder.length > limit) {
+            const oldest = this.closedOrder.shift()!;
+            if (this.executions.get(oldest.arn) === oldest) this.executions.delete(oldest.arn);
+        }
+    }
+
     /** The execution behind an ARN, or the error AWS gives for it. */
     get(executionArn: unknown): ExecutionRecord {
         if (executionArn === undefined || executionArn === null) throw missingMember("executionArn");
@@ -114,7 +128,10 @@ export class Executions {
     }
 
     describe(executionArn: string): ExecutionDescription {
-        const e = this.get(executionArn);
+        return this.description(this.get(executionArn));
+    }
+
+    private description(e: ExecutionRecord): ExecutionDescription {
         return {
             executionArn: e.arn,
             stateMachineArn: e.machine.arn,
@@ -150,7 +167,7 @@ export class Executions {
     async waitFor(executionArn: string): Promise<ExecutionDescription> {
         const e = this.get(executionArn);
         await e.done;
-        return this.describe(executionArn);
+        return this.description(e); // even if it is already forgotten (see forgetBeyondLimit)
     }
 
     history(executionArn: string, options: HistoryOptions = {}): { events: HistoryEvent[]; nextToken?: string } {

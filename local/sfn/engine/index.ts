@@ -2,6 +2,7 @@
 export { LocalStepFunctions } from "./engine";
 export type * from "./types";
 export { EngineError } from "./errors";
+export { RETAINED_CLOSED_EXECUTIONS } from "./types";
 export type { EngineErrorCode } from "./errors";
 export { withoutExecutionData } from "./history";
 export type { HistoryEvent, HistoryEventType } from "./history";

@@ -36,7 +36,15 @@ export interface LocalStepFunctionsOptions {
     waitTimeOverrides?: Record<string, number>;
     /** Every history event of every execution, as it is appended. */
     onEvent?: (executionArn: string, event: HistoryEvent) => void;
+    /**
+     * Closed executions kept for Describe/List/GetExecutionHistory; older ones are forgotten, as AWS
+     * forgets them 90 days after they close. Default RETAINED_CLOSED_EXECUTIONS.
+     */
+    retainClosedExecutions?: number;
 }
+
+/** How many closed executions a long-running engine keeps by default (see retainClosedExecutions). */
+export const RETAINED_CLOSED_EXECUTIONS = 1000;
 
 export type StateMachineType = "STANDARD" | "EXPRESS";
 
