@@ -68,6 +68,11 @@ export interface EcsEndpoint {
     task(taskArnOrId: string): TaskRecord | undefined;
     /** Resolves when the task reaches `status` (or STOPPED, which ends every wait); rejects after `timeoutMs`. */
     waitForTaskStatus(taskArnOrId: string, status: TaskStatus, timeoutMs?: number): Promise<TaskRecord>;
+    /**
+     * --external-workers: ends a placeholder task (STOPPED, exit code 0) with no task state change
+     * event, once nothing needs it. False when the task is not a running placeholder.
+     */
+    retirePlaceholder(taskArnOrId: string): boolean;
     readonly testHooks: EcsTestHooks;
     /** Ends every container it started (SIGTERM, then SIGKILL) and both servers. */
     close(): Promise<void>;
@@ -138,6 +143,12 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
         tasks: () => tasks.all().map(e => e.record),
         task: ref => tasks.byReference(ref)?.record,
         waitForTaskStatus: (ref, status, timeoutMs = 10_000) => tasks.waitForTaskStatus(ref, status, timeoutMs),
+        retirePlaceholder(ref) {
+            const entry = tasks.byReference(ref);
+            if (!options.externalWorkers || !entry || !tasks.retire(entry.record.taskId)) return false;
+            entry.container?.signal("SIGTERM"); // ends its life; the exit finds the task STOPPED already
+            return true;
+        },
         testHooks: createTestHooks(failures, tasks),
         async close() {
             if (lifecycle.isClosed) return;

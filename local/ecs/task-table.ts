@@ -60,6 +60,20 @@ export class TaskTable {
         this.publish(next, now);
     }
 
+    /**
+     * Ends a RUNNING task as if its container had exited 0, telling waiters but publishing no task
+     * state change event: for --external-workers placeholders, which exist only on this machine
+     * (no EventBridge rule, such as the healer's, hears of them). False when it is not RUNNING.
+     */
+    retire(taskId: string): boolean {
+        const entry = this.entries.get(taskId);
+        const next = entry && nextTaskState(entry.record, { type: "exited", exitCode: 0 }, Date.now());
+        if (!entry || !next || entry.record.lastStatus !== "RUNNING") return false;
+        entry.record = next;
+        this.resolveWaiters(next);
+        return true;
+    }
+
     private publish(record: TaskRecord, now: number): void {
         const event = toTaskStateChangeEvent(this.world, record, now);
         for (const listener of this.listeners) {
@@ -69,6 +83,10 @@ export class TaskTable {
                 process.stderr.write(`ecs endpoint: a task state change listener threw: ${err?.stack ?? err}\n`);
             }
         }
+        this.resolveWaiters(record);
+    }
+
+    private resolveWaiters(record: TaskRecord): void {
         for (const waiter of this.waiters) {
             if (
                 waiter.id === record.taskId &&

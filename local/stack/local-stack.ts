@@ -28,6 +28,7 @@ import { DeclaredWorld, readDeclaredWorld } from "./declared-world";
 import { createEventBus, EventBus } from "../events/bus";
 import { DynamoDbEndpoint, startDynamoDbEndpoint } from "../dynamodb/endpoint";
 import { bundleProjectWorker } from "./project-worker";
+import { placeholderReaper } from "./placeholder-reaper";
 
 export interface LocalStackOptions {
     projectDir: string;
@@ -173,10 +174,12 @@ interface Wiring {
     world: DeclaredWorld;
     region: string;
     closers: Closers;
+    /** The stack's own observers of every history event, besides the caller's `onEvent`. */
+    observers: Array<(executionArn: string, event: HistoryEvent) => void>;
 }
 
 function startEngine(
-    { options, world, region, closers }: Wiring,
+    { options, world, region, closers, observers }: Wiring,
     store: ActivityStore,
     invokeLambda: InvokeLambda,
 ): LocalStepFunctions {
@@ -186,7 +189,10 @@ function startEngine(
         region,
         accountId: LOCAL_ACCOUNT,
         retryIntervalScale: options.retryIntervalScale,
-        onEvent: options.onEvent,
+        onEvent: (executionArn, event) => {
+            for (const observer of observers) observer(executionArn, event);
+            options.onEvent?.(executionArn, event);
+        },
     });
     closers.push(() => engine.close());
     for (const sm of world.stateMachines)
@@ -259,7 +265,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const functions = await lambdaFunctions(world, options.maxLambdaTimeoutSeconds);
     const workerBundlePath = await workerBundles(options, world);
 
-    const wiring: Wiring = { options, world, region, closers: new Closers() };
+    const wiring: Wiring = { options, world, region, closers: new Closers(), observers: [] };
     try {
         const store = new ActivityStore({ region, account: LOCAL_ACCOUNT, maxPollSeconds: options.maxPollSeconds });
         for (const arn of world.activityArns) store.registerActivity(arn);
@@ -282,6 +288,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         const ecs = await startEcs(wiring, sfn.url, workerBundlePath);
         const dynamodb = await startDynamoDbEndpoint({ tables: world.tables });
         wiring.closers.push(() => dynamodb.close());
+        if (options.externalWorkers) wiring.observers.push(placeholderReaper(ecs, world));
         lambdas = createLambdaRunner({
             region,
             account: LOCAL_ACCOUNT,
