@@ -8,6 +8,7 @@ import { DOCKER_BUILD_COMMAND, dockerLauncher, LOCAL_WORKER_IMAGE } from "../ecs
 import { formatHeader, formatRow, HistoryTable } from "./history-table";
 import { LocalStack, startLocalStack } from "../stack/local-stack";
 import { exportLine } from "../stack/client-environment";
+import { exitCodeFor, Lifetime, watchLifetime } from "./lifetime";
 
 export const HELP = `Usage: npm start -- [options]          (npm start --silent -- --json for scripts)
 
@@ -119,7 +120,91 @@ async function allHistory(stack: LocalStack, executionArn: string): Promise<Hist
     return events;
 }
 
-async function main(argv: string[], stdout: HeldStdout): Promise<number> {
+const toStderr = (line: string) => void process.stderr.write(line + "\n");
+
+/** The stack, or undefined when it could not start (the message is out) or a stop came first. */
+async function startStack(options: StartOptions, lifetime: Lifetime): Promise<LocalStack | number> {
+    const showLogs = options.json || options.logs || options.serve;
+    const starting = startLocalStack({
+        projectDir: options.project,
+        stack: options.stack,
+        port: options.port,
+        externalWorkers: options.externalWorkers,
+        workerEntry: options.worker,
+        launcher: options.docker ? dockerLauncher() : undefined,
+        containerOutput: showLogs ? l => toStderr(`[task ${l.taskId.slice(0, 8)}] ${l.line}`) : () => undefined,
+        lambdaOutput: showLogs ? l => toStderr(`[λ ${l.functionName}] ${l.line}`) : () => undefined,
+        progress: options.json ? undefined : m => toStderr(`… ${m}`),
+    });
+    const first = await Promise.race([
+        starting.then(
+            stack => ({ stack }),
+            (err: any) => {
+                process.stderr.write(`npm start: ${err.message}\n`);
+                return { code: err?.name === "PlanUsageError" ? 2 : 1 };
+            },
+        ),
+        lifetime.stopped.then(reason => ({ reason })),
+    ]);
+    if ("stack" in first || "code" in first) return "stack" in first ? first.stack : first.code;
+    // Stopped while starting: close what has started (the deadline guards a start that hangs).
+    await starting.then(
+        stack => stack.close(),
+        () => undefined,
+    );
+    return exitCodeFor(first.reason);
+}
+
+/** --serve: the environment lines, then the endpoints until a stop. */
+async function serve(stack: LocalStack, stdout: HeldStdout, lifetime: Lifetime): Promise<number> {
+    for (const [name, value] of Object.entries(stack.clientEnvironment())) stdout.write(exportLine(name, value) + "\n");
+    toStderr(
+        "Serving until Ctrl-C. With these lines in your environment, any AWS SDK or CLI that reads AWS_ENDPOINT_URL_<SERVICE> (see the README) talks to this stack, e.g.:\n  aws stepfunctions start-execution --state-machine-arn $STATE_MACHINE_ARN --input '{}'",
+    );
+    await lifetime.stopped;
+    return 0;
+}
+
+/** One execution, shown live (or as one JSON document); a stop aborts it. */
+async function runOnce(stack: LocalStack, options: StartOptions, stdout: HeldStdout, lifetime: Lifetime) {
+    const { executionArn } = stack.engine.startExecution({
+        stateMachineArn: stack.stateMachineArn,
+        input: options.input,
+    });
+    void lifetime.stopped.then(reason => {
+        try {
+            stack.engine.stopExecution(executionArn, "Local.Interrupted", `npm start was stopped (${reason})`);
+        } catch {
+            // already over
+        }
+    });
+    if (!options.json) {
+        const table = new HistoryTable();
+        stdout.write(`execution ${executionArn}\n${formatHeader()}\n`);
+        stack.engine.subscribe(executionArn, event => stdout.write(formatRow(table.row(event)) + "\n"));
+    }
+    const result = await stack.engine.waitForExecution(executionArn);
+    if (options.json) {
+        const history = await allHistory(stack, executionArn);
+        stdout.write(
+            JSON.stringify({
+                status: result.status,
+                output: result.output ?? null,
+                error: result.error ?? null,
+                cause: result.cause ?? null,
+                history,
+            }) + "\n",
+        );
+    } else {
+        stdout.write(`\nstatus  ${result.status}\n`);
+        if (result.output !== undefined) stdout.write(`output  ${result.output}\n`);
+        if (result.error !== undefined || result.cause !== undefined)
+            stdout.write(`error   ${result.error ?? ""}\ncause   ${result.cause ?? ""}\n`);
+    }
+    return result.status === "SUCCEEDED" ? 0 : 1;
+}
+
+async function main(argv: string[], stdout: HeldStdout, lifetime: Lifetime): Promise<number> {
     let options: StartOptions;
     try {
         options = parseStartArgs(argv);
@@ -134,86 +219,27 @@ async function main(argv: string[], stdout: HeldStdout): Promise<number> {
         stdout.write(HELP + "\n");
         return 0;
     }
-    const toStderr = (line: string) => process.stderr.write(line + "\n");
-    const showLogs = options.json || options.logs || options.serve;
-    let stack: LocalStack;
+    const stack = await startStack(options, lifetime);
+    if (typeof stack === "number") return stack;
     try {
-        stack = await startLocalStack({
-            projectDir: options.project,
-            stack: options.stack,
-            port: options.port,
-            externalWorkers: options.externalWorkers,
-            workerEntry: options.worker,
-            launcher: options.docker ? dockerLauncher() : undefined,
-            containerOutput: showLogs ? l => toStderr(`[task ${l.taskId.slice(0, 8)}] ${l.line}`) : () => undefined,
-            lambdaOutput: showLogs ? l => toStderr(`[λ ${l.functionName}] ${l.line}`) : () => undefined,
-            progress: options.json ? undefined : m => toStderr(`… ${m}`),
-        });
-    } catch (err: any) {
-        process.stderr.write(`npm start: ${err.message}\n`);
-        return err?.name === "PlanUsageError" ? 2 : 1;
-    }
-    let interrupted = false;
-    /** Ctrl-C or SIGTERM: note it, then do what the mode needs (end serving, stop the execution). */
-    const onStopSignal = (then: () => void) => {
-        const handler = () => {
-            interrupted = true;
-            then();
-        };
-        process.once("SIGINT", handler);
-        process.once("SIGTERM", handler);
-    };
-    try {
-        if (options.serve) {
-            for (const [name, value] of Object.entries(stack.clientEnvironment()))
-                stdout.write(exportLine(name, value) + "\n");
-            toStderr(
-                "Serving until Ctrl-C. With these lines in your environment, any AWS SDK or CLI that reads AWS_ENDPOINT_URL_<SERVICE> (see the README) talks to this stack, e.g.:\n  aws stepfunctions start-execution --state-machine-arn $STATE_MACHINE_ARN --input '{}'",
-            );
-            await new Promise<void>(resolve => onStopSignal(resolve));
-            return 0;
-        }
-        const { executionArn } = stack.engine.startExecution({
-            stateMachineArn: stack.stateMachineArn,
-            input: options.input,
-        });
-        onStopSignal(() =>
-            stack.engine.stopExecution(executionArn, "Local.Interrupted", "npm start was interrupted (Ctrl-C)"),
-        );
-        if (!options.json) {
-            const table = new HistoryTable();
-            stdout.write(`execution ${executionArn}\n${formatHeader()}\n`);
-            stack.engine.subscribe(executionArn, event => stdout.write(formatRow(table.row(event)) + "\n"));
-        }
-        const result = await stack.engine.waitForExecution(executionArn);
-        if (options.json) {
-            const history = await allHistory(stack, executionArn);
-            stdout.write(
-                JSON.stringify({
-                    status: result.status,
-                    output: result.output ?? null,
-                    error: result.error ?? null,
-                    cause: result.cause ?? null,
-                    history,
-                }) + "\n",
-            );
-        } else {
-            stdout.write(`\nstatus  ${result.status}\n`);
-            if (result.output !== undefined) stdout.write(`output  ${result.output}\n`);
-            if (result.error !== undefined || result.cause !== undefined)
-                stdout.write(`error   ${result.error ?? ""}\ncause   ${result.cause ?? ""}\n`);
-        }
-        return result.status === "SUCCEEDED" ? 0 : 1;
+        return options.serve ? await serve(stack, stdout, lifetime) : await runOnce(stack, options, stdout, lifetime);
     } finally {
         await stack.close();
-        if (interrupted && !options.json) toStderr("stopped: every process this run started has ended");
+        if (lifetime.reason !== undefined && !options.json)
+            toStderr(`stopped (${lifetime.reason}): every process this run started has ended`);
     }
 }
 
 if (require.main === module) {
+    // A closed terminal or a parent gone must not crash the stop with EPIPE/EIO on a write.
+    for (const stream of [process.stdout, process.stderr]) stream.on("error", () => undefined);
+    const lifetime = watchLifetime({
+        onDeadline: reason =>
+            toStderr(`npm start: not stopped within 4 s of ${reason}; killed every process it started`),
+    });
     // With --json standard output carries one document: the program's own prints go to standard error.
     const stdout = holdStdout();
-    main(process.argv.slice(2), stdout).then(
+    main(process.argv.slice(2), stdout, lifetime).then(
         code => stdout.exit(code),
         err => {
             process.stderr.write(`npm start: ${err?.stack ?? err}\n`);
