@@ -9,6 +9,7 @@ import { formatHeader, formatRow, HistoryTable } from "./history-table";
 import { LocalStack, startLocalStack } from "../stack/local-stack";
 import { exportLine } from "../stack/client-environment";
 import { exitCodeFor, Lifetime, watchLifetime } from "./lifetime";
+import { ProgressLine } from "./progress-line";
 
 export const HELP = `Usage: npm start -- [options]          (npm start --silent -- --json for scripts)
 
@@ -165,6 +166,29 @@ async function serve(stack: LocalStack, stdout: HeldStdout, lifetime: Lifetime):
     return 0;
 }
 
+/**
+ * The live table; on a terminal also the line under it that says what the execution waits on
+ * (./progress-line.ts). Piped output has the rows alone.
+ */
+function showHistory(stack: LocalStack, executionArn: string, stdout: HeldStdout): { stop(): void } {
+    const table = new HistoryTable();
+    stdout.write(`execution ${executionArn}\n${formatHeader()}\n`);
+    if (!process.stdout.isTTY) {
+        stack.engine.subscribe(executionArn, event => stdout.write(formatRow(table.row(event)) + "\n"));
+        return { stop: () => undefined };
+    }
+    const container = () => {
+        const task = stack.tasksOf(executionArn).at(-1);
+        return task && `${task.taskId.slice(0, 8)} ${task.lastStatus}`;
+    };
+    const line = new ProgressLine(stdout.write, container, () => process.stdout.columns ?? 100);
+    stack.engine.subscribe(executionArn, event => {
+        const row = table.row(event);
+        line.row(formatRow(row), event, row.state);
+    });
+    return line;
+}
+
 /** One execution, shown live (or as one JSON document); a stop aborts it. */
 async function runOnce(stack: LocalStack, options: StartOptions, stdout: HeldStdout, lifetime: Lifetime) {
     const { executionArn } = stack.engine.startExecution({
@@ -178,12 +202,9 @@ async function runOnce(stack: LocalStack, options: StartOptions, stdout: HeldStd
             // already over
         }
     });
-    if (!options.json) {
-        const table = new HistoryTable();
-        stdout.write(`execution ${executionArn}\n${formatHeader()}\n`);
-        stack.engine.subscribe(executionArn, event => stdout.write(formatRow(table.row(event)) + "\n"));
-    }
+    const progress = options.json ? undefined : showHistory(stack, executionArn, stdout);
     const result = await stack.engine.waitForExecution(executionArn);
+    progress?.stop();
     if (options.json) {
         const history = await allHistory(stack, executionArn);
         stdout.write(

@@ -5,7 +5,7 @@
 // rules routing ECS task events to their functions. The same
 // artefacts `pulumi up` would deploy, talking through the real SDK clients to 127.0.0.1.
 import { ActivityStore } from "../sfn/activity-store";
-import { ContainerLauncher, ContainerOutputLine, EcsEndpoint, startEcsEndpoint } from "../ecs/endpoint";
+import { ContainerLauncher, ContainerOutputLine, EcsEndpoint, startEcsEndpoint, TaskRecord } from "../ecs/endpoint";
 import type { BundleForImage } from "../ecs/container-launcher";
 import { HistoryEvent, InvokeLambda, LocalStepFunctions } from "../sfn/engine";
 import { archiveFiles } from "../program/lambda-archive";
@@ -29,6 +29,7 @@ import { createEventBus, EventBus } from "../events/bus";
 import { DynamoDbEndpoint, startDynamoDbEndpoint } from "../dynamodb/endpoint";
 import { bundleProjectWorker } from "./project-worker";
 import { placeholderReaper } from "./placeholder-reaper";
+import { tasksOfExecution } from "./execution-tasks";
 
 export interface LocalStackOptions {
     projectDir: string;
@@ -85,6 +86,8 @@ export interface LocalStack {
     clientEnvironment(): Record<string, string>;
     /** Invocations of subscribed functions (EventBridge → Lambda) still running. */
     pendingSubscriptions(): number;
+    /** The ECS tasks the execution's triggers started, oldest first. */
+    tasksOf(executionArn: string): TaskRecord[];
     close(): Promise<void>;
 }
 
@@ -318,6 +321,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             clientEnvironment: () =>
                 clientEnvironment(world, { region, sfnUrl: sfn.url, ecsUrl: ecs.url, stateMachineArn }),
             pendingSubscriptions: () => bus.pending(),
+            tasksOf: executionArn => tasksOfExecution(ecs.tasks(), executionArn),
             close: () => wiring.closers.closeAll(),
         };
     } catch (err) {

@@ -7,8 +7,8 @@
 // local-only, and a STOPPED event would wake the healer for a container that never existed.
 import type { EcsEndpoint } from "../ecs/endpoint";
 import type { HistoryEvent } from "../sfn/engine";
-import { EXECUTION_TAG_KEY } from "../../functions/trigger";
 import type { DeclaredWorld } from "./declared-world";
+import { tasksOfExecution } from "./execution-tasks";
 
 const ACTIVITY_CLOSED = new Set(["ActivitySucceeded", "ActivityFailed", "ActivityTimedOut"]);
 
@@ -22,14 +22,11 @@ export function placeholderReaper(
     const activityEvents = new Map<string, Map<number, string | undefined>>();
 
     const placeholdersOf = (executionArn: string, taskDefinitionArn?: string) =>
-        ecs
-            .tasks()
-            .filter(
-                t =>
-                    t.lastStatus === "RUNNING" &&
-                    t.tags.some(tag => tag.key === EXECUTION_TAG_KEY && tag.value === executionArn) &&
-                    (taskDefinitionArn === undefined || t.taskDefinitionArn === taskDefinitionArn),
-            );
+        tasksOfExecution(ecs.tasks(), executionArn).filter(
+            t =>
+                t.lastStatus === "RUNNING" &&
+                (taskDefinitionArn === undefined || t.taskDefinitionArn === taskDefinitionArn),
+        );
 
     return (executionArn, event) => {
         const type = event.type ?? "";

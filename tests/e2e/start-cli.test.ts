@@ -1,7 +1,7 @@
 // `npm start` as a user runs it: its output, exit codes, --serve with an external worker, and
 // that nothing it started outlives it.
 import * as assert from "assert";
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as path from "path";
 import { SFNClient, DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PROJECT_DIR } from "../helpers/dev-stack";
@@ -75,7 +75,27 @@ describe("npm start", function () {
         assert.match(r.stdout, /ParallelStateFailed\s+run-ecs/, "the Parallel's failure names the Parallel");
         assert.match(r.stdout, /ExecutionFailed\s{2,}Job\.Broken/, "the execution's end names no state");
         assert.match(r.stdout, /^status\s+FAILED$/m);
+        assert.ok(!r.stdout.includes("\x1b["), "piped output: the rows alone, no line drawn in place");
         assert.match(r.stdout, /^error\s+Job\.Broken$/m);
+    });
+
+    it("on a terminal, a line under the table says what the execution waits on and for how long", async function () {
+        // `script` (util-linux) runs npm start on a pseudo-terminal, as a user's shell would.
+        if (spawnSync("script", ["--version"]).status !== 0) this.skip();
+        const command = `AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true ${process.execPath} -r ts-node/register/transpile-only ${CLI} --input '{"durationMs":2500}'`;
+        const r = spawnSync("script", ["-qec", command, "/dev/null"], {
+            cwd: PROJECT_DIR,
+            encoding: "utf8",
+            timeout: 90_000,
+        });
+        assert.strictEqual(r.status, 0, r.stdout);
+        const shown = r.stdout.replaceAll("\x1b", "<ESC>");
+        const waits = [...shown.matchAll(/\r<ESC>\[2K {2}… (\d+\.\d)s {2}execute-ecs: job running on worker \w+/g)];
+        assert.ok(waits.length >= 3, `the job's wait was shown and updated: ${JSON.stringify(shown.slice(-600))}`);
+        const seconds = waits.map(m => Number(m[1]));
+        assert.ok(seconds.at(-1)! > seconds[0] && seconds.at(-1)! >= 1.5, `the time grows: ${seconds.join(", ")}`);
+        assert.match(shown, /\r<ESC>\[2K\s+\d+\s+[\d.]+s\s+ActivitySucceeded/, "the line gives way to the next row");
+        assert.match(r.stdout, /^status\s+SUCCEEDED/m);
     });
 
     it("exits 2 with a message for bad usage (the parser's cases are unit-tested)", async () => {
