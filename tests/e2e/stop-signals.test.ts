@@ -4,7 +4,7 @@
 // GetActivityTask poll. Within 5 s every process the run started (npm's tree, snapshotted just
 // before the signal) has ended and both endpoints' ports refuse connections.
 import * as assert from "assert";
-import { ChildProcess, execFileSync, spawn } from "child_process";
+import { execFileSync } from "child_process";
 import * as net from "net";
 import {
     GetActivityTaskCommand,
@@ -14,32 +14,7 @@ import {
 } from "@aws-sdk/client-sfn";
 import { ECSClient, ListTasksCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import { descendantsOf } from "../../local/cli/descendants";
-import { PROJECT_DIR } from "../helpers/dev-stack";
-
-interface Serving {
-    npm: ChildProcess;
-    env: Record<string, string>;
-    stderr: () => string;
-}
-
-async function serve(): Promise<Serving> {
-    const npm = spawn("npm", ["start", "--silent", "--", "--serve", "--external-workers"], {
-        cwd: PROJECT_DIR,
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-    });
-    let stdout = "";
-    let stderr = "";
-    npm.stdout!.on("data", d => (stdout += d));
-    npm.stderr!.on("data", d => (stderr += d));
-    const env: Record<string, string> = {};
-    const deadline = Date.now() + 60_000;
-    while (!stderr.includes("Serving until")) {
-        if (Date.now() > deadline || npm.exitCode !== null) throw new Error(`npm start did not serve: ${stderr}`);
-        await new Promise(r => setTimeout(r, 100));
-    }
-    for (const m of stdout.matchAll(/^export (\w+)=(.*)$/gm)) env[m[1]] = m[2];
-    return { npm, env, stderr: () => stderr };
-}
+import { Serving, serveWithNpm } from "../helpers/npm-serve";
 
 /**
  * Puts the healer in its GetActivityTask long poll: an execution's placeholder task is stopped
@@ -117,14 +92,13 @@ describe("npm start --serve ends everything it started, however it is ended", fu
 
     for (const [signal, target] of cases) {
         it(`${signal} to ${target}: no process left and both ports closed within 5 s`, async () => {
-            const serving = await serve();
+            const serving = await serveWithNpm(["--external-workers"]);
             try {
                 await healerInPoll(serving);
                 const npmPid = serving.npm.pid!;
                 const tree = [npmPid, ...descendantsOf(npmPid)];
                 const runtime = descendantsOf(npmPid)[0];
                 assert.ok(tree.length >= 3, `npm, the runtime and its Lambda hosts: ${tree.join(", ")}`);
-                if (process.env.DEBUG_STOP) process.stderr.write(serving.stderr());
                 process.kill(target === "npm" ? npmPid : runtime, signal);
                 const ms = await timeToClean(
                     tree,
