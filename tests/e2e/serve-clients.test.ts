@@ -78,7 +78,7 @@ function findBotocore(): { python: string; versions: string; awscli: boolean } |
         { encoding: "utf8" },
     );
     if (probe.status !== 0)
-        return { reason: `no python3 with boto3 (${(probe.stderr || String(probe.error)).trim()})` };
+        return { reason: `no python3 with boto3 (${(probe.stderr || String(probe.error)).trim().split("\n").at(-1)})` };
     const [python, boto3, botocore, awscli] = probe.stdout.trim().split(" ");
     const [major, minor] = botocore.split(".").map(Number);
     if (major < 1 || (major === 1 && minor < 31))
