@@ -38,6 +38,12 @@ function pad(list: unknown): unknown[] {
 /** RunTask's answers by clientToken: an SDK retry of the same call gets the first answer. */
 type ClientTokenAnswers = Map<string, unknown>;
 
+/**
+ * Tokens remembered: the SDK sends a fresh clientToken with every RunTask (an idempotency token),
+ * so a long session must forget old ones; a retry comes within seconds of its first call.
+ */
+const REMEMBERED_CLIENT_TOKENS = 1000;
+
 function requireCluster(world: EcsWorld, ref: string | undefined): DeclaredCluster {
     const cluster = findCluster(world, ref);
     if (!cluster) throw new AwsServiceError("ClusterNotFoundException", "Cluster not found.");
@@ -78,6 +84,7 @@ function runTask(
         };
     }
     if (token) clientTokens.set(token, answer);
+    if (clientTokens.size > REMEMBERED_CLIENT_TOKENS) clientTokens.delete(clientTokens.keys().next().value!);
     return answer;
 }
 

@@ -27,10 +27,15 @@ export type EnvironmentEvent =
     HostMessage | { type: "exit"; code: number | null; signal: NodeJS.Signals | null } | { type: "timeout" };
 
 /** One execution environment: a warm child process. */
+type Exit = { code: number | null; signal: NodeJS.Signals | null };
+
 export class ExecutionEnvironment {
     readonly child: ChildProcess;
-    readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+    readonly exited: Promise<Exit>;
     private listener?: (message: HostMessage) => void;
+    /** The waiting next() call's exit handler: one at a time, so a warm process gathers none. */
+    private exitListener?: (exit: Exit) => void;
+    private exit?: Exit;
     alive = true;
 
     constructor(
@@ -58,7 +63,9 @@ export class ExecutionEnvironment {
         this.exited = new Promise(resolve =>
             this.child.once("exit", (code, signal) => {
                 this.alive = false;
-                resolve({ code, signal });
+                this.exit = { code, signal };
+                resolve(this.exit);
+                this.exitListener?.(this.exit);
             }),
         );
         this.child.on("message", message => this.listener?.(message as HostMessage));
@@ -67,15 +74,19 @@ export class ExecutionEnvironment {
 
     /** The next message from the host, or its exit, or the deadline; whichever comes first. */
     next(timeoutMs: number): Promise<EnvironmentEvent> {
+        const exit = this.exit;
+        if (exit) return Promise.resolve({ type: "exit", ...exit });
         return new Promise(resolve => {
             const timer = setTimeout(() => done({ type: "timeout" }), timeoutMs);
-            const done = (value: any) => {
+            const done = (value: EnvironmentEvent) => {
                 clearTimeout(timer);
                 this.listener = undefined;
+                this.exitListener = undefined;
                 resolve(value);
             };
             this.listener = message => done(message);
-            this.exited.then(exit => done({ type: "exit", ...exit }));
+            // Not `this.exited.then(…)`: each call would add a reaction the warm process keeps until it exits.
+            this.exitListener = ended => done({ type: "exit", ...ended });
         });
     }
 
