@@ -17,8 +17,7 @@
 // tells whether the state is retried.
 import type { HistoryEvent, HistoryEventType } from "@aws-sdk/client-sfn";
 import type { LibraryEvent } from "./library";
-import { evaluateReferencePath } from "./reference-path";
-import { DATA, json } from "./event-data";
+import { DATA, json, mapItemCount } from "./event-data";
 import { EventSources } from "./event-sources";
 import { Invocation } from "./history-invocation";
 
@@ -256,7 +255,7 @@ export class ExecutionHistory {
     private startAttempt(name: string, type: "Parallel" | "Map", frame: string, at: number, input: unknown): void {
         this.failedAttempt.delete(name);
         if (type === "Map") {
-            const length = this.mapLength(name, input);
+            const length = mapItemCount(this.states.get(name), input);
             const event = this.appendInFrame(
                 frame,
                 "MapStateStarted",
@@ -268,24 +267,6 @@ export class ExecutionHistory {
             const event = this.appendInFrame(frame, "ParallelStateStarted", {}, at);
             this.sources.parallelStarted(name, this.branchCount(name), event.id!);
         }
-    }
-
-    /** Number of items a Map state will iterate over, when its paths are simple enough to tell. */
-    private mapLength(name: string, rawInput: unknown): number | undefined {
-        const state = this.states.get(name);
-        if (!state) return undefined;
-        let value: unknown = rawInput;
-        if (typeof state.InputPath === "string") {
-            const r = evaluateReferencePath(state.InputPath, value);
-            if (!r.found) return undefined;
-            value = r.value;
-        }
-        if (typeof state.ItemsPath === "string") {
-            const r = evaluateReferencePath(state.ItemsPath, value);
-            if (!r.found) return undefined;
-            value = r.value;
-        }
-        return Array.isArray(value) ? value.length : undefined;
     }
 
     /**
