@@ -507,6 +507,39 @@ describe("worker library (runActivityWorker)", function () {
             }
         });
 
+        it("asks the metadata endpoint again when it fails at first, rather than naming itself after the host", async () => {
+            let requests = 0;
+            const server = http.createServer((req, res) => {
+                // Not answering yet: a busy host's endpoint, or one not ready for a container just started.
+                if (++requests <= 2) return void (res.writeHead(500), res.end());
+                res.writeHead(200, { "content-type": "application/json" });
+                res.end(
+                    JSON.stringify({
+                        TaskARN: "arn:aws:ecs:us-east-1:000000000000:task/c/fedcba9876543210fedcba9876543210",
+                    }),
+                );
+            });
+            await new Promise<void>(r => server.listen(0, "127.0.0.1", r));
+            try {
+                const { api, calls } = scriptedApi([]);
+                await runActivityWorker({
+                    activityArn: ARN,
+                    api,
+                    env: {
+                        ECS_CONTAINER_METADATA_URI_V4: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v4/y`,
+                    },
+                    logger: capture().logger,
+                    idleTimeoutSeconds: 0,
+                    handler: () => ({}),
+                });
+                assert.equal(calls[0].request.workerName, "fedcba9876543210fedcba9876543210");
+                assert.equal(requests, 3);
+            } finally {
+                server.closeAllConnections();
+                server.close();
+            }
+        });
+
         it("without metadata or WORKER_NAME it is host name and pid", async () => {
             const { api, calls } = scriptedApi([]);
             await runActivityWorker({

@@ -54,27 +54,43 @@ export function fetchJson(url: string, timeoutMs: number): Promise<unknown> {
 }
 
 /**
- * How long the worker waits for its task metadata. On Fargate the endpoint answers within
- * milliseconds, but a container that starts beside many others may wait: without the answer it
- * neither names itself after its ECS task (the healer follows which container took whose task by
- * that name) nor can tag the task it takes, so it waits a few seconds rather than one.
+ * How long the worker waits for its task metadata, in attempts of at most METADATA_ATTEMPT_MS.
+ * On Fargate the endpoint answers within milliseconds, but a container that starts beside many
+ * others may find it slow, or not yet answering: without the answer it neither names itself after
+ * its ECS task (the healer follows which container took whose task by that name, and heals when it
+ * cannot) nor can tag the task it takes. ECS_CONTAINER_METADATA_URI_V4 is set only on ECS, where
+ * the endpoint exists, so waiting for it only delays a first poll that would otherwise go out
+ * under a name no one can follow.
  */
-export const METADATA_TIMEOUT_MS = 5000;
+export const METADATA_WAIT_MS = 30_000;
+export const METADATA_ATTEMPT_MS = 5000;
+
+/** The task's metadata, asked again after a failure or a timeout, until `waitMs` has passed. */
+async function fetchTaskMetadata(uri: string, waitMs: number): Promise<{ TaskARN?: unknown } | undefined> {
+    const deadline = Date.now() + waitMs;
+    for (let attempt = 0; ; attempt++) {
+        const left = deadline - Date.now();
+        const task = (await fetchJson(
+            `${uri.replace(/\/$/, "")}/task`,
+            Math.max(1, Math.min(METADATA_ATTEMPT_MS, left)),
+        )) as { TaskARN?: unknown } | undefined;
+        if (task !== undefined || deadline - Date.now() <= 0) return task;
+        await new Promise(r => setTimeout(r, Math.min(1000, 100 * 2 ** attempt, Math.max(0, deadline - Date.now()))));
+    }
+}
 
 export async function resolveWorkerIdentity(options: {
     env: Record<string, string | undefined>;
     hostname: string;
     pid: number;
     workerName?: string;
+    /** Default METADATA_WAIT_MS. */
     metadataTimeoutMs?: number;
 }): Promise<WorkerIdentity> {
     const metadataUri = options.env.ECS_CONTAINER_METADATA_URI_V4 || options.env.ECS_CONTAINER_METADATA_URI;
     let ecsTaskArn: string | undefined;
     if (metadataUri) {
-        const task = (await fetchJson(
-            `${metadataUri.replace(/\/$/, "")}/task`,
-            options.metadataTimeoutMs ?? METADATA_TIMEOUT_MS,
-        )) as { TaskARN?: unknown } | undefined;
+        const task = await fetchTaskMetadata(metadataUri, options.metadataTimeoutMs ?? METADATA_WAIT_MS);
         if (ecsTaskIdFromArn(task?.TaskARN)) ecsTaskArn = task!.TaskARN as string;
     }
     if (options.workerName) return { workerName: options.workerName, ecsTaskArn, source: "env" };
