@@ -6,7 +6,7 @@ import { HeldStdout, holdStdout } from "./stdout";
 import { HistoryEvent } from "../sfn/engine";
 import { DOCKER_BUILD_COMMAND, dockerLauncher, LOCAL_WORKER_IMAGE } from "../ecs/docker-launcher";
 import { formatHeader, formatRow, HistoryTable } from "./history-table";
-import { LocalStack, startLocalStack } from "../stack/local-stack";
+import type { LocalStack } from "../stack/local-stack";
 import { exportLine } from "../stack/client-environment";
 import { exitCodeFor, Lifetime, watchLifetime } from "./lifetime";
 import { ProgressLine } from "./progress-line";
@@ -126,6 +126,8 @@ const toStderr = (line: string) => void process.stderr.write(line + "\n");
 /** The stack, or undefined when it could not start (the message is out) or a stop came first. */
 async function startStack(options: StartOptions, lifetime: Lifetime): Promise<LocalStack | number> {
     const showLogs = options.json || options.logs || options.serve;
+    // Loaded here, not at the top: --help and usage errors answer without compiling the runtime.
+    const { startLocalStack } = await import("../stack/local-stack");
     const starting = startLocalStack({
         projectDir: options.project,
         stack: options.stack,
