@@ -1,37 +1,69 @@
 // Which processes of ours are alive: a test that starts workers or Lambda hosts must end them all.
+// A test sees only the processes below its own test process: with mocha's parallel mode, other
+// test files run in sibling processes and their live workers are none of its business. The global
+// teardown (global-fixtures.ts) looks at the whole checkout once every file has run.
 import { execFileSync } from "child_process";
 import * as path from "path";
+import { descendantsOf } from "../../local/cli/descendants";
 
 /**
  * This checkout's root: every process the tests start runs a file under it (a Lambda host, a
- * worker bundle in its node_modules/.cache), so the checks below see only this checkout's
+ * worker bundle in its node_modules/.cache), so the teardown's check sees only this checkout's
  * processes, not those of another checkout's tests running on the same machine.
  */
 const CHECKOUT = path.resolve(__dirname, "..", "..") + path.sep;
 
-/** Command lines of live processes of this checkout whose arguments contain `fragment` (ps is on every Debian). */
-export function processesMatching(fragment: string): string[] {
-    const out = execFileSync("ps", ["-eo", "pid=,stat=,args="], { encoding: "utf8" });
-    return out
-        .split("\n")
-        .filter(
-            line =>
-                line.includes(fragment) &&
-                line.includes(CHECKOUT) &&
-                !/\sZ/.test(line.slice(0, 16)) &&
-                !line.includes("ps -eo"),
-        );
+interface ProcessLine {
+    pid: number;
+    ppid: number;
+    line: string;
 }
 
-/** Polls until no process matches (processes exit asynchronously after their stack closed). */
-export async function waitUntilNoProcess(fragment: string, timeoutMs = 10_000): Promise<string[]> {
+/** Every live (not zombie) process with its parent and command line (ps is on every Debian). */
+function liveProcesses(): ProcessLine[] {
+    const out = execFileSync("ps", ["-eo", "pid=,ppid=,stat=,args="], { encoding: "utf8" });
+    return out
+        .split("\n")
+        .map(line => {
+            const [pid, ppid, stat] = line.trim().split(/\s+/);
+            return { pid: Number(pid), ppid: Number(ppid), stat: stat ?? "", line };
+        })
+        .filter(p => Number.isInteger(p.pid) && !p.stat.startsWith("Z") && !p.line.includes("ps -eo"));
+}
+
+/** Command lines of live processes below this test process whose arguments contain `fragment`. */
+export function processesMatching(fragment: string): string[] {
+    const all = liveProcesses();
+    const mine = new Set(
+        descendantsOf(
+            process.pid,
+            all.map(p => [p.pid, p.ppid]),
+        ),
+    );
+    return all.filter(p => mine.has(p.pid) && p.line.includes(fragment)).map(p => p.line);
+}
+
+/** Command lines of live processes anywhere on the machine that run a file of this checkout and contain `fragment`. */
+export function checkoutProcessesMatching(fragment: string): string[] {
+    return liveProcesses()
+        .filter(p => p.line.includes(fragment) && p.line.includes(CHECKOUT))
+        .map(p => p.line);
+}
+
+/** Polls `list` until it is empty or `timeoutMs` passed; returns what is left. */
+export async function waitUntil(list: () => string[], timeoutMs: number): Promise<string[]> {
     const deadline = Date.now() + timeoutMs;
-    let left = processesMatching(fragment);
+    let left = list();
     while (left.length > 0 && Date.now() < deadline) {
         await new Promise(r => setTimeout(r, 100));
-        left = processesMatching(fragment);
+        left = list();
     }
     return left;
+}
+
+/** Polls until no process of this test process matches (processes exit asynchronously after their stack closed). */
+export function waitUntilNoProcess(fragment: string, timeoutMs = 10_000): Promise<string[]> {
+    return waitUntil(() => processesMatching(fragment), timeoutMs);
 }
 
 /** Whether a process with this pid still exists (signal 0 only checks). */
@@ -49,3 +81,6 @@ export function isAlive(pid: number): boolean {
  * project's cache (components/worker-context.ts), which the local runtime runs as containers.
  */
 export const WORKER_PROCESS = path.join("fargate-activity-step", "workers") + path.sep;
+
+/** What every local Lambda execution environment's command line holds. */
+export const LAMBDA_HOST_PROCESS = path.join("local", "lambda", "host.js");
