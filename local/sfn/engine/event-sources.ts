@@ -1,9 +1,9 @@
 // Where each history event's `previousEventId` points. AWS's documentation gives no example history
-// of a Parallel or inline Map state with event ids, so these rules follow LocalStack's interpreter
-// (localstack/services/stepfunctions/asl/eval/event/event_manager.py and the Parallel and Map state
-// components), whose histories are snapshots recorded against AWS (for example
-// tests/aws/services/stepfunctions/v2/scenarios/test_base_scenarios.snapshot.json,
-// test_parallel_state_* and test_map_state_*):
+// of a Parallel or inline Map state with event ids (https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
+// defines the field only), so these rules follow LocalStack's interpreter, whose histories are
+// snapshots recorded against AWS
+// (https://github.com/localstack/localstack/tree/main/tests/aws/services/stepfunctions/v2, for
+// example the base scenarios, test_parallel_state_* and test_map_state_* snapshots):
 //   - the first state of the execution points at 0, not at ExecutionStarted;
 //   - every other event points at the event before it in its own sequence ("frame"): the
 //     execution's top level, one branch of a Parallel, one iteration of a Map;
