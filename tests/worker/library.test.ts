@@ -540,6 +540,37 @@ describe("worker library (runActivityWorker)", function () {
             }
         });
 
+        it("a stop while it waits for the metadata endpoint ends the wait at once, and the worker stops without polling", async () => {
+            const server = http.createServer((req, res) => void (res.writeHead(500), res.end()));
+            await new Promise<void>(r => server.listen(0, "127.0.0.1", r));
+            try {
+                const { api, calls } = scriptedApi([]);
+                const stop = new AbortController();
+                setTimeout(() => stop.abort("SIGTERM"), 300);
+                const started = Date.now();
+                const result = await runActivityWorker({
+                    activityArn: ARN,
+                    api,
+                    env: {
+                        ECS_CONTAINER_METADATA_URI_V4: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v4/z`,
+                    },
+                    shutdownSignal: stop.signal,
+                    logger: capture().logger,
+                    handler: () => ({}),
+                });
+                assert.ok(Date.now() - started < 2000, `stopped after ${Date.now() - started} ms`);
+                assert.deepEqual(
+                    calls.filter(c => c.op === "GetActivityTask"),
+                    [],
+                    "no poll after the stop",
+                );
+                assert.equal(result.tasks, 0);
+            } finally {
+                server.closeAllConnections();
+                server.close();
+            }
+        });
+
         it("without metadata or WORKER_NAME it is host name and pid", async () => {
             const { api, calls } = scriptedApi([]);
             await runActivityWorker({

@@ -16,8 +16,8 @@ export function ecsTaskIdFromArn(arn: unknown): string | undefined {
     return m?.[1];
 }
 
-/** GET `url` as JSON within `timeoutMs`, or undefined on any failure. */
-export function fetchJson(url: string, timeoutMs: number): Promise<unknown> {
+/** GET `url` as JSON within `timeoutMs`, or undefined on any failure or once `signal` aborts. */
+export function fetchJson(url: string, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
     return new Promise(resolve => {
         let settled = false;
         const finish = (value: unknown) => {
@@ -27,7 +27,7 @@ export function fetchJson(url: string, timeoutMs: number): Promise<unknown> {
             }
         };
         try {
-            const req = http.get(url, { timeout: timeoutMs }, res => {
+            const req = http.get(url, { timeout: timeoutMs, signal }, res => {
                 let body = "";
                 res.setEncoding("utf8");
                 res.on("data", chunk => {
@@ -65,18 +65,37 @@ export function fetchJson(url: string, timeoutMs: number): Promise<unknown> {
 export const METADATA_WAIT_MS = 30_000;
 export const METADATA_ATTEMPT_MS = 5000;
 
-/** The task's metadata, asked again after a failure or a timeout, until `waitMs` has passed. */
-async function fetchTaskMetadata(uri: string, waitMs: number): Promise<{ TaskARN?: unknown } | undefined> {
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise(resolve => {
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener("abort", done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener("abort", done, { once: true });
+    });
+}
+
+/**
+ * The task's metadata, asked again after a failure or a timeout until `waitMs` has passed; a stop
+ * request (`signal`) ends the wait at once: the worker then stops without polling.
+ */
+async function fetchTaskMetadata(
+    uri: string,
+    waitMs: number,
+    signal: AbortSignal | undefined,
+): Promise<{ TaskARN?: unknown } | undefined> {
     const deadline = Date.now() + waitMs;
-    for (let attempt = 0; ; attempt++) {
-        const left = deadline - Date.now();
-        const task = (await fetchJson(
-            `${uri.replace(/\/$/, "")}/task`,
-            Math.max(1, Math.min(METADATA_ATTEMPT_MS, left)),
-        )) as { TaskARN?: unknown } | undefined;
+    for (let attempt = 0; !signal?.aborted; attempt++) {
+        const attemptMs = Math.max(1, Math.min(METADATA_ATTEMPT_MS, deadline - Date.now()));
+        const task = (await fetchJson(`${uri.replace(/\/$/, "")}/task`, attemptMs, signal)) as
+            { TaskARN?: unknown } | undefined;
         if (task !== undefined || deadline - Date.now() <= 0) return task;
-        await new Promise(r => setTimeout(r, Math.min(1000, 100 * 2 ** attempt, Math.max(0, deadline - Date.now()))));
+        await pause(Math.min(1000, 100 * 2 ** attempt, Math.max(0, deadline - Date.now())), signal);
     }
+    return undefined;
 }
 
 export async function resolveWorkerIdentity(options: {
@@ -86,11 +105,17 @@ export async function resolveWorkerIdentity(options: {
     workerName?: string;
     /** Default METADATA_WAIT_MS. */
     metadataTimeoutMs?: number;
+    /** A stop request: ends the wait for the metadata. */
+    signal?: AbortSignal;
 }): Promise<WorkerIdentity> {
     const metadataUri = options.env.ECS_CONTAINER_METADATA_URI_V4 || options.env.ECS_CONTAINER_METADATA_URI;
     let ecsTaskArn: string | undefined;
     if (metadataUri) {
-        const task = await fetchTaskMetadata(metadataUri, options.metadataTimeoutMs ?? METADATA_WAIT_MS);
+        const task = await fetchTaskMetadata(
+            metadataUri,
+            options.metadataTimeoutMs ?? METADATA_WAIT_MS,
+            options.signal,
+        );
         if (ecsTaskIdFromArn(task?.TaskARN)) ecsTaskArn = task!.TaskARN as string;
     }
     if (options.workerName) return { workerName: options.workerName, ecsTaskArn, source: "env" };

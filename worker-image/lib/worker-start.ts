@@ -24,12 +24,17 @@ function sdkApi(region: string): { api: ActivityApi; markerSdk: MarkerSdk } {
     return { api: sfnActivityApi(client), markerSdk: markerSdkOf(client) };
 }
 
-export async function connectWorker(options: WorkerOptions, arnRegion: string): Promise<WorkerConnections> {
+export async function connectWorker(
+    options: WorkerOptions,
+    arnRegion: string,
+    shutdown: AbortSignal | undefined,
+): Promise<WorkerConnections> {
     const identity = await resolveWorkerIdentity({
         env: options.env ?? process.env,
         hostname: os.hostname(),
         pid: process.pid,
         workerName: options.workerName,
+        signal: shutdown,
     });
     const sdk = options.api ? undefined : sdkApi(options.region ?? arnRegion);
     const api = options.api ?? sdk!.api;

@@ -33,7 +33,7 @@ export function runActivityWorker(options: ActivityWorkerOptions): Promise<Worke
 export async function runWorker(options: WorkerOptions): Promise<WorkerRunResult> {
     const settings = resolveWorkerSettings(options);
     const { log, now } = settings;
-    const connections = await connectWorker(options, settings.arnRegion);
+    const connections = await connectWorker(options, settings.arnRegion, settings.shutdown);
     const { identity, api, marker } = connections;
     const startedAt = now();
     const stop = watchForStop(settings.shutdown, now, log);
