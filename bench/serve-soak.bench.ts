@@ -6,6 +6,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
+import * as path from "path";
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { BenchRow } from "./run";
 import { exited, privateWorkerBundle, ROOT } from "./orchestration.bench";
@@ -29,7 +30,7 @@ function rssMiB(pid: number): number {
 async function serve(): Promise<{ runtime: ChildProcess; env: Record<string, string> }> {
     const runtime = spawn(
         process.execPath,
-        ["-r", "ts-node/register/transpile-only", "local/cli/start.ts", "--serve", "--external-workers"],
+        ["-r", path.join(ROOT, "scripts", "ts-register.js"), "local/cli/start.ts", "--serve", "--external-workers"],
         { cwd: ROOT, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } },
     );
     let stdout = "";

@@ -4,7 +4,7 @@ import * as assert from "assert";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as path from "path";
 import { SFNClient, DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { PROJECT_DIR } from "../helpers/dev-stack";
+import { PROJECT_DIR, TS_REGISTER } from "../helpers/dev-stack";
 import { waitUntilNoProcess, WORKER_PROCESS } from "../helpers/processes";
 
 const CLI = path.join(PROJECT_DIR, "local", "cli", "start.ts");
@@ -17,7 +17,7 @@ interface Run {
 }
 
 function start(args: string[]): ChildProcess {
-    return spawn(process.execPath, ["-r", "ts-node/register/transpile-only", CLI, ...args], {
+    return spawn(process.execPath, ["-r", TS_REGISTER, CLI, ...args], {
         cwd: PROJECT_DIR,
         env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     });
@@ -82,7 +82,7 @@ describe("npm start", function () {
     it("on a terminal, a line under the table says what the execution waits on and for how long", async function () {
         // `script` (util-linux) runs npm start on a pseudo-terminal, as a user's shell would.
         if (spawnSync("script", ["--version"]).status !== 0) this.skip();
-        const command = `AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true ${process.execPath} -r ts-node/register/transpile-only ${CLI} --input '{"durationMs":2500}'`;
+        const command = `AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true ${process.execPath} -r ${TS_REGISTER} ${CLI} --input '{"durationMs":2500}'`;
         const r = spawnSync("script", ["-qec", command, "/dev/null"], {
             cwd: PROJECT_DIR,
             encoding: "utf8",

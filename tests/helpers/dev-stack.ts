@@ -6,6 +6,9 @@ import { evaluateProject } from "../../local/program/plan";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
+/** What a test's child process loads (`node -r`) to run TypeScript, as the npm scripts do. */
+export const TS_REGISTER = path.join(PROJECT_DIR, "scripts", "ts-register.js");
+
 export interface EvaluatedStack {
     resources: DeclaredResource[];
     outputs: Record<string, any>;

@@ -5,6 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { definitionToMermaid, describeCondition, escapeLabel, mermaidIds } from "../../../local/cli/mermaid";
+import { TS_REGISTER } from "../../helpers/dev-stack";
 import {
     DIAGRAM_END,
     DIAGRAM_START,
@@ -370,11 +371,10 @@ describe("npm run diagram", () => {
         });
         assert.throws(() => parseDiagramArgs(["--stack"]), /--stack needs a value/);
         assert.throws(() => parseDiagramArgs(["--nope"]), /unknown argument --nope/);
-        const run = spawnSync(
-            process.execPath,
-            ["-r", "ts-node/register/transpile-only", "local/cli/diagram.ts", "--nope"],
-            { cwd: ROOT, encoding: "utf8" },
-        );
+        const run = spawnSync(process.execPath, ["-r", TS_REGISTER, "local/cli/diagram.ts", "--nope"], {
+            cwd: ROOT,
+            encoding: "utf8",
+        });
         assert.strictEqual(run.status, 2);
         assert.match(run.stderr, /unknown argument --nope[\s\S]*Usage: npm run diagram/);
     });
@@ -391,11 +391,10 @@ describe("npm run diagram", () => {
     });
 
     it("the README embeds the dev stack's current diagram", () => {
-        const run = spawnSync(
-            process.execPath,
-            ["-r", "ts-node/register/transpile-only", "local/cli/diagram.ts", "--markdown"],
-            { cwd: ROOT, encoding: "utf8" },
-        );
+        const run = spawnSync(process.execPath, ["-r", TS_REGISTER, "local/cli/diagram.ts", "--markdown"], {
+            cwd: ROOT,
+            encoding: "utf8",
+        });
         assert.strictEqual(run.status, 0, `npm run diagram failed:\n${run.stderr}`);
         assertWellFormed(run.stdout.replace(/^```mermaid\n/, "").replace(/```\n$/, ""));
         const embedded = embeddedDiagram(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"));

@@ -1,6 +1,7 @@
 // npm start's command line, and the guard that keeps its standard output for its result.
 import * as assert from "assert";
 import { parseStartArgs, UsageError } from "../../../local/cli/start";
+import { TS_REGISTER } from "../../helpers/dev-stack";
 
 describe("npm start arguments", () => {
     it("defaults to the dev stack of this project with {} as input", () => {
@@ -29,7 +30,7 @@ describe("CLI standard output guard", () => {
         const { spawnSync } = require("child_process") as typeof import("child_process");
         const script = `const { holdStdout } = require(${JSON.stringify(require.resolve("../../../local/cli/stdout"))});
 const out = holdStdout(); console.log("a program's own print"); process.stdout.write("a library's write\\n"); out.exit(0, "RESULT\\n");`;
-        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+        const run = spawnSync(process.execPath, ["-r", TS_REGISTER, "-e", script], {
             encoding: "utf8",
             cwd: require("path").resolve(__dirname, "..", "..", ".."),
         });

@@ -8,6 +8,7 @@ import { archiveEntries, archiveFiles } from "../../../local/program/lambda-arch
 import { createLambdaRunner } from "../../../local/lambda/runner";
 import { DeclaredResource } from "../../../local/program/mocks";
 import { renderOutputs, renderResourceTree, resourceTreeRows } from "../../../local/program/plan";
+import { TS_REGISTER } from "../../helpers/dev-stack";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const FIXTURE = path.join(ROOT, "tests/fixtures/plan-project");
@@ -87,11 +88,10 @@ describe("offline plan: reading a code archive", () => {
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-        const child = spawn(
-            process.execPath,
-            [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "local/cli/plan.ts", ...args],
-            { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
-        );
+        const child = spawn(process.execPath, ["-r", TS_REGISTER, "local/cli/plan.ts", ...args], {
+            cwd: ROOT,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", chunk => (stdout += chunk));

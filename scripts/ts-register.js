@@ -1,0 +1,5 @@
+// `node -r ./scripts/ts-register.js file.ts`: ts-node without type checking (`npm run typecheck`
+// does that once), through the caching transpiler (cached-transpiler.js). What the npm scripts,
+// mocha and the tests' child processes load to run TypeScript.
+"use strict";
+require("ts-node").register({ transpileOnly: true, transpiler: require.resolve("./cached-transpiler") });
