@@ -8,6 +8,7 @@
 import { startAwsJsonServer } from "../shared/aws-json-server";
 import { LOCAL_ACCOUNT } from "../shared/account";
 import { BundleForImage, ContainerLauncher, externalWorkersLauncher, nodeProcessLauncher } from "./container-launcher";
+import { FargateTiming, FargateTimingOptions, TaskTimingPlan } from "./timing-model";
 import { startMetadataServer } from "./metadata-server";
 import { createEcsOperations } from "./operations";
 import { TaskStateChangeEvent } from "./task-record";
@@ -19,6 +20,7 @@ import { DeclaredCluster, DeclaredTaskDefinition, EcsWorld, TaskRecord, TaskStat
 export type { DeclaredCluster, DeclaredTaskDefinition, TaskRecord, TaskStatus } from "./types";
 export type { TaskStateChangeEvent } from "./task-record";
 export type { ContainerLauncher } from "./container-launcher";
+export type { FargateTimingOptions, TaskTimingPlan } from "./timing-model";
 export type { ContainerOutputLine } from "./task-lifecycle";
 export type { CallCount, CallFailure, EcsTestHooks } from "./test-hooks";
 export { nodeProcessLauncher, externalWorkersLauncher } from "./container-launcher";
@@ -50,6 +52,10 @@ export interface EcsEndpointOptions {
     extraEnvironment?: Record<string, string>;
     /** Time spent in PROVISIONING before PENDING (ENI attachment on Fargate). Default 0. */
     provisioningDelayMs?: number;
+    /** The Fargate timing model (`--fargate-timing realistic`); replaces provisioningDelayMs. Default: off. */
+    fargateTiming?: FargateTimingOptions;
+    /** The size in bytes of an image's own layer (locally: its worker bundle), for the model's pull. */
+    imageLayerBytes?: (image: string) => number | undefined;
     /** Port for the ECS endpoint; 0 or absent = a free port. */
     port?: number;
     /** Stopped tasks kept for DescribeTasks (ECS keeps them about an hour). Default 1000. */
@@ -66,6 +72,10 @@ export interface EcsEndpoint {
     /** Snapshots of every task known (running and retained stopped ones), oldest first. */
     tasks(): TaskRecord[];
     task(taskArnOrId: string): TaskRecord | undefined;
+    /** The timing model's plan for a task, in model seconds; undefined without the model. */
+    taskTiming(taskArnOrId: string): TaskTimingPlan | undefined;
+    /** The timing model's time scale (real seconds per model second); 1 without the model. */
+    readonly timeScale: number;
     /** Resolves when the task reaches `status` (or STOPPED, which ends every wait); rejects after `timeoutMs`. */
     waitForTaskStatus(taskArnOrId: string, status: TaskStatus, timeoutMs?: number): Promise<TaskRecord>;
     /**
@@ -104,6 +114,7 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
     const launcher = launcherOf(options);
     const tasks = new TaskTable(world, options.retainStoppedTasks ?? 1000);
     const failures = noInjectedFailures();
+    const timing = options.fargateTiming ? new FargateTiming(options.fargateTiming) : undefined;
     // The life cycle answers the test hook that stops a task at its first metadata read.
     let lifecycle: TaskLifecycle | undefined;
     const metadata = await startMetadataServer(
@@ -121,6 +132,8 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
         extraEnvironment: options.extraEnvironment,
         provisioningDelayMs: options.provisioningDelayMs,
         maxStopTimeoutMs: options.maxStopTimeoutMs,
+        timing,
+        imageLayerBytes: options.imageLayerBytes,
     });
     const server = await startAwsJsonServer(
         {
@@ -142,6 +155,8 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
         onTaskStateChange: listener => tasks.onTaskStateChange(listener),
         tasks: () => tasks.all().map(e => e.record),
         task: ref => tasks.byReference(ref)?.record,
+        taskTiming: ref => tasks.byReference(ref)?.timing,
+        timeScale: timing?.timeScale ?? 1,
         waitForTaskStatus: (ref, status, timeoutMs = 10_000) => tasks.waitForTaskStatus(ref, status, timeoutMs),
         retirePlaceholder(ref) {
             const entry = tasks.byReference(ref);

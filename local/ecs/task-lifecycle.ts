@@ -1,10 +1,13 @@
 // Each task's life on this machine: PROVISIONING (for the configured delay), PENDING, its container
-// started as a local process, RUNNING, then STOPPED when that process ends. A stop sends SIGTERM,
-// then SIGKILL after the container's stopTimeout, as the ECS agent does. Every change goes through
-// the task table, which tells the subscribers.
+// started as a local process, RUNNING, then STOPPED when that process ends. With the Fargate timing
+// model (timing-model.ts) each phase lasts what the model sampled for the task, and the task also
+// passes ACTIVATING, DEACTIVATING, STOPPING and DEPROVISIONING; a Spot task may be interrupted. A
+// stop sends SIGTERM, then SIGKILL after the container's stopTimeout, as the ECS agent does. Every
+// change goes through the task table, which tells the subscribers.
 import { newTaskId } from "./arns";
 import { ContainerLauncher, LaunchedContainer, OutputStream, exitCodeOf } from "./container-launcher";
 import { containerEnvironment } from "./container-environment";
+import { FargateTiming, TaskTimingPlan, imageBytesFor } from "./timing-model";
 import { MetadataServer } from "./metadata-server";
 import { newTaskRecord } from "./task-record";
 import { TaskEntry, TaskTable } from "./task-table";
@@ -33,7 +36,14 @@ export interface TaskLifecycleOptions {
     provisioningDelayMs?: number;
     /** Upper bound on a container's stopTimeout. Default: none. */
     maxStopTimeoutMs?: number;
+    /** The Fargate timing model; replaces provisioningDelayMs. Default: none (tasks start at once). */
+    timing?: FargateTiming;
+    /** The size in bytes of an image's own layer (locally: its worker bundle), for the model's pull. */
+    imageLayerBytes?: (image: string) => number | undefined;
 }
+
+/** What ECS says when a Spot task is interrupted (the warning event's stoppedReason). */
+export const SPOT_INTERRUPTION_REASON = "Your Spot Task was interrupted.";
 
 export class TaskLifecycle {
     /** Handed to containers as AWS_ENDPOINT_URL_ECS; known once the endpoint listens. */
@@ -71,40 +81,88 @@ export class TaskLifecycle {
     }
 
     private async live(entry: TaskEntry, plan: TaskLaunchPlan): Promise<void> {
-        const { tasks, failures } = this.options;
+        const { tasks, failures, timing } = this.options;
         const id = entry.record.taskId;
-        await this.delay(this.options.provisioningDelayMs ?? 0);
-        if (this.closed || entry.record.desiredStatus === "STOPPED") {
-            tasks.apply(id, { type: "pending" });
-            tasks.apply(id, {
-                type: "failedToStart",
-                reason: this.closed
-                    ? "Local endpoint closed before the task started"
-                    : "Task stopped before its container started",
-            });
-            return;
-        }
+        const model = timing ? this.planTiming(entry, plan, timing) : undefined;
+        await this.delay(model ? timing!.realMs(model.provisioning) : (this.options.provisioningDelayMs ?? 0));
+        if (await this.stoppedBeforeStart(entry)) return;
         tasks.apply(id, { type: "pending" });
         const startFailure = failures.startFailures.shift();
-        if (startFailure !== undefined) {
-            tasks.apply(id, { type: "failedToStart", reason: startFailure });
-            return;
+        if (startFailure !== undefined) return this.failStart(entry, startFailure);
+        if (model) {
+            await this.delay(timing!.realMs(model.pull));
+            tasks.apply(id, { type: "pulled" });
+            await this.delay(timing!.realMs(model.containerStart));
+            if (await this.stoppedBeforeStart(entry)) return;
+            tasks.apply(id, { type: "activating" });
         }
         const container = this.startContainer(entry, plan);
         entry.container = container;
         try {
             await container.started;
         } catch (err: any) {
-            tasks.apply(id, { type: "failedToStart", reason: String(err?.message ?? err) });
+            await this.failStart(entry, String(err?.message ?? err));
             await container.exited;
             return;
         }
         tasks.apply(id, { type: "running" });
         // A StopTask (or close) that came while the process was being created.
         if ((entry.record as TaskRecord).desiredStatus === "STOPPED") this.signalStop(entry);
+        if (model?.spotInterruptionAfter !== undefined)
+            entry.spotTimer = setTimeout(() => this.interruptSpot(entry), timing!.realMs(model.spotInterruptionAfter));
         const exit = await container.exited;
         if (entry.killTimer) clearTimeout(entry.killTimer);
-        tasks.apply(id, { type: "exited", exitCode: exitCodeOf(exit) });
+        if (entry.spotTimer) clearTimeout(entry.spotTimer);
+        if (!model) return tasks.apply(id, { type: "exited", exitCode: exitCodeOf(exit) });
+        tasks.apply(id, { type: "exited", exitCode: exitCodeOf(exit), settleAs: "DEACTIVATING" });
+        await this.delay(timing!.realMs(model.deactivating));
+        tasks.apply(id, { type: "advanceStop" }); // STOPPING
+        await this.delay(timing!.realMs(model.stopping));
+        tasks.apply(id, { type: "advanceStop" }); // DEPROVISIONING
+        await this.deprovision(entry);
+    }
+
+    /** The model's delays for this task, from its image's size and its capacity. */
+    private planTiming(entry: TaskEntry, plan: TaskLaunchPlan, timing: FargateTiming): TaskTimingPlan {
+        const ownLayer = this.options.imageLayerBytes?.(plan.container.image ?? "") ?? 0;
+        entry.timing = timing.planTask(imageBytesFor(ownLayer), plan.capacityProviderName === "FARGATE_SPOT");
+        return entry.timing;
+    }
+
+    /** A close or StopTask before the container started: the task stops without one. */
+    private async stoppedBeforeStart(entry: TaskEntry): Promise<boolean> {
+        if (!this.closed && entry.record.desiredStatus !== "STOPPED") return false;
+        this.options.tasks.apply(entry.record.taskId, { type: "pending" });
+        await this.failStart(
+            entry,
+            this.closed ? "Local endpoint closed before the task started" : "Task stopped before its container started",
+        );
+        return true;
+    }
+
+    /** STOPPED with `reason`; under the timing model through DEPROVISIONING. */
+    private async failStart(entry: TaskEntry, reason: string): Promise<void> {
+        const { tasks, timing } = this.options;
+        if (!timing) return tasks.apply(entry.record.taskId, { type: "failedToStart", reason });
+        tasks.apply(entry.record.taskId, { type: "failedToStart", reason, settleAs: "DEPROVISIONING" });
+        await this.deprovision(entry);
+    }
+
+    private async deprovision(entry: TaskEntry): Promise<void> {
+        await this.delay(this.options.timing!.realMs(entry.timing?.deprovisioning ?? 0));
+        this.options.tasks.apply(entry.record.taskId, { type: "advanceStop" }); // STOPPED
+    }
+
+    /** Fargate reclaims a Spot task: the warning (SIGTERM), then SIGKILL after the stopTimeout. */
+    private interruptSpot(entry: TaskEntry): void {
+        entry.spotTimer = undefined;
+        if (entry.record.lastStatus !== "RUNNING" || entry.record.desiredStatus === "STOPPED") return;
+        this.options.tasks.apply(entry.record.taskId, {
+            type: "stopRequested",
+            reason: SPOT_INTERRUPTION_REASON,
+            stopCode: "TerminationNotice",
+        });
+        this.signalStop(entry);
     }
 
     private startContainer(entry: TaskEntry, plan: TaskLaunchPlan): LaunchedContainer {
@@ -152,6 +210,7 @@ export class TaskLifecycle {
     }
 
     private delay(ms: number): Promise<void> {
+        if (this.closed) return Promise.resolve();
         return new Promise(resolve => {
             const timer = setTimeout(() => {
                 this.pendingDelays.delete(timer);

@@ -1,5 +1,6 @@
 // A task's life as ECS reports it, kept pure: creating the record, moving it through
-// PROVISIONING → PENDING → RUNNING → STOPPED, and the two views of it (the DescribeTasks `Task`
+// PROVISIONING → PENDING → RUNNING → STOPPED (with the timing model: PROVISIONING → PENDING →
+// ACTIVATING → RUNNING → DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED), and the two views of it (the DescribeTasks `Task`
 // and the EventBridge "ECS Task State Change" event).
 import { containerArn, taskArn } from "./arns";
 import { EcsWorld, StopCode, TaskLaunchPlan, TaskRecord } from "./types";
@@ -44,14 +45,31 @@ export function newTaskRecord(
 export type TaskEvent =
     /** The platform took the task (ENI attached, image pull begins). */
     | { type: "pending" }
+    /** Timing model: the image pull ended. */
+    | { type: "pulled" }
+    /** Timing model: the container is being started. */
+    | { type: "activating" }
     /** The container's process exists. */
     | { type: "running" }
-    /** StopTask: the desired status drops to STOPPED; the process is signalled. */
-    | { type: "stopRequested"; reason?: string }
-    /** The container never started (image pull failure, spawn failure, test hook). */
-    | { type: "failedToStart"; reason: string }
-    /** The container's process ended. */
-    | { type: "exited"; exitCode?: number };
+    /** StopTask, or a Spot interruption's warning: the desired status drops to STOPPED; the process is signalled. */
+    | { type: "stopRequested"; reason?: string; stopCode?: "UserInitiated" | "TerminationNotice" }
+    /** The container never started (image pull failure, spawn failure, test hook). `settleAs`: the timing model's DEPROVISIONING first. */
+    | { type: "failedToStart"; reason: string; settleAs?: "DEPROVISIONING" }
+    /** The container's process ended. `settleAs`: the timing model's DEACTIVATING first. */
+    | { type: "exited"; exitCode?: number; settleAs?: "DEACTIVATING" }
+    /** Timing model: DEACTIVATING → STOPPING → DEPROVISIONING → STOPPED, one step. */
+    | { type: "advanceStop" };
+
+/** The statuses before the container runs, and those after it ended. */
+const BEFORE_RUNNING = new Set(["PROVISIONING", "PENDING", "ACTIVATING"]);
+const STOP_SEQUENCE = ["DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"] as const;
+
+/** A stop someone asked for (StopTask, a Spot interruption) keeps its own reason; its final stop code. */
+function requestedStop(task: TaskRecord): { stopCode: StopCode; reason?: string } | undefined {
+    if (task.stopCode === "UserInitiated") return { stopCode: "UserInitiated", reason: task.stoppedReason };
+    if (task.stopCode === "TerminationNotice") return { stopCode: "SpotInterruption", reason: task.stoppedReason };
+    return undefined;
+}
 
 /** The record after `event`, or undefined when the event does not apply in the current status. */
 export function nextTaskState(task: TaskRecord, event: TaskEvent, now: number): TaskRecord | undefined {
@@ -59,9 +77,17 @@ export function nextTaskState(task: TaskRecord, event: TaskEvent, now: number): 
     switch (event.type) {
         case "pending":
             return task.lastStatus === "PROVISIONING" ? next({ lastStatus: "PENDING", pullStartedAt: now }) : undefined;
-        case "running":
+        case "pulled":
+            return task.lastStatus === "PENDING" && task.pullStoppedAt === undefined
+                ? next({ pullStoppedAt: now })
+                : undefined;
+        case "activating":
             return task.lastStatus === "PENDING"
-                ? next({ lastStatus: "RUNNING", pullStoppedAt: now, startedAt: now })
+                ? next({ lastStatus: "ACTIVATING", pullStoppedAt: task.pullStoppedAt ?? now })
+                : undefined;
+        case "running":
+            return task.lastStatus === "PENDING" || task.lastStatus === "ACTIVATING"
+                ? next({ lastStatus: "RUNNING", pullStoppedAt: task.pullStoppedAt ?? now, startedAt: now })
                 : undefined;
         case "stopRequested":
             if (task.lastStatus === "STOPPED" || task.desiredStatus === "STOPPED") return undefined;
@@ -69,34 +95,43 @@ export function nextTaskState(task: TaskRecord, event: TaskEvent, now: number): 
                 desiredStatus: "STOPPED",
                 stoppingAt: now,
                 stoppedReason: event.reason || STOPPED_REASON_USER,
-                stopCode: "UserInitiated",
+                stopCode: event.stopCode ?? "UserInitiated",
             });
-        case "failedToStart":
-            if (task.lastStatus === "STOPPED" || task.lastStatus === "RUNNING") return undefined;
+        case "failedToStart": {
+            if (!BEFORE_RUNNING.has(task.lastStatus)) return undefined;
+            const requested = requestedStop(task);
+            const settled = event.settleAs === undefined;
             return next({
-                lastStatus: "STOPPED",
+                lastStatus: event.settleAs ?? "STOPPED",
                 desiredStatus: "STOPPED",
                 containerReason: event.reason,
-                stoppedReason: task.stopCode === "UserInitiated" ? task.stoppedReason : event.reason,
-                stopCode: task.stopCode === "UserInitiated" ? "UserInitiated" : "TaskFailedToStart",
+                stoppedReason: requested ? requested.reason : event.reason,
+                stopCode: requested ? requested.stopCode : "TaskFailedToStart",
                 stoppingAt: task.stoppingAt ?? now,
                 executionStoppedAt: now,
-                stoppedAt: now,
+                stoppedAt: settled ? now : undefined,
             });
+        }
         case "exited": {
-            if (task.lastStatus === "STOPPED") return undefined;
-            const userStop = task.stopCode === "UserInitiated";
-            const stopCode: StopCode = userStop ? "UserInitiated" : "EssentialContainerExited";
+            if ((STOP_SEQUENCE as readonly string[]).includes(task.lastStatus)) return undefined;
+            const requested = requestedStop(task);
+            const settled = event.settleAs === undefined;
             return next({
-                lastStatus: "STOPPED",
+                lastStatus: event.settleAs ?? "STOPPED",
                 desiredStatus: "STOPPED",
                 exitCode: event.exitCode,
-                stoppedReason: userStop ? task.stoppedReason : STOPPED_REASON_EXITED,
-                stopCode,
+                stoppedReason: requested ? requested.reason : STOPPED_REASON_EXITED,
+                stopCode: requested ? requested.stopCode : "EssentialContainerExited",
                 stoppingAt: task.stoppingAt ?? now,
                 executionStoppedAt: now,
-                stoppedAt: now,
+                stoppedAt: settled ? now : undefined,
             });
+        }
+        case "advanceStop": {
+            const at = (STOP_SEQUENCE as readonly string[]).indexOf(task.lastStatus);
+            if (at < 0 || at === STOP_SEQUENCE.length - 1) return undefined;
+            const lastStatus = STOP_SEQUENCE[at + 1];
+            return next({ lastStatus, stoppedAt: lastStatus === "STOPPED" ? now : undefined });
         }
     }
 }

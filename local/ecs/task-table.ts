@@ -3,6 +3,7 @@
 // Stopped tasks are kept for DescribeTasks up to a limit (ECS keeps them about an hour).
 import { taskIdOf } from "./arns";
 import { LaunchedContainer } from "./container-launcher";
+import type { TaskTimingPlan } from "./timing-model";
 import { TaskEvent, TaskStateChangeEvent, nextTaskState, toTaskStateChangeEvent } from "./task-record";
 import { EcsWorld, TaskRecord, TaskStatus } from "./types";
 
@@ -12,6 +13,10 @@ export interface TaskEntry {
     stopTimeoutMs: number;
     container?: LaunchedContainer;
     killTimer?: NodeJS.Timeout;
+    /** The timing model's plan for this task, when the model is on. */
+    timing?: TaskTimingPlan;
+    /** The Spot interruption due, when the model drew one. */
+    spotTimer?: NodeJS.Timeout;
     /** Test hook: stop the task, with this reason, when its container first reads its metadata. */
     stopAtMetadataRead?: string;
     /** Settles when the task's life is over. */

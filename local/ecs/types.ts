@@ -70,8 +70,12 @@ export interface EcsWorld {
     taskDefinitions: DeclaredTaskDefinition[];
 }
 
-export type TaskStatus = "PROVISIONING" | "PENDING" | "RUNNING" | "STOPPED";
-export type StopCode = "TaskFailedToStart" | "EssentialContainerExited" | "UserInitiated";
+/** Without the timing model a task goes PROVISIONING → PENDING → RUNNING → STOPPED; with it, through all of these. */
+export type TaskStatus =
+    "PROVISIONING" | "PENDING" | "ACTIVATING" | "RUNNING" | "DEACTIVATING" | "STOPPING" | "DEPROVISIONING" | "STOPPED";
+/** TerminationNotice: a Spot task's two-minute warning; it stops with SpotInterruption. */
+export type StopCode =
+    "TaskFailedToStart" | "EssentialContainerExited" | "UserInitiated" | "TerminationNotice" | "SpotInterruption";
 
 /** What a validated RunTask asks for, shared by the `count` tasks it starts. */
 export interface TaskLaunchPlan {

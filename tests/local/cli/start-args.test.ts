@@ -22,6 +22,28 @@ describe("npm start arguments", () => {
         assert.throws(() => parseStartArgs(["extra"]), UsageError);
         assert.throws(() => parseStartArgs(["--input", "[1]"]), /--input must be a JSON object/);
         assert.throws(() => parseStartArgs(["--frobnicate"]), /Unknown option '--frobnicate'/);
+        assert.throws(() => parseStartArgs(["--fargate-timing", "fast"]), /must be realistic or off/);
+        assert.throws(() => parseStartArgs(["--fargate-seed", "3"]), /need --fargate-timing realistic/);
+        const realistic = ["--fargate-timing", "realistic"];
+        assert.throws(() => parseStartArgs([...realistic, "--spot-interruptions", "2"]), /probability from 0 to 1/);
+        assert.throws(() => parseStartArgs([...realistic, "--fargate-time-scale", "0"]), /above 0/);
+    });
+
+    it("reads the Fargate timing model's options; it is off by default", () => {
+        assert.strictEqual(parseStartArgs([]).fargateTiming, undefined);
+        assert.deepStrictEqual(
+            parseStartArgs([
+                "--fargate-timing",
+                "realistic",
+                "--fargate-seed",
+                "9",
+                "--fargate-time-scale",
+                "0.1",
+                "--spot-interruptions",
+                "0.5",
+            ]).fargateTiming,
+            { seed: 9, timeScale: 0.1, spotInterruptionProbability: 0.5 },
+        );
     });
 });
 
