@@ -20,19 +20,37 @@ export interface DynamoDbEndpoint {
     readonly url: string;
     readonly port: number;
     readonly store: TableStore;
+    /** Requests answered so far: reads (GetItem) and writes (PutItem, UpdateItem, DeleteItem, refused ones included). */
+    requestCounts(): { reads: number; writes: number };
     close(): Promise<void>;
 }
 
+const READS = new Set(["GetItem"]);
+
 export async function startDynamoDbEndpoint(options: DynamoDbEndpointOptions): Promise<DynamoDbEndpoint> {
     const store = new TableStore(options.tables, options);
+    const counts = { reads: 0, writes: 0 };
+    const operations = createDynamoDbOperations(store);
+    for (const [name, handler] of Object.entries(operations))
+        operations[name] = (body, ctx) => {
+            if (READS.has(name)) counts.reads++;
+            else counts.writes++;
+            return handler(body, ctx);
+        };
     const server = await startAwsJsonServer(
         {
             protocol: "1.0",
             targetPrefix: "DynamoDB_20120810",
             errorNamespace: "com.amazonaws.dynamodb.v20120810",
-            operations: createDynamoDbOperations(store),
+            operations,
         },
         { port: options.port },
     );
-    return { url: server.url, port: server.port, store, close: () => server.close() };
+    return {
+        url: server.url,
+        port: server.port,
+        store,
+        requestCounts: () => ({ ...counts }),
+        close: () => server.close(),
+    };
 }

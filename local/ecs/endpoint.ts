@@ -8,7 +8,7 @@
 import { startAwsJsonServer } from "../shared/aws-json-server";
 import { LOCAL_ACCOUNT } from "../shared/account";
 import { BundleForImage, ContainerLauncher, externalWorkersLauncher, nodeProcessLauncher } from "./container-launcher";
-import { FargateTiming, FargateTimingOptions, TaskTimingPlan } from "./timing-model";
+import { FargateTiming, FargateTimingOptions, TaskTimingPlan, imageBytesFor } from "./timing-model";
 import { startMetadataServer } from "./metadata-server";
 import { createEcsOperations } from "./operations";
 import { TaskStateChangeEvent } from "./task-record";
@@ -21,6 +21,7 @@ export type { DeclaredCluster, DeclaredTaskDefinition, TaskRecord, TaskStatus } 
 export type { TaskStateChangeEvent } from "./task-record";
 export type { ContainerLauncher } from "./container-launcher";
 export type { FargateTimingOptions, TaskTimingPlan } from "./timing-model";
+export { imageBytesFor, medianPlan } from "./timing-model";
 export type { ContainerOutputLine } from "./task-lifecycle";
 export type { CallCount, CallFailure, EcsTestHooks } from "./test-hooks";
 export { nodeProcessLauncher, externalWorkersLauncher } from "./container-launcher";
@@ -76,6 +77,8 @@ export interface EcsEndpoint {
     taskTiming(taskArnOrId: string): TaskTimingPlan | undefined;
     /** The timing model's time scale (real seconds per model second); 1 without the model. */
     readonly timeScale: number;
+    /** Bytes a task of this image pulls: the base image's (from the model's data) plus its own layer. */
+    imageBytes(image: string): number;
     /** Resolves when the task reaches `status` (or STOPPED, which ends every wait); rejects after `timeoutMs`. */
     waitForTaskStatus(taskArnOrId: string, status: TaskStatus, timeoutMs?: number): Promise<TaskRecord>;
     /**
@@ -157,6 +160,7 @@ export async function startEcsEndpoint(options: EcsEndpointOptions): Promise<Ecs
         task: ref => tasks.byReference(ref)?.record,
         taskTiming: ref => tasks.byReference(ref)?.timing,
         timeScale: timing?.timeScale ?? 1,
+        imageBytes: image => imageBytesFor(options.imageLayerBytes?.(image) ?? 0),
         waitForTaskStatus: (ref, status, timeoutMs = 10_000) => tasks.waitForTaskStatus(ref, status, timeoutMs),
         retirePlaceholder(ref) {
             const entry = tasks.byReference(ref);

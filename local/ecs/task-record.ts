@@ -36,6 +36,7 @@ export function newTaskRecord(
         tags: plan.tags,
         overrides: plan.overrides,
         subnetId,
+        assignPublicIp: plan.assignPublicIp,
         availabilityZone: `${world.region}${"abc"[index % 3]}`,
         version: 1,
         createdAt: now,

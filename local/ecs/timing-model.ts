@@ -69,6 +69,19 @@ export function imageBytesFor(ownLayerBytes: number): number {
     return MODEL.imagePull.baseImageCompressedMegabytes * 1e6 + ownLayerBytes;
 }
 
+/** The model's medians for a task, for runs without the timing model: what the local run cannot know. */
+export function medianPlan(imageBytes: number): TaskTimingPlan {
+    const median = (name: PhaseName) => MODEL.phases[name].medianSeconds;
+    return {
+        provisioning: median("provisioning"),
+        pull: median("pullFixed") + pullSecondsFor(imageBytes),
+        containerStart: median("containerStart"),
+        deactivating: median("deactivating"),
+        stopping: median("stopping"),
+        deprovisioning: median("deprovisioning"),
+    };
+}
+
 export class FargateTiming {
     readonly timeScale: number;
     private readonly random: () => number;

@@ -123,6 +123,8 @@ export interface TaskRecord {
     tags: { key: string; value?: string }[];
     overrides: TaskLaunchPlan["overrides"];
     subnetId?: string;
+    /** From the RunTask request's network configuration. */
+    assignPublicIp?: "ENABLED" | "DISABLED";
     availabilityZone: string;
     /** Bumped on every change, as ECS's `version`. */
     version: number;

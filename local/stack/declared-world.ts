@@ -16,6 +16,10 @@ export interface DeclaredFunction {
     environment: Record<string, string>;
     timeoutSeconds: number;
     handler: string;
+    /** Lambda's default 128. */
+    memoryMb: number;
+    /** Lambda's default x86_64. */
+    architecture: "x86_64" | "arm64";
 }
 
 export interface DeclaredStateMachine {
@@ -132,6 +136,8 @@ export function readDeclaredWorld(resources: DeclaredResource[]): DeclaredWorld 
             environment: f.inputs.environment?.variables ?? {},
             timeoutSeconds: f.inputs.timeout ?? 3,
             handler: f.inputs.handler ?? "__index.handler",
+            memoryMb: f.inputs.memorySize ?? 128,
+            architecture: f.inputs.architectures?.[0] === "arm64" ? "arm64" : "x86_64",
         })),
         stateMachines: ofType(resources, "aws:sfn/stateMachine:StateMachine").map(s => ({
             arn: s.state.arn,

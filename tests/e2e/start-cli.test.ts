@@ -54,7 +54,14 @@ describe("npm start", function () {
         assert.strictEqual(r.code, 0, r.stderr);
         const doc = JSON.parse(r.stdout);
         assert.strictEqual(r.stdout.trim().split("\n").length, 1, "one line, nothing else on stdout");
-        assert.deepStrictEqual(Object.keys(doc), ["status", "output", "error", "cause", "history"]);
+        assert.deepStrictEqual(Object.keys(doc), ["status", "output", "error", "cause", "history", "cost"]);
+        assert.ok(doc.cost.totalUsd > 0, "the execution's cost in AWS");
+        assert.ok(Math.abs(doc.cost.items.reduce((s: number, i: any) => s + i.usd, 0) - doc.cost.totalUsd) < 1e-12);
+        for (const item of ["Fargate vCPU (X86_64, FARGATE)", "Step Functions state transitions", "Public IPv4"])
+            assert.ok(
+                doc.cost.items.some((i: any) => i.item === item),
+                item,
+            );
         assert.strictEqual(doc.status, "SUCCEEDED");
         assert.strictEqual(doc.output, JSON.stringify({ result: "ecs done", echo: "cli" }));
         assert.strictEqual(doc.error, null);
@@ -77,6 +84,8 @@ describe("npm start", function () {
         assert.match(r.stdout, /^status\s+FAILED$/m);
         assert.ok(!r.stdout.includes("\x1b["), "piped output: the rows alone, no line drawn in place");
         assert.match(r.stdout, /^error\s+Job\.Broken$/m);
+        assert.match(r.stdout, /^cost in AWS \(forecast\)$/m, "the table ends with the cost");
+        assert.match(r.stdout, /^\s+total\s+\$[\d.e-]+$/m);
     });
 
     it("on a terminal, a line under the table says what the execution waits on and for how long", async function () {
@@ -123,6 +132,10 @@ describe("npm start", function () {
             "--stack",
             "--docker",
             "--logs",
+            "--fargate-timing",
+            "--fargate-seed",
+            "--fargate-time-scale",
+            "--spot-interruptions",
             "UNTESTED",
         ])
             assert.ok(r.stdout.includes(flag), flag);
@@ -198,5 +211,6 @@ describe("npm start", function () {
         }
         const code = await new Promise(r => serve.on("close", r));
         assert.strictEqual(code, 0);
+        assert.match(stderr, /^cost \$[\d.e-]+ \(forecast\) for arn:aws:states:/m, "a cost summary per execution");
     });
 });
