@@ -30,6 +30,7 @@ const step = new FargateActivityStep("ecs", {
     heartbeatSeconds: settings.heartbeatSeconds,
     logRetentionDays: settings.logRetentionDays,
     jobDurationMs: settings.jobDurationMs,
+    waitForRunning: settings.waitForRunning,
     scheduleTimeAlarm: settings.alarms ? { topicArn: settings.alarmTopicArn } : undefined,
 });
 

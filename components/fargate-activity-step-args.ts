@@ -42,11 +42,14 @@ export interface FargateActivityStepArgs {
     heartbeatSeconds?: number;
     /**
      * The trigger waits until the task is RUNNING and fails with Trigger.TaskStopped (ECS's reason)
-     * when it stops first, so a bad image or a crash at start fails fast and is retried. Costs Lambda
-     * time while the container starts (typically 30–90 s at 128 MB, about $0.0001 per start). Default true.
+     * when it stops first. Default false: the trigger returns right after RunTask, the activity task
+     * is scheduled at once and the worker takes it on its first poll, and a container that cannot
+     * start is failed by the healer on its stop (Worker.Lost, with ECS's reason). Waiting adds up to a
+     * check interval (6–9 s) after RUNNING and costs Lambda time while the container starts
+     * (typically 30–90 s at 128 MB, about $0.0001 per start). Default true when waitForRunningSeconds is given.
      */
     waitForRunning?: boolean;
-    /** Longest wait for RUNNING; a task not RUNNING by then is stopped. Default 300. */
+    /** Longest wait for RUNNING, with waitForRunning; a task not RUNNING by then is stopped. Default 300. */
     waitForRunningSeconds?: number;
     /** The trigger Lambda's timeout (its state waits 15 s longer). Default waitForRunningSeconds + 60, or 60 without the wait. */
     triggerTimeoutSeconds?: number;

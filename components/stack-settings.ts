@@ -20,6 +20,8 @@ export interface StackSettings {
     logLevel: LogLevel;
     includeExecutionData: boolean;
     jobDurationMs: number;
+    /** The trigger waits for RUNNING (the step's waitForRunning); default false. */
+    waitForRunning: boolean;
     /** Alarms on failed and timed-out executions and on a long schedule time. */
     alarms: boolean;
     /** SNS topic the alarms notify; none by default. */
@@ -91,6 +93,7 @@ export function readStackSettings(get: ConfigGetter): StackSettings {
         logLevel: choice<LogLevel>(get, "logLevel", MACHINE.logLevel, STEP_STATE_MACHINE_RULES.logLevel),
         includeExecutionData: boolean(get, "includeExecutionData", MACHINE.includeExecutionData),
         jobDurationMs: integer(get, "jobDurationMs", STEP.jobDurationMs, STEP_ARG_RULES.jobDurationMs)!,
+        waitForRunning: boolean(get, "waitForRunning", false),
         alarms: boolean(get, "alarms", true),
         alarmTopicArn: topicArn(get, "alarmTopicArn"),
     };

@@ -27,8 +27,11 @@ export function stepTiming(stepName: string, args: StepTimingArgs): StepTiming {
     const timeoutSeconds = args.timeoutSeconds ?? STEP_DEFAULTS.timeoutSeconds;
     const heartbeatSeconds = args.heartbeatSeconds ?? STEP_DEFAULTS.heartbeatSeconds;
     validateStepTimes(timeoutSeconds, heartbeatSeconds);
-    const waitForRunningSeconds =
-        args.waitForRunning === false ? 0 : (args.waitForRunningSeconds ?? DEFAULT_WAIT_FOR_RUNNING_SECONDS);
+    // Off by default: the execute state schedules the activity task at once and the worker takes it
+    // on its first poll; a container that cannot start is failed by the healer on its stop. Giving
+    // waitForRunningSeconds alone asks for the wait.
+    const waits = args.waitForRunning ?? args.waitForRunningSeconds !== undefined;
+    const waitForRunningSeconds = waits ? (args.waitForRunningSeconds ?? DEFAULT_WAIT_FOR_RUNNING_SECONDS) : 0;
     // A Lambda runs at most 900 s; the wait must leave room for RunTask and a margin.
     if (waitForRunningSeconds !== 0) wholeNumber("waitForRunningSeconds", 1, 840)(waitForRunningSeconds);
     const triggerLambdaTimeoutSeconds =

@@ -14,9 +14,9 @@ describe("FargateActivityStep argument validation (before any resource)", () => 
         assert.deepStrictEqual(validate({}), {
             timeoutSeconds: 3600,
             heartbeatSeconds: 60,
-            waitForRunningSeconds: 300,
-            triggerLambdaTimeoutSeconds: 360,
-            triggerTimeoutSeconds: 375,
+            waitForRunningSeconds: 0,
+            triggerLambdaTimeoutSeconds: 60,
+            triggerTimeoutSeconds: 75,
         });
     });
 

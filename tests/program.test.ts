@@ -158,7 +158,7 @@ describe("the dev stack", function () {
         const fn = stack.one("aws:lambda/function:Function", "ecs-trigger").inputs;
         assert.strictEqual(fn.runtime, "nodejs22.x");
         assert.strictEqual(fn.role, stack.one("aws:iam/role:Role", "ecs-trigger").state.arn);
-        assert.strictEqual(fn.timeout, 360, "the 300 s wait for RUNNING plus a minute");
+        assert.strictEqual(fn.timeout, 60, "no wait for RUNNING by default: a minute for RunTask");
         assert.strictEqual(
             fn.loggingConfig.logGroup,
             stack.one("aws:cloudwatch/logGroup:LogGroup", "ecs-trigger").state.name,
@@ -170,7 +170,7 @@ describe("the dev stack", function () {
         assert.strictEqual(env.ASSIGN_PUBLIC_IP, "ENABLED");
         assert.strictEqual(env.CAPACITY, "FARGATE");
         assert.strictEqual(env.PLATFORM_VERSION, "1.4.0");
-        assert.strictEqual(env.WAIT_FOR_RUNNING_SECONDS, "300");
+        assert.strictEqual(env.WAIT_FOR_RUNNING_SECONDS, "0", "the trigger returns right after RunTask");
         assert.deepStrictEqual(
             stack.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").inputs.capacityProviders,
             ["FARGATE", "FARGATE_SPOT"],

@@ -71,9 +71,11 @@ describe("stack settings", () => {
             logLevel: "ERROR",
             includeExecutionData: false,
             jobDurationMs: 10000,
+            waitForRunning: false,
             alarms: true,
             alarmTopicArn: undefined,
         });
+        assert.strictEqual(readStackSettings(from({ waitForRunning: "true" })).waitForRunning, true);
     });
 
     it("names the key and the valid values on bad config", () => {
@@ -141,12 +143,27 @@ describe("step timing", () => {
     const { stepTiming } = require("../components/step-timing") as typeof import("../components/step-timing");
 
     it("gives the trigger the wait for RUNNING plus a minute, and its state 15 s more", () => {
-        assert.deepStrictEqual(stepTiming("s", {}), {
+        assert.deepStrictEqual(stepTiming("s", { waitForRunning: true }), {
             timeoutSeconds: 3600,
             heartbeatSeconds: 60,
             waitForRunningSeconds: 300,
             triggerLambdaTimeoutSeconds: 360,
             triggerTimeoutSeconds: 375,
+        });
+        assert.strictEqual(stepTiming("s", { waitForRunningSeconds: 120 }).waitForRunningSeconds, 120);
+        assert.strictEqual(
+            stepTiming("s", { waitForRunning: false, waitForRunningSeconds: 120 }).waitForRunningSeconds,
+            0,
+        );
+    });
+
+    it("returns right after RunTask by default (no wait for RUNNING)", () => {
+        assert.deepStrictEqual(stepTiming("s", {}), {
+            timeoutSeconds: 3600,
+            heartbeatSeconds: 60,
+            waitForRunningSeconds: 0,
+            triggerLambdaTimeoutSeconds: 60,
+            triggerTimeoutSeconds: 75,
         });
         assert.deepStrictEqual(stepTiming("s", { waitForRunning: false }), {
             timeoutSeconds: 3600,

@@ -3,6 +3,7 @@
 // trigger's own Lambda timing out after it started a task; a worker whose clock is 10 minutes off.
 import * as assert from "assert";
 import * as path from "path";
+import { DEFAULT_START_FAILURE } from "../../local/ecs/endpoint";
 import { LocalStack, LocalStackOptions, startLocalStack } from "../../local/stack/local-stack";
 import { PROJECT_DIR } from "../helpers/dev-stack";
 import { waitUntilNoProcess, WORKER_PROCESS } from "../helpers/processes";
@@ -20,13 +21,14 @@ import {
 const TASK_TAKEN_TAG = "step-functions-activity-task";
 
 /** The dev stack with short clocks: retry waits scaled to milliseconds, empty polls of 2 s. */
-function stackWith(options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
+function stackWith(options: Partial<LocalStackOptions> = {}, config: Record<string, string> = {}): Promise<LocalStack> {
     return startLocalStack({
         projectDir: PROJECT_DIR,
         stack: "dev",
         configOverrides: {
             "fargate-activity:heartbeatSeconds": "10",
             "fargate-activity:taskTimeoutSeconds": "120",
+            ...config,
         },
         retryIntervalScale: 0.001,
         maxStopTimeoutMs: 2000,
@@ -57,12 +59,13 @@ async function allStoppedOnTheirOwn(stack: LocalStack, timeoutMs: number): Promi
     await waitFor("every task stopped", () => liveTasks(stack).length === 0, timeoutMs);
 }
 
-describe("ECS says no after RunTask (local runtime)", function () {
+describe("ECS says no after RunTask (local runtime, the trigger waiting for RUNNING)", function () {
     this.timeout(240_000);
     let stack: LocalStack;
 
     before(async () => {
-        stack = await stackWith();
+        // waitForRunning is off by default; these are the waiting mode's cases.
+        stack = await stackWith({}, { "fargate-activity:waitForRunning": "true" });
     });
     afterEach(() => quiesce(stack));
     after(() => closeStack(stack));
@@ -110,6 +113,18 @@ describe("ECS says no after RunTask (local runtime)", function () {
         const [task] = tasksOf(stack, w);
         await stack.ecs.waitForTaskStatus(task.taskArn, "STOPPED", 5000);
         assert.strictEqual(stack.ecs.task(task.taskArn)!.stopCode, "UserInitiated", "stopped by the trigger");
+    });
+
+    it("a container that cannot start: Trigger.TaskStopped with ECS's reason, retried, then a failed execution with that cause", async () => {
+        stack.ecs.testHooks.failNextTaskStart({ times: 4 });
+        const started = Date.now();
+        const w = watch(stack, { durationMs: 50 });
+        const done = await endWithin(w, 60_000);
+        assert.strictEqual(done.status, "FAILED");
+        assert.strictEqual(done.error, "Trigger.TaskStopped");
+        assert.ok(done.cause!.includes(DEFAULT_START_FAILURE.split(":")[0]), done.cause);
+        assert.strictEqual(countOf(w, "LambdaFunctionScheduled"), 4, "the first attempt and three retries");
+        assert.ok(Date.now() - started < 30_000, `failed after ${Date.now() - started} ms`);
     });
 
     it("20 concurrent executions with half of all DescribeTasks calls throttled: all succeed, no task left running", async () => {
