@@ -28,6 +28,7 @@ export interface ProjectPlan {
 
 export interface EvaluateOptions {
     /** Config values over the stack's (`namespace:key` → value), e.g. short clocks for tests. */
+    /** `namespace:key` → value; a key without a namespace is the project's. */
     configOverrides?: Record<string, string>;
     /** Upper bound for the program to settle. Default 60 s. */
     timeoutMs?: number;
@@ -161,7 +162,8 @@ export async function evaluateProject(
     let loaded;
     try {
         loaded = loadProjectConfig(dir, stack);
-        Object.assign(loaded.config, options.configOverrides ?? {});
+        for (const [key, value] of Object.entries(options.configOverrides ?? {}))
+            loaded.config[key.includes(":") ? key : `${loaded.project}:${key}`] = value;
     } catch (err: any) {
         throw new PlanUsageError(err.message);
     }

@@ -132,6 +132,7 @@ describe("npm start", function () {
             "--stack",
             "--docker",
             "--logs",
+            "--config",
             "--fargate-timing",
             "--fargate-seed",
             "--fargate-time-scale",

@@ -29,6 +29,15 @@ describe("npm start arguments", () => {
         assert.throws(() => parseStartArgs([...realistic, "--fargate-time-scale", "0"]), /above 0/);
     });
 
+    it("reads repeated --config key=value pairs", () => {
+        assert.deepStrictEqual(parseStartArgs([]).config, {});
+        assert.deepStrictEqual(
+            parseStartArgs(["--config", "architecture=ARM64", "--config", "aws:region=eu-west-1"]).config,
+            { architecture: "ARM64", "aws:region": "eu-west-1" },
+        );
+        assert.throws(() => parseStartArgs(["--config", "architecture"]), /--config takes key=value/);
+    });
+
     it("reads the Fargate timing model's options; it is off by default", () => {
         assert.strictEqual(parseStartArgs([]).fargateTiming, undefined);
         assert.deepStrictEqual(
