@@ -74,10 +74,19 @@ describe("the trigger Lambda's archive", function () {
             executionArn: event.executionArn,
             taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/0123456789abcdef",
         });
+        assert.strictEqual(env.WAIT_FOR_RUNNING_SECONDS, "0", "the dev stack's trigger does not wait for RUNNING");
+        assert.deepStrictEqual(
+            requests.map(r => r.op),
+            ["RunTask"],
+            "returns right after RunTask",
+        );
+        requests.length = 0;
+        const waiting = await invokeInFolder(folder.dir, event, { ...lambdaEnv(), WAIT_FOR_RUNNING_SECONDS: "300" });
+        assert.ok(waiting.ok, `handler failed: ${waiting.name}: ${waiting.message}\n${waiting.stderr}`);
         assert.deepStrictEqual(
             requests.map(r => r.op),
             ["RunTask", "DescribeTasks"],
-            "waits for RUNNING",
+            "with waitForRunning, waits for RUNNING",
         );
         assert.deepStrictEqual(requests[1].tasks, ["arn:aws:ecs:us-east-1:000000000000:task/c/0123456789abcdef"]);
         const r = requests[0];
@@ -128,7 +137,7 @@ describe("the trigger Lambda's archive", function () {
         assert.match(other.message!, /MISSING no such thing/);
     });
 
-    it("reports a task that stops before RUNNING as Trigger.TaskStopped with ECS's reason", async () => {
+    it("with waitForRunning, reports a task that stops before RUNNING as Trigger.TaskStopped with ECS's reason", async () => {
         answer = { tasks: [{ taskArn: "arn:aws:ecs:us-east-1:000000000000:task/c/dead" }], failures: [] };
         described = {
             tasks: [
@@ -141,7 +150,7 @@ describe("the trigger Lambda's archive", function () {
                 },
             ],
         };
-        const out = await invokeInFolder(folder.dir, event, lambdaEnv());
+        const out = await invokeInFolder(folder.dir, event, { ...lambdaEnv(), WAIT_FOR_RUNNING_SECONDS: "300" });
         assert.strictEqual(out.name, "Trigger.TaskStopped");
         assert.match(
             out.message!,
