@@ -10,6 +10,8 @@ import type { LocalStack } from "../stack/local-stack";
 import { exportLine } from "../stack/client-environment";
 import { exitCodeFor, Lifetime, watchLifetime } from "./lifetime";
 import { ProgressLine } from "./progress-line";
+import type { FargateTimingOptions } from "../ecs/endpoint";
+import { parseTimingArgs, TIMING_ARG_OPTIONS, TIMING_HELP, TimingUsageError } from "./timing-args";
 
 export const HELP = `Usage: npm start -- [options]          (npm start --silent -- --json for scripts)
 
@@ -19,8 +21,8 @@ Step Functions and ECS endpoints on 127.0.0.1. No AWS account, Docker or Pulumi 
 
 Options:
   --input <json>       execution input, a JSON object (default {}); e.g. '{"echo":"hi","durationMs":500}'
-  --json               print one JSON document (status, output, error, cause, history) and nothing
-                       else on standard output; logs go to standard error
+  --json               print one JSON document (status, output, error, cause, history, cost) and
+                       nothing else on standard output; logs go to standard error
   --logs               show worker and Lambda logs (standard error) beside the history table
   --serve              keep the endpoints up until Ctrl-C and print the environment a client needs
                        (export lines); start executions with any SDK or the AWS CLI
@@ -29,11 +31,14 @@ Options:
                        worker (any language) against the printed endpoints
   --project <dir>      the Pulumi project to run (default: this one)
   --stack <name>       its stack (default: dev)
+  --config <key=value> a stack config value over the stack's (repeatable); a key without a namespace
+                       is the project's, e.g. --config architecture=ARM64 --config capacity=FARGATE_SPOT
   --worker <file>      run this worker entry (bundled) as every container, instead of each step's
                        own worker as the plan builds it into the step's image
   --docker             run containers with \`docker run\` (image ${LOCAL_WORKER_IMAGE}; build it with
                        \`${DOCKER_BUILD_COMMAND}\`). UNTESTED: no Docker engine was available
                        where this was written; only its command line is tested
+${TIMING_HELP}
   --help               this text
 
 Exit codes: 0 the execution succeeded, 1 it did not (FAILED, TIMED_OUT, ABORTED), 2 usage error.`;
@@ -50,12 +55,27 @@ export interface StartOptions {
     project: string;
     stack: string;
     worker?: string;
+    /** --config values, `namespace:key` (or the project's `key`) → value. */
+    config: Record<string, string>;
     docker: boolean;
+    /** The Fargate timing model; undefined when off. */
+    fargateTiming?: FargateTimingOptions;
     help: boolean;
 }
 
+/** `key=value` pairs; a key without a namespace gets the project's (resolved by the plan's config). */
+function parseConfigArgs(pairs: string[]): Record<string, string> {
+    const config: Record<string, string> = {};
+    for (const pair of pairs) {
+        const at = pair.indexOf("=");
+        if (at <= 0) throw new UsageError(`--config takes key=value; got ${pair}`);
+        config[pair.slice(0, at)] = pair.slice(at + 1);
+    }
+    return config;
+}
+
 export function parseStartArgs(argv: string[]): StartOptions {
-    let values: Record<string, string | boolean | undefined>;
+    let values: Record<string, string | boolean | string[] | undefined>;
     try {
         ({ values } = parseArgs({
             args: argv,
@@ -69,8 +89,10 @@ export function parseStartArgs(argv: string[]): StartOptions {
                 project: { type: "string" },
                 stack: { type: "string" },
                 worker: { type: "string" },
+                config: { type: "string", multiple: true },
                 docker: { type: "boolean" },
                 help: { type: "boolean", short: "h" },
+                ...TIMING_ARG_OPTIONS,
             },
             strict: true,
             allowPositionals: false,
@@ -95,6 +117,13 @@ export function parseStartArgs(argv: string[]): StartOptions {
         throw new UsageError("--serve and --json do not go together: --serve runs no execution of its own");
     if (values.docker && values["external-workers"])
         throw new UsageError("--docker and --external-workers do not go together");
+    let fargateTiming: FargateTimingOptions | undefined;
+    try {
+        fargateTiming = parseTimingArgs(values);
+    } catch (err) {
+        if (err instanceof TimingUsageError) throw new UsageError(err.message);
+        throw err;
+    }
     return {
         input,
         json: Boolean(values.json),
@@ -105,7 +134,9 @@ export function parseStartArgs(argv: string[]): StartOptions {
         project: path.resolve((values.project as string | undefined) ?? path.join(__dirname, "..", "..")),
         stack: (values.stack as string | undefined) ?? "dev",
         worker: values.worker as string | undefined,
+        config: parseConfigArgs((values.config as string[] | undefined) ?? []),
         docker: Boolean(values.docker),
+        fargateTiming,
         help: Boolean(values.help),
     };
 }
@@ -124,7 +155,11 @@ async function allHistory(stack: LocalStack, executionArn: string): Promise<Hist
 const toStderr = (line: string) => void process.stderr.write(line + "\n");
 
 /** The stack, or undefined when it could not start (the message is out) or a stop came first. */
-async function startStack(options: StartOptions, lifetime: Lifetime): Promise<LocalStack | number> {
+async function startStack(
+    options: StartOptions,
+    lifetime: Lifetime,
+    onEvent?: (executionArn: string, event: HistoryEvent) => void,
+): Promise<LocalStack | number> {
     const showLogs = options.json || options.logs || options.serve;
     // Loaded here, not at the top: --help and usage errors answer without compiling the runtime.
     const { startLocalStack } = await import("../stack/local-stack");
@@ -135,6 +170,9 @@ async function startStack(options: StartOptions, lifetime: Lifetime): Promise<Lo
         externalWorkers: options.externalWorkers,
         workerEntry: options.worker,
         launcher: options.docker ? dockerLauncher() : undefined,
+        fargateTiming: options.fargateTiming,
+        configOverrides: options.config,
+        onEvent,
         containerOutput: showLogs ? l => toStderr(`[task ${l.taskId.slice(0, 8)}] ${l.line}`) : () => undefined,
         lambdaOutput: showLogs ? l => toStderr(`[λ ${l.functionName}] ${l.line}`) : () => undefined,
         progress: options.json ? undefined : m => toStderr(`… ${m}`),
@@ -159,12 +197,18 @@ async function startStack(options: StartOptions, lifetime: Lifetime): Promise<Lo
 }
 
 /** --serve: the environment lines, then the endpoints until a stop. */
-async function serve(stack: LocalStack, stdout: HeldStdout, lifetime: Lifetime): Promise<number> {
+async function serve(
+    stack: LocalStack,
+    stdout: HeldStdout,
+    lifetime: Lifetime,
+    costs?: { settled(): Promise<void> },
+): Promise<number> {
     for (const [name, value] of Object.entries(stack.clientEnvironment())) stdout.write(exportLine(name, value) + "\n");
     toStderr(
         "Serving until Ctrl-C. With these lines in your environment, any AWS SDK or CLI that reads AWS_ENDPOINT_URL_<SERVICE> (see the README) talks to this stack, e.g.:\n  aws stepfunctions start-execution --state-machine-arn $STATE_MACHINE_ARN --input '{}'",
     );
     await lifetime.stopped;
+    await costs?.settled();
     return 0;
 }
 
@@ -207,6 +251,14 @@ async function runOnce(stack: LocalStack, options: StartOptions, stdout: HeldStd
     const progress = options.json ? undefined : showHistory(stack, executionArn, stdout);
     const result = await stack.engine.waitForExecution(executionArn);
     progress?.stop();
+    if (!options.json) toStderr("… forecasting the cost (once the task has stopped)");
+    const { costOfExecution, costJson, formatCostTable } = await import("./cost-output");
+    // An external worker's task may run until someone stops it; a stop of npm start ends the wait too.
+    const cost = await costOfExecution(
+        stack,
+        executionArn,
+        () => options.externalWorkers || lifetime.reason !== undefined,
+    );
     if (options.json) {
         const history = await allHistory(stack, executionArn);
         stdout.write(
@@ -216,6 +268,7 @@ async function runOnce(stack: LocalStack, options: StartOptions, stdout: HeldStd
                 error: result.error ?? null,
                 cause: result.cause ?? null,
                 history,
+                cost: costJson(cost),
             }) + "\n",
         );
     } else {
@@ -223,6 +276,7 @@ async function runOnce(stack: LocalStack, options: StartOptions, stdout: HeldStd
         if (result.output !== undefined) stdout.write(`output  ${result.output}\n`);
         if (result.error !== undefined || result.cause !== undefined)
             stdout.write(`error   ${result.error ?? ""}\ncause   ${result.cause ?? ""}\n`);
+        stdout.write(`\n${formatCostTable(cost)}\n`);
     }
     return result.status === "SUCCEEDED" ? 0 : 1;
 }
@@ -242,10 +296,18 @@ async function main(argv: string[], stdout: HeldStdout, lifetime: Lifetime): Pro
         stdout.write(HELP + "\n");
         return 0;
     }
-    const stack = await startStack(options, lifetime);
+    // --serve prints each execution's cost when it ends (loaded only to run, as the stack is).
+    let running: LocalStack | undefined;
+    const costs = options.serve
+        ? (await import("./cost-output")).serveCostReporter(() => running, toStderr)
+        : undefined;
+    const stack = await startStack(options, lifetime, costs?.onEvent);
     if (typeof stack === "number") return stack;
+    running = stack;
     try {
-        return options.serve ? await serve(stack, stdout, lifetime) : await runOnce(stack, options, stdout, lifetime);
+        return options.serve
+            ? await serve(stack, stdout, lifetime, costs)
+            : await runOnce(stack, options, stdout, lifetime);
     } finally {
         await stack.close();
         if (lifetime.reason !== undefined && !options.json)

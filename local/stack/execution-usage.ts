@@ -15,7 +15,7 @@ const EXECUTION_ARN_VARIABLE = "STEP_FUNCTIONS_EXECUTION_ARN";
 /** Lambda's own START, END and REPORT lines per invocation, in bytes (estimate). */
 const LAMBDA_PLATFORM_LOG_BYTES = 260;
 
-export function tasksOfExecution(stack: Pick<LocalStack, "ecs">, executionArn: string): TaskRecord[] {
+export function tasksStartedFor(stack: Pick<LocalStack, "ecs">, executionArn: string): TaskRecord[] {
     return stack.ecs
         .tasks()
         .filter(t =>
@@ -77,7 +77,7 @@ function stateMachineLogBytes(stack: LocalStack, history: HistoryEvent[]): numbe
 }
 
 export function executionUsage(stack: LocalStack, executionArn: string, history: HistoryEvent[]): RunUsage {
-    const tasks = tasksOfExecution(stack, executionArn);
+    const tasks = tasksStartedFor(stack, executionArn);
     const keys = [executionArn, ...tasks.map(t => t.taskArn)];
     const invocations = stack.usage.invocations.filter(i => {
         const text = JSON.stringify(i.payload);
@@ -134,7 +134,7 @@ export async function executionCost(
     const end = Date.now() + (options.maxWaitMs ?? 30_000);
     const waiting = () => Date.now() < end && !options.stopWaiting?.();
     const settled = () =>
-        tasksOfExecution(stack, executionArn).every(t => t.lastStatus === "STOPPED") &&
+        tasksStartedFor(stack, executionArn).every(t => t.lastStatus === "STOPPED") &&
         stack.pendingSubscriptions() === 0;
     while (!settled() && waiting()) await sleep(50);
     // A stop's healer invocation starts a moment after the STOPPED event.

@@ -5,23 +5,29 @@
 // rules routing ECS task events to their functions. The same
 // artefacts `pulumi up` would deploy, talking through the real SDK clients to 127.0.0.1.
 import { ActivityStore } from "../sfn/activity-store";
-import { ContainerLauncher, ContainerOutputLine, EcsEndpoint, startEcsEndpoint, TaskRecord } from "../ecs/endpoint";
+import {
+    ContainerLauncher,
+    ContainerOutputLine,
+    EcsEndpoint,
+    FargateTimingOptions,
+    startEcsEndpoint,
+    TaskRecord,
+} from "../ecs/endpoint";
 import type { BundleForImage } from "../ecs/container-launcher";
 import { HistoryEvent, InvokeLambda, LocalStepFunctions } from "../sfn/engine";
-import { archiveFiles } from "../program/lambda-archive";
 import {
     createLambdaRunner,
     InvokeResult,
     LambdaFunctionConfig,
     LambdaOutputLine,
     LambdaRunner,
-    stepFunctionsErrorOf,
 } from "../lambda/runner";
 import { DUMMY_CREDENTIALS, LOCAL_ACCOUNT, QUIET_SDK } from "../shared/account";
 import { clientEnvironment } from "./client-environment";
 import { evaluateProject, pickStateMachines, ProjectPlan } from "../program/plan";
 import { startStepFunctionsEndpoint, StepFunctionsEndpoint } from "../sfn/endpoint";
 import { createExecutionOperations } from "../sfn/execution-operations";
+import * as fs from "fs";
 import * as path from "path";
 import { WORKER_BUNDLE_FILE } from "../../components/worker-bundle";
 import { DeclaredWorld, readDeclaredWorld } from "./declared-world";
@@ -30,6 +36,8 @@ import { DynamoDbEndpoint, startDynamoDbEndpoint } from "../dynamodb/endpoint";
 import { bundleProjectWorker } from "./project-worker";
 import { placeholderReaper } from "./placeholder-reaper";
 import { tasksOfExecution } from "./execution-tasks";
+import { UsageRecorder } from "./usage-recorder";
+import { lambdaFunctions, lambdaInvoker, qualifiedless } from "./stack-functions";
 
 export interface LocalStackOptions {
     projectDir: string;
@@ -61,6 +69,8 @@ export interface LocalStackOptions {
     maxLambdaTimeoutSeconds?: number;
     /** Tests: added to every container's environment (e.g. IDLE_TIMEOUT_SECONDS, NODE_OPTIONS). */
     containerEnvironment?: Record<string, string>;
+    /** The Fargate timing model (`--fargate-timing realistic`). Default: off (tasks start at once). */
+    fargateTiming?: FargateTimingOptions;
     /** Called with each step of start-up (planning, building, starting endpoints). */
     progress?: (message: string) => void;
 }
@@ -84,6 +94,10 @@ export interface LocalStack {
      * resources (see ./client-environment.ts).
      */
     clientEnvironment(): Record<string, string>;
+    /** What the run used so far (Lambda invocations, log bytes), for the cost forecast. */
+    readonly usage: UsageRecorder;
+    /** Invokes one of the stack's functions directly (benchmarks warm the trigger this way). */
+    invokeFunction(functionArn: string, event: unknown): Promise<InvokeResult>;
     /** Invocations of subscribed functions (EventBridge → Lambda) still running. */
     pendingSubscriptions(): number;
     /** The ECS tasks the execution's triggers started, oldest first. */
@@ -104,11 +118,6 @@ function pickStateMachine(plan: ProjectPlan): string {
     return chosen[0].state.arn;
 }
 
-function qualifiedless(arn: string): string {
-    // arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]
-    return arn.split(":").slice(0, 7).join(":");
-}
-
 /** Closes what was started, last first; start-up failures close what had started by then. */
 class Closers {
     private readonly steps: Array<() => Promise<void> | void> = [];
@@ -118,25 +127,6 @@ class Closers {
     async closeAll(): Promise<void> {
         for (const step of this.steps.splice(0).reverse()) await step();
     }
-}
-
-/** Each declared function with its code read from the archive Pulumi would upload. */
-async function lambdaFunctions(
-    world: DeclaredWorld,
-    maxTimeoutSeconds = Infinity,
-): Promise<Map<string, LambdaFunctionConfig>> {
-    const functions = new Map<string, LambdaFunctionConfig>();
-    for (const fn of world.functions) {
-        functions.set(fn.arn, {
-            functionName: fn.name,
-            functionArn: fn.arn,
-            code: await archiveFiles(fn.code),
-            environment: fn.environment,
-            timeoutSeconds: Math.min(fn.timeoutSeconds, maxTimeoutSeconds),
-            handler: fn.handler,
-        });
-    }
-    return functions;
 }
 
 /**
@@ -155,25 +145,18 @@ async function workerBundles(options: LocalStackOptions, world: DeclaredWorld): 
     return image => built.get(image);
 }
 
-/** Step Functions' view of Lambda: an invocation's result, or its error as a Lambda.* name. */
-function lambdaInvoker(functions: Map<string, LambdaFunctionConfig>, lambdas: () => LambdaRunner): InvokeLambda {
-    return async (functionArn, payload) => {
-        const fn = functions.get(qualifiedless(functionArn));
-        if (!fn)
-            return {
-                ok: false,
-                errorType: "Lambda.ResourceNotFoundException",
-                errorMessage: `Function not found: ${functionArn}`,
-            };
-        const result = await lambdas().invoke(fn, payload);
-        if (result.ok) return { ok: true, result: result.result };
-        const { error, cause } = stepFunctionsErrorOf(result);
-        return { ok: false, errorType: error, errorMessage: cause };
-    };
+/** The worker bundle's size: the image's own layer, which the timing model pulls on top of the base image. */
+function bundleBytes(bundle: string | undefined): number | undefined {
+    try {
+        return bundle ? fs.statSync(bundle).size : undefined;
+    } catch {
+        return undefined;
+    }
 }
 
 interface Wiring {
     options: LocalStackOptions;
+    usage: UsageRecorder;
     world: DeclaredWorld;
     region: string;
     closers: Closers;
@@ -210,7 +193,7 @@ function startEngine(
 }
 
 function startEcs(
-    { options, world, region, closers }: Wiring,
+    { options, world, region, closers, usage }: Wiring,
     stepFunctionsEndpoint: string,
     workerBundlePath: BundleForImage | undefined,
 ): Promise<EcsEndpoint> {
@@ -223,8 +206,14 @@ function startEcs(
         workerBundlePath,
         externalWorkers: options.externalWorkers,
         launcher: options.launcher,
-        output: options.containerOutput,
+        output: line => {
+            usage.containerOutput(line.taskId, line.line);
+            if (options.containerOutput) options.containerOutput(line);
+            else process.stderr.write(`[${line.taskId.slice(0, 8)}] ${line.line}\n`);
+        },
         maxStopTimeoutMs: options.maxStopTimeoutMs,
+        fargateTiming: options.fargateTiming,
+        imageLayerBytes: image => bundleBytes(workerBundlePath?.(image)),
         port: options.port ? options.port + 1 : 0,
         extraEnvironment: { PATH: process.env.PATH ?? "", ...QUIET_SDK, ...options.containerEnvironment },
     }).then(ecs => {
@@ -239,7 +228,7 @@ function startEcs(
  * wait for those invocations to settle.
  */
 function routeEcsEvents(
-    { options, world, closers }: Wiring,
+    { options, world, closers, usage }: Wiring,
     ecs: EcsEndpoint,
     functions: Map<string, LambdaFunctionConfig>,
     lambdas: LambdaRunner,
@@ -247,7 +236,8 @@ function routeEcsEvents(
     const bus = createEventBus(
         world.eventRules.filter(rule => functions.has(rule.targetArn)),
         async (functionArn, event) => {
-            const result = await lambdas.invoke(functions.get(functionArn)!, event);
+            const fn = functions.get(functionArn)!;
+            const result = await usage.invoke(fn, event, () => lambdas.invoke(fn, event));
             options.onSubscriptionResult?.(functionArn, event, result);
             return result;
         },
@@ -268,7 +258,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const functions = await lambdaFunctions(world, options.maxLambdaTimeoutSeconds);
     const workerBundlePath = await workerBundles(options, world);
 
-    const wiring: Wiring = { options, world, region, closers: new Closers(), observers: [] };
+    const usage = new UsageRecorder();
+    const wiring: Wiring = { options, world, region, usage, closers: new Closers(), observers: [] };
     try {
         const store = new ActivityStore({ region, account: LOCAL_ACCOUNT, maxPollSeconds: options.maxPollSeconds });
         for (const arn of world.activityArns) store.registerActivity(arn);
@@ -278,7 +269,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         const engine = startEngine(
             wiring,
             store,
-            lambdaInvoker(functions, () => lambdas!),
+            lambdaInvoker(functions, () => lambdas!, usage),
         );
 
         options.progress?.("starting the local Step Functions and ECS endpoints");
@@ -290,6 +281,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         wiring.closers.push(() => sfn.close());
         const ecs = await startEcs(wiring, sfn.url, workerBundlePath);
         const dynamodb = await startDynamoDbEndpoint({ tables: world.tables });
+        usage.dynamoDbCounts = () => dynamodb.requestCounts();
         wiring.closers.push(() => dynamodb.close());
         if (options.externalWorkers) wiring.observers.push(placeholderReaper(ecs, world));
         lambdas = createLambdaRunner({
@@ -302,7 +294,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
                 ...DUMMY_CREDENTIALS,
                 ...QUIET_SDK,
             },
-            output: options.lambdaOutput,
+            output: line => {
+                usage.functionOutput(line.functionName, line.line);
+                if (options.lambdaOutput) options.lambdaOutput(line);
+                else process.stderr.write(`[λ ${line.functionName}] ${line.line}\n`);
+            },
         });
         const bus = routeEcsEvents(wiring, ecs, functions, lambdas);
 
@@ -320,6 +316,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             stateMachineArn,
             clientEnvironment: () =>
                 clientEnvironment(world, { region, sfnUrl: sfn.url, ecsUrl: ecs.url, stateMachineArn }),
+            usage,
+            invokeFunction: (arn, event) => {
+                const fn = functions.get(qualifiedless(arn));
+                if (!fn) return Promise.reject(new Error(`no function ${arn}`));
+                return lambdas!.invoke(fn, event);
+            },
             pendingSubscriptions: () => bus.pending(),
             tasksOf: executionArn => tasksOfExecution(ecs.tasks(), executionArn),
             close: () => wiring.closers.closeAll(),

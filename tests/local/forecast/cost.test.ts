@@ -15,7 +15,6 @@ const RETRIED_HISTORY = [
     "LambdaFunctionScheduled",
     "LambdaFunctionStarted",
     "LambdaFunctionFailed",
-    "ParallelStateFailed",
     "ParallelStateStarted",
     "TaskStateEntered",
     "LambdaFunctionScheduled",
