@@ -3,6 +3,7 @@
 import * as assert from "assert";
 import { EcsEndpoint, startEcsEndpoint } from "../../../local/ecs/endpoint";
 import { isAlive } from "../../helpers/processes";
+import { waitFor } from "../../helpers/watched-executions";
 import {
     InvokeFailure,
     InvokeResult,
@@ -286,13 +287,16 @@ exports.handler = async () => {
     it("prints the handler's console output to the sink, tagged with the request id", async () => {
         const code = `exports.handler = async () => { console.log("hello", { a: 1 }); console.error("oops"); return 1; };`;
         const result = await runner.invoke({ functionName: "logs", code }, {});
-        assert.ok(
-            lines.some(
-                l => l.functionName === "logs" && l.line.endsWith(`\t${result.requestId}\tINFO\thello { a: 1 }`),
-            ),
-            JSON.stringify(lines),
-        );
-        assert.ok(lines.some(l => l.line.endsWith(`\t${result.requestId}\tERROR\toops`)));
+        // The lines come through the environment's stdout and stderr pipes, which may trail the
+        // result (as CloudWatch Logs trail an invocation in AWS): wait for them a while.
+        const logged = (ending: string) => lines.some(l => l.functionName === "logs" && l.line.endsWith(ending));
+        await waitFor(
+            "both log lines",
+            () => logged(`\t${result.requestId}\tINFO\thello { a: 1 }`) && logged(`\t${result.requestId}\tERROR\toops`),
+            5000,
+        ).catch(err => {
+            throw new Error(`${err.message}: ${JSON.stringify(lines)}`);
+        });
     });
 
     it("measures the warm invoke overhead", async () => {
