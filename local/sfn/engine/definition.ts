@@ -8,6 +8,12 @@ import { parseReferencePath } from "./reference-path";
 
 /** The largest number of seconds a Node timer holds (2^31-1 ms); a larger delay fires at once. */
 export const MAX_TIMER_SECONDS = 2_147_483;
+/**
+ * The most iterations an inline Map runs at once, whatever its MaxConcurrency ("In this mode, the
+ * Map state supports up to 40 concurrent iterations":
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html).
+ */
+export const INLINE_MAP_MAX_CONCURRENCY = 40;
 /** AWS's default for a Task's TimeoutSeconds and an activity's HeartbeatSeconds. */
 export const AWS_DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
 
@@ -222,7 +228,7 @@ function checkLambdaInvokeParameters(name: string, params: any): void {
  * The copy the library runs: no top-level TimeoutSeconds (the engine times executions out itself),
  * every Task's timer disarmed (TimeoutSeconds = MAX_TIMER_SECONDS, no *Path, no Heartbeat*: the
  * engine's handlers and the ActivityScheduler own the real clocks), Wait states capped to what a
- * Node timer holds, and Retry intervals scaled when asked.
+ * Node timer holds, inline Maps capped at AWS's concurrency, and Retry intervals scaled when asked.
  */
 export function rewriteForLibrary(original: any, options: PrepareOptions = {}): any {
     const copy = structuredClone(original);
@@ -236,6 +242,7 @@ export function rewriteForLibrary(original: any, options: PrepareOptions = {}): 
             delete state.HeartbeatSeconds;
             delete state.HeartbeatSecondsPath;
         }
+        if (state.Type === "Map") capMapConcurrency(state);
         if (state.Type === "Wait" && typeof state.Seconds === "number" && state.Seconds > MAX_TIMER_SECONDS) {
             state.Seconds = MAX_TIMER_SECONDS;
         }
@@ -247,4 +254,17 @@ export function rewriteForLibrary(original: any, options: PrepareOptions = {}): 
         }
     });
     return copy;
+}
+
+/**
+ * A Map's MaxConcurrency as AWS applies it: 0 or absent means as many as possible, which for an
+ * inline Map is INLINE_MAP_MAX_CONCURRENCY, and so is any larger number. (The library reads 0 and
+ * absent as 40 but runs a larger number as given.) A MaxConcurrencyPath is read by the library at
+ * run time and not capped here.
+ */
+function capMapConcurrency(state: any): void {
+    if (state.MaxConcurrencyPath !== undefined) return;
+    const given = state.MaxConcurrency;
+    if (given === undefined || given === 0 || (typeof given === "number" && given > INLINE_MAP_MAX_CONCURRENCY))
+        state.MaxConcurrency = INLINE_MAP_MAX_CONCURRENCY;
 }

@@ -1,6 +1,7 @@
 // How history events carry data: values as JSON text, with the details object Step Functions adds
 // beside each input/output (the local engine never truncates), and the item count MapStateStarted
-// reports.
+// reports; and the same events without their data.
+import type { HistoryEvent } from "@aws-sdk/client-sfn";
 import { evaluateReferencePath } from "./reference-path";
 
 /** A value as JSON text; undefined (no value) is written as null. */
@@ -22,4 +23,18 @@ export function mapItemCount(state: any, rawInput: unknown): number | undefined 
         value = r.value;
     }
     return Array.isArray(value) ? value.length : undefined;
+}
+
+/** Removes input/output from an event's details (GetExecutionHistory with includeExecutionData false). */
+export function withoutExecutionData(event: HistoryEvent): HistoryEvent {
+    const copy: any = { ...event };
+    for (const [key, value] of Object.entries(copy)) {
+        if (key.endsWith("EventDetails") && value && typeof value === "object") {
+            const details: any = { ...value };
+            for (const field of ["input", "inputDetails", "output", "outputDetails", "parameters"])
+                delete details[field];
+            copy[key] = details;
+        }
+    }
+    return copy;
 }

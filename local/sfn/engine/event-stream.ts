@@ -1,13 +1,7 @@
 // An execution's history as a stream: every event already recorded, then each new one as it is
 // appended, through the terminal event (LocalStepFunctions.subscribe and .watch).
 import type { ExecutionHistory, HistoryEvent } from "./history";
-
-const TERMINAL_EVENTS: ReadonlySet<string> = new Set([
-    "ExecutionSucceeded",
-    "ExecutionFailed",
-    "ExecutionTimedOut",
-    "ExecutionAborted",
-]);
+import { TERMINAL_EVENTS } from "./history-limit";
 
 /**
  * Calls `listener` for every event of the history: those already recorded (unless

@@ -1,8 +1,10 @@
 // Running an execution with aws-local-stepfunctions: every Task state handled by ./lambda-task.ts
 // or ./activity-task.ts, the library's event log read into the history, the execution's
-// TimeoutSeconds on its own clock, and the run's result ending the execution.
+// TimeoutSeconds on its own clock, a history that reaches AWS's limit failing it, and the run's
+// result ending the execution.
 import { longTimer } from "../../shared/long-timer";
 import { runActivity } from "./activity-task";
+import { HISTORY_LIMIT_FAILURE } from "./history-limit";
 import { failureOf } from "./asl-errors";
 import { json } from "./event-data";
 import { terminate } from "./execution-end";
@@ -37,6 +39,7 @@ export function runExecution(context: EngineContext, exec: ExecutionRecord, inpu
     exec.run = run;
     exec.drained = readEventLog(exec, run);
     armExecutionTimeout(exec);
+    exec.history.whenFull(() => failAtHistoryLimit(exec, run));
     endWithResult(exec, run);
 }
 
@@ -56,6 +59,11 @@ function armExecutionTimeout(exec: ExecutionRecord): void {
     exec.cancelTimer = longTimer(seconds * 1000, () =>
         terminate(exec, "TIMED_OUT", "ExecutionTimedOut", {}, `the execution timed out (TimeoutSeconds ${seconds})`),
     );
+}
+
+/** The history cannot take the next event (see ./history-limit.ts): the execution fails, and its run stops. */
+function failAtHistoryLimit(exec: ExecutionRecord, run: LibraryRun): void {
+    if (terminate(exec, "FAILED", "ExecutionFailed", { ...HISTORY_LIMIT_FAILURE })) run.abort();
 }
 
 /** Ends the execution with the run's result, once the history has every event of the run. */

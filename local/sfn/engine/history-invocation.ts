@@ -20,7 +20,7 @@ export class Invocation {
     ) {}
 
     record(type: HistoryEventType, details: Details = {}): void {
-        if (this.history.sealed) return;
+        if (this.history.sealed || this.history.full) return;
         if (!this.anchored) {
             this.buffer.push({ type, details, at: Date.now() });
             return;

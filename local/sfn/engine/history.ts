@@ -20,6 +20,7 @@ import type { LibraryEvent } from "./library";
 import { DATA, json, mapItemCount } from "./event-data";
 import { EventSources } from "./event-sources";
 import { Invocation } from "./history-invocation";
+import { fitsInHistory } from "./history-limit";
 
 export type { HistoryEvent, HistoryEventType };
 export type HistoryListener = (event: HistoryEvent) => void;
@@ -55,6 +56,9 @@ export class ExecutionHistory {
     private readonly sources: EventSources;
     /** Name of the Fail state that failed the execution, if one did. */
     failState?: string;
+    /** Reached AWS's limit (./history-limit.ts): from now on only the terminal event is recorded. */
+    full = false;
+    private onFull?: () => void;
 
     /** `definition`: the state machine's, for where each state's events point (see ./event-sources.ts). */
     constructor(
@@ -63,6 +67,11 @@ export class ExecutionHistory {
         definition?: unknown,
     ) {
         this.sources = new EventSources(definition);
+    }
+
+    /** `callback` runs once, when the first event that does not fit is refused (the execution must then fail). */
+    whenFull(callback: () => void): void {
+        this.onFull = callback;
     }
 
     subscribe(listener: HistoryListener): () => void {
@@ -84,6 +93,14 @@ export class ExecutionHistory {
             previousEventId: previousEventId ?? id - 1,
             ...details,
         });
+        if (!fitsInHistory(this.events.length, type)) {
+            // Not recorded: the caller gets the event back (for its id), nobody else sees it.
+            if (!this.full) {
+                this.full = true;
+                this.onFull?.();
+            }
+            return event;
+        }
         this.events.push(event);
         this.onAppend?.(event);
         for (const listener of this.listeners) {
@@ -134,7 +151,7 @@ export class ExecutionHistory {
 
     /** Appends what the library reported, in Step Functions' terms. */
     onLibraryEvent(event: LibraryEvent): void {
-        if (this.sealed) return;
+        if (this.sealed || this.full) return;
         // The library may still report events of a failed attempt's branches or iterations first.
         const container =
             "parentState" in event
@@ -286,18 +303,4 @@ export class ExecutionHistory {
         this.listeners.clear();
         return event;
     }
-}
-
-/** Removes input/output from an event's details (GetExecutionHistory with includeExecutionData false). */
-export function withoutExecutionData(event: HistoryEvent): HistoryEvent {
-    const copy: any = { ...event };
-    for (const [key, value] of Object.entries(copy)) {
-        if (key.endsWith("EventDetails") && value && typeof value === "object") {
-            const details: any = { ...value };
-            for (const field of ["input", "inputDetails", "output", "outputDetails", "parameters"])
-                delete details[field];
-            copy[key] = details;
-        }
-    }
-    return copy;
 }

@@ -4,7 +4,7 @@ export type * from "./types";
 export { EngineError } from "./errors";
 export { RETAINED_CLOSED_EXECUTIONS } from "./types";
 export type { EngineErrorCode } from "./errors";
-export { withoutExecutionData } from "./history";
+export { withoutExecutionData } from "./event-data";
 export type { HistoryEvent, HistoryEventType } from "./history";
 export {
     AWS_DEFAULT_TASK_TIMEOUT_SECONDS,
