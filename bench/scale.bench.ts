@@ -3,172 +3,19 @@
 // the floor measured in the same run: starting 100 worker bundles at once against a separate local
 // endpoint until each has sent its first GetActivityTask, plus the 1 s of work. Rounds interleave
 // floor and stack. Peak resident memory: this process's maxRSS, and the sum over its child
-// processes (workers, Lambda hosts) sampled during each run: RSS from `ps -o rss` (counts the pages
-// every node process shares once per process) and PSS from /proc/<pid>/smaps_rollup (counts them
-// once). CPU seconds (this process and its ended children, /proc/self/stat) say where the 2 cores went.
-import { ChildProcess, execFile, spawn } from "child_process";
-import * as fs from "fs";
+// processes (workers, Lambda hosts) sampled during each run (./process-sampling.ts). CPU seconds
+// (this process and its ended children) say where the 2 cores went.
 import * as os from "os";
-import * as path from "path";
 import type { LocalStack } from "../local/stack/local-stack";
-import {
-    exited,
-    FloorEndpoint,
-    median,
-    privateWorkerBundle,
-    startBenchStack,
-    startFloorEndpoint,
-    withTimeout,
-} from "./orchestration.bench";
+import { Measured, startManyWorkers } from "./floor-workers";
+import { median, privateWorkerBundle, startBenchStack, startFloorEndpoint, withTimeout } from "./orchestration.bench";
+import { cpuSeconds, MemoryPeak, mib, SAMPLE_EVERY_MS, sampleChildren } from "./process-sampling";
 import type { BenchRow } from "./run";
 
 const CONCURRENCY = Number(process.env.BENCH_SCALE_CONCURRENCY ?? 100);
 const ROUNDS = Math.max(1, Math.min(5, Number(process.env.BENCH_SCALE_ROUNDS ?? 3)));
 const JOB_MS = 1000;
 const RUN_TIMEOUT_MS = 180_000;
-const SAMPLE_EVERY_MS = 250;
-
-/** Proportional set size (KiB) of a process: shared pages (the node binary) counted once overall. */
-function pssKiB(pid: number): number {
-    try {
-        const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
-        return m ? Number(m[1]) : 0;
-    } catch {
-        return 0; // gone already, or no /proc
-    }
-}
-
-/** CPU seconds of this process plus its children that have exited and been waited for (/proc/self/stat). */
-export function cpuSeconds(): number {
-    try {
-        const stat = fs.readFileSync("/proc/self/stat", "utf8");
-        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        // fields 14..17 of the stat line (utime, stime, cutime, cstime) are f[11..14]; clock ticks of 1/100 s
-        return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
-    } catch {
-        const u = process.resourceUsage();
-        return (u.userCPUTime + u.systemCPUTime) / 1e6;
-    }
-}
-
-/** Sum of the resident memory (KiB; RSS and PSS) of every descendant of this process, from one `ps` call. */
-function descendantsRssKiB(): Promise<{ kib: number; pss: number; count: number }> {
-    return new Promise(resolve => {
-        const ps = execFile("ps", ["-eo", "pid=,ppid=,rss="], { timeout: 5000 }, (err, stdout) => {
-            if (err) return resolve({ kib: 0, pss: 0, count: 0 });
-            const children = new Map<number, Array<{ pid: number; rss: number }>>();
-            for (const line of stdout.split("\n")) {
-                const [pid, ppid, rss] = line.trim().split(/\s+/).map(Number);
-                if (!Number.isFinite(pid)) continue;
-                (children.get(ppid) ?? children.set(ppid, []).get(ppid)!).push({ pid, rss });
-            }
-            let kib = 0;
-            let pss = 0;
-            let count = 0;
-            const stack = [process.pid];
-            while (stack.length > 0) {
-                for (const child of children.get(stack.pop()!) ?? []) {
-                    if (child.pid === ps.pid) continue; // the ps we just ran is our child too
-                    kib += child.rss;
-                    pss += pssKiB(child.pid);
-                    count++;
-                    stack.push(child.pid);
-                }
-            }
-            resolve({ kib, pss, count });
-        });
-    });
-}
-
-interface MemoryPeak {
-    peakKiB: number;
-    peakPssKiB: number;
-    peakProcesses: number;
-}
-
-/** Samples descendants' memory until stopped; resolves with the peak sums and the most processes seen. */
-function sampleChildren(): { stop(): Promise<MemoryPeak> } {
-    let peakKiB = 0;
-    let peakPssKiB = 0;
-    let peakProcesses = 0;
-    let running = true;
-    const loop = (async () => {
-        while (running) {
-            const { kib, pss, count } = await descendantsRssKiB();
-            peakKiB = Math.max(peakKiB, kib);
-            peakPssKiB = Math.max(peakPssKiB, pss);
-            peakProcesses = Math.max(peakProcesses, count);
-            await new Promise(r => setTimeout(r, SAMPLE_EVERY_MS));
-        }
-    })();
-    return {
-        async stop() {
-            running = false;
-            await loop;
-            return { peakKiB, peakPssKiB, peakProcesses };
-        },
-    };
-}
-
-interface Measured extends MemoryPeak {
-    ms: number;
-    /** CPU seconds used meanwhile by this process and the children that ended. */
-    cpu: number;
-}
-
-/** Starts `n` workers at once; ms from the first spawn until every one of them has polled. */
-async function startManyWorkers(floor: FloorEndpoint, n: number): Promise<Measured> {
-    const tag = `scale-${Date.now()}-`;
-    const polled = new Set<string>();
-    let last = 0;
-    let resolveAll!: () => void;
-    const all = new Promise<void>(resolve => (resolveAll = resolve));
-    // The endpoint has no event API: scan its request log (a few hundred records).
-    let scanned = floor.ep.requests.length;
-    const scan = setInterval(() => {
-        const requests = floor.ep.requests;
-        for (; scanned < requests.length; scanned++) {
-            const { operation, body, time } = requests[scanned];
-            const name = (body as any)?.workerName;
-            if (
-                operation !== "GetActivityTask" ||
-                typeof name !== "string" ||
-                !name.startsWith(tag) ||
-                polled.has(name)
-            )
-                continue;
-            polled.add(name);
-            last = Math.max(last, time);
-            if (polled.size === n) resolveAll();
-        }
-    }, 5);
-    const sampler = sampleChildren();
-    const children: ChildProcess[] = [];
-    const cpu0 = cpuSeconds();
-    const t0 = Date.now();
-    try {
-        for (let i = 0; i < n; i++) {
-            children.push(
-                spawn(process.execPath, [floor.bundle], {
-                    env: { ...floor.env, WORKER_NAME: `${tag}${i}` },
-                    cwd: path.dirname(floor.bundle),
-                    stdio: "ignore",
-                }),
-            );
-        }
-        await withTimeout(all, RUN_TIMEOUT_MS, `${n} workers' first polls`);
-        const ms = last - t0;
-        const memory = await sampler.stop();
-        for (const child of children) child.kill("SIGKILL");
-        await Promise.all(children.map(exited));
-        return { ms, cpu: cpuSeconds() - cpu0, ...memory };
-    } finally {
-        clearInterval(scan);
-        await sampler.stop();
-        for (const child of children) child.kill("SIGKILL");
-        await Promise.all(children.map(exited));
-    }
-}
 
 /** Every worker and subscribed function of earlier executions done, so rounds do not overlap. */
 async function quiesce(stack: LocalStack): Promise<void> {
@@ -229,7 +76,6 @@ async function concurrentExecutions(stack: LocalStack, n: number): Promise<Stack
     }
 }
 
-const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 export async function run(): Promise<BenchRow[]> {
@@ -251,7 +97,7 @@ export async function run(): Promise<BenchRow[]> {
         const floors: Measured[] = [];
         const runs: StackRun[] = [];
         for (let i = 0; i < ROUNDS; i++) {
-            floors.push(await startManyWorkers(floor, CONCURRENCY));
+            floors.push(await startManyWorkers(floor, CONCURRENCY, RUN_TIMEOUT_MS));
             runs.push(await concurrentExecutions(stack, CONCURRENCY));
         }
         const start = median(floors.map(f => f.ms));

@@ -1,0 +1,92 @@
+// What the scale benchmarks measure about processes: peak resident memory of this process's
+// descendants (workers, Lambda hosts), sampled: RSS from `ps -o rss` (counts the pages every node
+// process shares once per process) and PSS from /proc/<pid>/smaps_rollup (counts them once); and
+// CPU seconds of this process and its ended children (/proc/self/stat).
+import { execFile } from "child_process";
+import * as fs from "fs";
+
+export const SAMPLE_EVERY_MS = 250;
+
+/** Proportional set size (KiB) of a process: shared pages (the node binary) counted once overall. */
+function pssKiB(pid: number): number {
+    try {
+        const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+        return m ? Number(m[1]) : 0;
+    } catch {
+        return 0; // gone already, or no /proc
+    }
+}
+
+/** CPU seconds of this process plus its children that have exited and been waited for (/proc/self/stat). */
+export function cpuSeconds(): number {
+    try {
+        const stat = fs.readFileSync("/proc/self/stat", "utf8");
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        // fields 14..17 of the stat line (utime, stime, cutime, cstime) are f[11..14]; clock ticks of 1/100 s
+        return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+    } catch {
+        const u = process.resourceUsage();
+        return (u.userCPUTime + u.systemCPUTime) / 1e6;
+    }
+}
+
+/** Sum of the resident memory (KiB; RSS and PSS) of every descendant of this process, from one `ps` call. */
+export function descendantsRssKiB(): Promise<{ kib: number; pss: number; count: number }> {
+    return new Promise(resolve => {
+        const ps = execFile("ps", ["-eo", "pid=,ppid=,rss="], { timeout: 5000 }, (err, stdout) => {
+            if (err) return resolve({ kib: 0, pss: 0, count: 0 });
+            const children = new Map<number, Array<{ pid: number; rss: number }>>();
+            for (const line of stdout.split("\n")) {
+                const [pid, ppid, rss] = line.trim().split(/\s+/).map(Number);
+                if (!Number.isFinite(pid)) continue;
+                (children.get(ppid) ?? children.set(ppid, []).get(ppid)!).push({ pid, rss });
+            }
+            let kib = 0;
+            let pss = 0;
+            let count = 0;
+            const stack = [process.pid];
+            while (stack.length > 0) {
+                for (const child of children.get(stack.pop()!) ?? []) {
+                    if (child.pid === ps.pid) continue; // the ps we just ran is our child too
+                    kib += child.rss;
+                    pss += pssKiB(child.pid);
+                    count++;
+                    stack.push(child.pid);
+                }
+            }
+            resolve({ kib, pss, count });
+        });
+    });
+}
+
+export interface MemoryPeak {
+    peakKiB: number;
+    peakPssKiB: number;
+    peakProcesses: number;
+}
+
+/** Samples descendants' memory until stopped; resolves with the peak sums and the most processes seen. */
+export function sampleChildren(): { stop(): Promise<MemoryPeak> } {
+    let peakKiB = 0;
+    let peakPssKiB = 0;
+    let peakProcesses = 0;
+    let running = true;
+    const loop = (async () => {
+        while (running) {
+            const { kib, pss, count } = await descendantsRssKiB();
+            peakKiB = Math.max(peakKiB, kib);
+            peakPssKiB = Math.max(peakPssKiB, pss);
+            peakProcesses = Math.max(peakProcesses, count);
+            await new Promise(r => setTimeout(r, SAMPLE_EVERY_MS));
+        }
+    })();
+    return {
+        async stop() {
+            running = false;
+            await loop;
+            return { peakKiB, peakPssKiB, peakProcesses };
+        },
+    };
+}
+
+export const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
