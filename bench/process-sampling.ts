@@ -17,14 +17,18 @@ function pssKiB(pid: number): number {
     }
 }
 
-/** CPU seconds of this process plus its children that have exited and been waited for (/proc/self/stat). */
-export function cpuSeconds(): number {
+/**
+ * CPU seconds of a process (default this one) plus its children that have exited and been waited
+ * for (/proc/<pid>/stat); 0 for another process that cannot be read.
+ */
+export function cpuSeconds(pid: number | "self" = "self"): number {
     try {
-        const stat = fs.readFileSync("/proc/self/stat", "utf8");
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
         const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
         // fields 14..17 of the stat line (utime, stime, cutime, cstime) are f[11..14]; clock ticks of 1/100 s
         return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
     } catch {
+        if (pid !== "self") return 0;
         const u = process.resourceUsage();
         return (u.userCPUTime + u.systemCPUTime) / 1e6;
     }

@@ -6,10 +6,10 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
-import * as path from "path";
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import type { BenchRow } from "./run";
-import { exited, privateWorkerBundle, ROOT } from "./orchestration.bench";
+import { exited, privateWorkerBundle } from "./orchestration.bench";
+import { startServe } from "./serve-process";
 import { descendantsOf } from "../local/cli/descendants";
 
 const EXECUTIONS = Number(process.env.SOAK_EXECUTIONS ?? 10_000);
@@ -25,27 +25,6 @@ function rssMiB(pid: number): number {
     } catch {
         return 0;
     }
-}
-
-async function serve(): Promise<{ runtime: ChildProcess; env: Record<string, string> }> {
-    const runtime = spawn(
-        process.execPath,
-        ["-r", path.join(ROOT, "scripts", "ts-register.js"), "local/cli/start.ts", "--serve", "--external-workers"],
-        { cwd: ROOT, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } },
-    );
-    let stdout = "";
-    let stderr = "";
-    runtime.stdout!.on("data", d => (stdout += d));
-    // The Lambda logs of every execution: read and dropped, keeping only the start for errors.
-    runtime.stderr!.on("data", d => (stderr = stderr.length < 20_000 ? stderr + d : stderr));
-    const deadline = Date.now() + 60_000;
-    while (!stderr.includes("Serving until")) {
-        if (Date.now() > deadline || runtime.exitCode !== null) throw new Error(`--serve did not start: ${stderr}`);
-        await new Promise(r => setTimeout(r, 100));
-    }
-    const env: Record<string, string> = {};
-    for (const m of stdout.matchAll(/^export (\w+)=(.*)$/gm)) env[m[1]] = m[2];
-    return { runtime, env };
 }
 
 function startWorker(bundle: string, env: Record<string, string>): ChildProcess {
@@ -77,7 +56,8 @@ async function runOne(sfn: SFNClient, stateMachineArn: string): Promise<void> {
 
 export async function run(): Promise<BenchRow[]> {
     const bundle = await privateWorkerBundle();
-    const { runtime, env } = await serve();
+    const serving = await startServe(["--external-workers"], { viaNpm: false });
+    const { proc: runtime, env } = serving;
     const worker = startWorker(bundle.path, env);
     const sfn = new SFNClient({
         region: env.AWS_REGION,

@@ -1,0 +1,177 @@
+// Scale from outside: 100 concurrent executions of a 1 s job ({"durationMs":1000}) started and
+// watched through `npm start -- --serve` and the AWS SDK, as a user's script would: StartExecution
+// for all at once, then DescribeExecution for every open one every POLL_MS until each has ended.
+// Wall time from the first StartExecution sent until the client has seen the last end, next to the
+// floor measured in the same run (the in-process ./scale.bench.ts's): 100 worker bundles started at
+// once against a separate local endpoint until each has polled, plus the 1 s of work. Rounds
+// interleave floor and system; each round's ratio is system / its floor, and the figure is their
+// median. Where the time goes comes from each execution's history and ECS task (./serve-timeline.ts),
+// and the CPU seconds of the runtime (with its ended children: workers, Lambda hosts) and of this
+// process (the SDK clients).
+import * as os from "os";
+import { DescribeClustersCommand, ECSClient } from "@aws-sdk/client-ecs";
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { Measured, startManyWorkers } from "./floor-workers";
+import { median, privateWorkerBundle, startFloorEndpoint, withTimeout } from "./orchestration.bench";
+import { cpuSeconds, MemoryPeak, mib, sampleChildren } from "./process-sampling";
+import { ServeProcess, startServe } from "./serve-process";
+import { ClientView, describeParts, marksOf } from "./serve-timeline";
+import type { BenchRow } from "./run";
+
+const CONCURRENCY = Number(process.env.BENCH_SCALE_CONCURRENCY ?? 100);
+const ROUNDS = Math.max(1, Math.min(5, Number(process.env.BENCH_SCALE_ROUNDS ?? 3)));
+const JOB_MS = 1000;
+const POLL_MS = 250;
+const RUN_TIMEOUT_MS = 180_000;
+
+interface Clients {
+    sfn: SFNClient;
+    ecs: ECSClient;
+    stateMachineArn: string;
+    cluster: string;
+}
+
+function clientsFor(env: Record<string, string>): Clients {
+    const common = {
+        region: env.AWS_REGION,
+        credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
+    };
+    return {
+        sfn: new SFNClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_SFN }),
+        ecs: new ECSClient({ ...common, endpoint: env.AWS_ENDPOINT_URL_ECS }),
+        stateMachineArn: env.STATE_MACHINE_ARN,
+        cluster: env.ECS_CLUSTER,
+    };
+}
+
+/** Until no task of the cluster is pending or running (the previous round's workers have exited). */
+async function quiesce(c: Clients): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+        const cluster = (await c.ecs.send(new DescribeClustersCommand({ clusters: [c.cluster] }))).clusters?.[0];
+        if ((cluster?.runningTasksCount ?? 0) + (cluster?.pendingTasksCount ?? 0) === 0) return;
+        await new Promise(r => setTimeout(r, 200));
+    }
+    throw new Error("the cluster still had tasks after 60 s");
+}
+
+/** Starts `n` executions at once and polls each until it ends; every one must succeed. */
+async function startAndWatch(c: Clients, n: number, input: object): Promise<{ views: ClientView[]; polls: number }> {
+    let polls = 0;
+    const one = async (): Promise<ClientView> => {
+        const sentAt = Date.now();
+        const { executionArn } = await c.sfn.send(
+            new StartExecutionCommand({ stateMachineArn: c.stateMachineArn, input: JSON.stringify(input) }),
+        );
+        for (;;) {
+            await new Promise(r => setTimeout(r, POLL_MS));
+            polls++;
+            const d = await c.sfn.send(new DescribeExecutionCommand({ executionArn }));
+            if (d.status === "RUNNING") continue;
+            if (d.status !== "SUCCEEDED") throw new Error(`${executionArn} ${d.status}: ${d.error} ${d.cause}`);
+            return { executionArn: executionArn!, sentAt, observedAt: Date.now() };
+        }
+    };
+    const views = await withTimeout(
+        Promise.all(Array.from({ length: n }, one)),
+        RUN_TIMEOUT_MS,
+        `${n} executions through --serve`,
+    );
+    return { views, polls };
+}
+
+interface SystemRun extends MemoryPeak {
+    ms: number;
+    polls: number;
+    runtimeCpu: number;
+    clientCpu: number;
+    marks: Array<Record<string, number>>;
+}
+
+async function systemRound(c: Clients, serving: ServeProcess): Promise<SystemRun> {
+    await quiesce(c);
+    const pid = serving.runtimePid()!;
+    const sampler = sampleChildren();
+    try {
+        const runtime0 = cpuSeconds(pid);
+        const client0 = process.cpuUsage();
+        const t0 = Date.now();
+        const { views, polls } = await startAndWatch(c, CONCURRENCY, { durationMs: JOB_MS });
+        const ms = Math.max(...views.map(v => v.observedAt)) - t0;
+        const memory = await sampler.stop();
+        const client = process.cpuUsage(client0);
+        await quiesce(c); // the workers have exited and been reaped: their CPU time is counted
+        const runtimeCpu = cpuSeconds(pid) - runtime0;
+        const marks = await marksOf(c.sfn, c.ecs, c.cluster, views);
+        return { ms, polls, runtimeCpu, clientCpu: (client.user + client.system) / 1e6, marks, ...memory };
+    } finally {
+        await sampler.stop();
+    }
+}
+
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const list = (xs: number[], unit: (x: number) => string = sec) => xs.map(unit).join(", ");
+
+export async function run(): Promise<BenchRow[]> {
+    const bundle = await privateWorkerBundle();
+    const floor = await startFloorEndpoint(bundle.path, 20);
+    let serving: ServeProcess | undefined;
+    let clients: Clients | undefined;
+    try {
+        serving = await startServe([], { viaNpm: true });
+        const c = (clients = clientsFor(serving.env));
+        // Warm up: the trigger's first Lambda environment, the OS file cache.
+        await startAndWatch(c, 1, { durationMs: 0 });
+        const floors: Measured[] = [];
+        const runs: SystemRun[] = [];
+        for (let i = 0; i < ROUNDS; i++) {
+            floors.push(await startManyWorkers(floor, CONCURRENCY, RUN_TIMEOUT_MS));
+            runs.push(await systemRound(c, serving));
+        }
+        const targets = floors.map(f => f.ms + JOB_MS);
+        const ratios = runs.map((r, i) => r.ms / targets[i]);
+        const ratio = (x: number) => `${x.toFixed(2)}×`;
+        const cpu = (x: number) => `${x.toFixed(1)} s`;
+        return [
+            {
+                name: `floor: ${CONCURRENCY} worker bundles started at once → each polled, + ${JOB_MS} ms`,
+                value: sec(median(targets)),
+                note: `rounds: ${list(targets)}`,
+            },
+            {
+                name: `${CONCURRENCY} executions of ${JOB_MS} ms jobs through npm start --serve and the SDK`,
+                value: `${ratio(median(ratios))} floor`,
+                target: "≤ 1.2×",
+                note:
+                    `median of ${ROUNDS} interleaved rounds; per round ${list(ratios, ratio)} (wall ${list(runs.map(r => r.ms))} vs floor ${list(targets)}); ` +
+                    `${list(
+                        runs.map(r => r.polls),
+                        String,
+                    )} DescribeExecution polls (every ${POLL_MS} ms per open execution); ` +
+                    `CPU: runtime with its ended children ${list(
+                        runs.map(r => r.runtimeCpu),
+                        cpu,
+                    )}, this process (the SDK clients) ${list(
+                        runs.map(r => r.clientCpu),
+                        cpu,
+                    )}, on ${os.cpus().length} cores`,
+            },
+            {
+                name: "  where the time goes (all executions of all rounds)",
+                value: "",
+                note: describeParts(runs.flatMap(r => r.marks)),
+            },
+            {
+                name: "  peak memory: npm, the runtime and its children (sum, sampled)",
+                value: `${mib(Math.max(...runs.map(r => r.peakPssKiB)))} PSS`,
+                note: `${mib(Math.max(...runs.map(r => r.peakKiB)))} RSS summed; up to ${Math.max(...runs.map(r => r.peakProcesses))} processes at once`,
+            },
+        ];
+    } finally {
+        clients?.sfn.destroy();
+        clients?.ecs.destroy();
+        await serving?.stop();
+        await floor.close();
+        bundle.remove();
+    }
+}
