@@ -17,6 +17,7 @@
 // events, the most iterations open at once (from the history), and peak memory of this process
 // (maxRSS: engine, endpoints, program) and of all its child processes (./process-sampling.ts).
 import * as os from "os";
+import { monitorEventLoopDelay } from "perf_hooks";
 import type { LocalStack } from "../local/stack/local-stack";
 import type { HistoryEvent } from "../local/sfn/engine";
 import { HISTORY_EVENT_LIMIT } from "../local/sfn/engine/history-limit";
@@ -25,6 +26,7 @@ import { Measured, startManyWorkers } from "./floor-workers";
 import { median, privateWorkerBundle, startBenchStack, startFloorEndpoint, withTimeout } from "./orchestration.bench";
 import { cpuSeconds, MemoryPeak, mib, sampleChildren } from "./process-sampling";
 import type { BenchRow } from "./run";
+import { quiesce } from "./scale.bench";
 
 const ITEMS = Number(process.env.BENCH_MAP_ITEMS ?? 1000);
 const ROUNDS = Math.max(1, Math.min(5, Number(process.env.BENCH_MAP_ROUNDS ?? 1)));
@@ -67,6 +69,14 @@ function allEvents(stack: LocalStack, executionArn: string): HistoryEvent[] {
 interface MapRun extends MemoryPeak {
     ms: number;
     cpu: number;
+    /** CPU seconds of this process alone (engine, endpoints, metadata server). */
+    selfCpu: number;
+    /** This process's event loop delay (ms): median, 99th percentile, max. */
+    loopDelay: [number, number, number];
+    /** Tasks taken by a worker not named after its ECS task (its task metadata did not come in time). */
+    unnamed: number;
+    /** ActivityFailed events by error (Worker.Lost: a healer failed the task), each retried by the step's Retry. */
+    failures: Record<string, number>;
     events: number;
     peakIterations: number;
     /** Median ms of each part of an item's iteration (see SEGMENTS). */
@@ -98,6 +108,15 @@ function durations(events: HistoryEvent[], from: string, to: string): number[] {
     return out;
 }
 
+function countFailures(events: HistoryEvent[]): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const e of events) {
+        const error = e.type === "ActivityFailed" ? (e.activityFailedEventDetails?.error ?? "none") : undefined;
+        if (error) counts[error] = (counts[error] ?? 0) + 1;
+    }
+    return counts;
+}
+
 function peakOpen(events: HistoryEvent[]): number {
     let open = 0;
     let peak = 0;
@@ -111,12 +130,17 @@ function peakOpen(events: HistoryEvent[]): number {
 async function runMap(stack: LocalStack, stateMachineArn: string): Promise<MapRun> {
     const items = Array.from({ length: ITEMS }, (_, i) => `item-${i}`);
     const sampler = sampleChildren();
+    const loop = monitorEventLoopDelay({ resolution: 20 });
     try {
         const cpu0 = cpuSeconds();
+        const self0 = process.cpuUsage();
+        loop.enable();
         const t0 = Date.now();
         const { executionArn } = stack.engine.startExecution({ stateMachineArn, input: JSON.stringify({ items }) });
         const done = await withTimeout(stack.engine.waitForExecution(executionArn), RUN_TIMEOUT_MS, "the Map");
         const ms = Date.now() - t0;
+        loop.disable();
+        const self = process.cpuUsage(self0);
         const memory = await sampler.stop();
         if (done.status !== "SUCCEEDED")
             throw new Error(`the Map execution ended ${done.status}: ${done.error ?? ""} ${done.cause ?? ""}`);
@@ -130,6 +154,18 @@ async function runMap(stack: LocalStack, stateMachineArn: string): Promise<MapRu
         return {
             ms,
             cpu: cpuSeconds() - cpu0,
+            selfCpu: (self.user + self.system) / 1e6,
+            loopDelay: [loop.percentile(50), loop.percentile(99), loop.max].map(ns => ns / 1e6) as [
+                number,
+                number,
+                number,
+            ],
+            failures: countFailures(events),
+            unnamed: events.filter(
+                e =>
+                    /^ActivityStarted$/.test(e.type!) &&
+                    !/^[0-9a-f]{32}$/.test(e.activityStartedEventDetails?.workerName ?? ""),
+            ).length,
             events: events.length,
             peakIterations: peakOpen(events),
             segments: SEGMENTS.map(([, from, to]) => median(durations(events, from, to))),
@@ -160,11 +196,17 @@ export async function run(): Promise<BenchRow[]> {
         const waves = Math.ceil(ITEMS / INLINE_MAP_MAX_CONCURRENCY);
         const floors: Measured[] = [];
         const runs: MapRun[] = [];
-        for (let i = 0; i < ROUNDS; i++) {
+        // Floors before and after each run, once the stack is quiet (its workers and healers done).
+        const sampleFloor = async () => {
+            await quiesce(stack!);
             floors.push(await startManyWorkers(floor, INLINE_MAP_MAX_CONCURRENCY));
+        };
+        await sampleFloor();
+        for (let i = 0; i < ROUNDS; i++) {
+            await sampleFloor();
             runs.push(await runMap(stack, stateMachineArn));
+            await sampleFloor();
         }
-        floors.push(await startManyWorkers(floor, INLINE_MAP_MAX_CONCURRENCY));
         const start = median(floors.map(f => f.ms));
         const target = waves * (start + JOB_MS);
         const wall = median(runs.map(r => r.ms));
@@ -191,6 +233,19 @@ export async function run(): Promise<BenchRow[]> {
                 value: `${Math.max(...runs.map(r => r.events))}; ${Math.max(...runs.map(r => r.peakIterations))}`,
                 target: `< ${HISTORY_EVENT_LIMIT}; ≤ ${INLINE_MAP_MAX_CONCURRENCY}`,
                 note: `the engine runs at most ${INLINE_MAP_MAX_CONCURRENCY} (tests/local/sfn/aws-quotas.test.ts); its history can show one more for a moment, as the interpreter forwards an iteration's last events after the next iteration has started`,
+            },
+            {
+                name: "  this process: CPU, event loop delay (median, p99, max)",
+                value: list(
+                    runs.map(r => r.selfCpu),
+                    x => `${x.toFixed(0)} s`,
+                ),
+                note: runs.map(r => r.loopDelay.map(x => `${x.toFixed(0)} ms`).join(", ")).join("; "),
+            },
+            {
+                name: "  tasks failed (and retried); tasks taken by an unnamed worker",
+                value: runs.map(r => `${JSON.stringify(r.failures)}; ${r.unnamed}`).join(" | "),
+                note: "a worker whose task metadata does not come within 5 s runs unnamed and cannot tag its ECS task; when it stops, the healer reads it as a container lost before taking a task and fails a task of its execution that waits (Worker.Lost): in a Map every iteration is in that one execution",
             },
             {
                 name: "  peak memory: child processes (sum, sampled)",

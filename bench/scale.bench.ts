@@ -18,7 +18,7 @@ const JOB_MS = 1000;
 const RUN_TIMEOUT_MS = 180_000;
 
 /** Every worker and subscribed function of earlier executions done, so rounds do not overlap. */
-async function quiesce(stack: LocalStack): Promise<void> {
+export async function quiesce(stack: LocalStack): Promise<void> {
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
         if (stack.ecs.tasks().every(t => t.lastStatus === "STOPPED") && stack.pendingSubscriptions() === 0) return;
