@@ -46,20 +46,29 @@ function clientsFor(env: Record<string, string>): Clients {
     };
 }
 
-/** Until no task of the cluster is pending or running (the previous round's workers have exited). */
-async function quiesce(c: Clients): Promise<void> {
+/**
+ * Until no task of the cluster is pending or running (the previous round's workers have exited), at
+ * most 60 s; answers how many were still there then (a worker left polling could take a task of the
+ * next round: the report says so).
+ */
+async function quiesce(c: Clients): Promise<number> {
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
+    for (;;) {
         const cluster = (await c.ecs.send(new DescribeClustersCommand({ clusters: [c.cluster] }))).clusters?.[0];
-        if ((cluster?.runningTasksCount ?? 0) + (cluster?.pendingTasksCount ?? 0) === 0) return;
+        const left = (cluster?.runningTasksCount ?? 0) + (cluster?.pendingTasksCount ?? 0);
+        if (left === 0 || Date.now() > deadline) return left;
         await new Promise(r => setTimeout(r, 200));
     }
-    throw new Error("the cluster still had tasks after 60 s");
 }
 
 /** Starts `n` executions at once and polls each until it ends; every one must succeed. */
-async function startAndWatch(c: Clients, n: number, input: object): Promise<{ views: ClientView[]; polls: number }> {
+async function startAndWatch(
+    c: Clients,
+    n: number,
+    input: object,
+): Promise<{ views: ClientView[]; polls: number; failed: string[] }> {
     let polls = 0;
+    const failed: string[] = [];
     const one = async (): Promise<ClientView> => {
         const sentAt = Date.now();
         const { executionArn } = await c.sfn.send(
@@ -70,7 +79,7 @@ async function startAndWatch(c: Clients, n: number, input: object): Promise<{ vi
             polls++;
             const d = await c.sfn.send(new DescribeExecutionCommand({ executionArn }));
             if (d.status === "RUNNING") continue;
-            if (d.status !== "SUCCEEDED") throw new Error(`${executionArn} ${d.status}: ${d.error} ${d.cause}`);
+            if (d.status !== "SUCCEEDED") failed.push(`${d.status} ${d.error}: ${d.cause?.slice(0, 300)}`);
             return { executionArn: executionArn!, sentAt, observedAt: Date.now() };
         }
     };
@@ -79,33 +88,46 @@ async function startAndWatch(c: Clients, n: number, input: object): Promise<{ vi
         RUN_TIMEOUT_MS,
         `${n} executions through --serve`,
     );
-    return { views, polls };
+    return { views, polls, failed };
 }
 
 interface SystemRun extends MemoryPeak {
     ms: number;
     polls: number;
+    /** Executions that did not succeed: status, error and cause. */
+    failed: string[];
+    /** Tasks still running when the round began (see quiesce). */
+    leftover: number;
     runtimeCpu: number;
     clientCpu: number;
     marks: Array<Record<string, number>>;
 }
 
 async function systemRound(c: Clients, serving: ServeProcess): Promise<SystemRun> {
-    await quiesce(c);
+    const leftover = await quiesce(c);
     const pid = serving.runtimePid()!;
     const sampler = sampleChildren();
     try {
         const runtime0 = cpuSeconds(pid);
         const client0 = process.cpuUsage();
         const t0 = Date.now();
-        const { views, polls } = await startAndWatch(c, CONCURRENCY, { durationMs: JOB_MS });
+        const { views, polls, failed } = await startAndWatch(c, CONCURRENCY, { durationMs: JOB_MS });
         const ms = Math.max(...views.map(v => v.observedAt)) - t0;
         const memory = await sampler.stop();
         const client = process.cpuUsage(client0);
         await quiesce(c); // the workers have exited and been reaped: their CPU time is counted
         const runtimeCpu = cpuSeconds(pid) - runtime0;
         const marks = await marksOf(c.sfn, c.ecs, c.cluster, views);
-        return { ms, polls, runtimeCpu, clientCpu: (client.user + client.system) / 1e6, marks, ...memory };
+        return {
+            ms,
+            polls,
+            failed,
+            leftover,
+            runtimeCpu,
+            clientCpu: (client.user + client.system) / 1e6,
+            marks,
+            ...memory,
+        };
     } finally {
         await sampler.stop();
     }
@@ -123,7 +145,8 @@ export async function run(): Promise<BenchRow[]> {
         serving = await startServe([], { viaNpm: true });
         const c = (clients = clientsFor(serving.env));
         // Warm up: the trigger's first Lambda environment, the OS file cache.
-        await startAndWatch(c, 1, { durationMs: 0 });
+        const warm = await startAndWatch(c, 1, { durationMs: 0 });
+        if (warm.failed.length > 0) throw new Error(`the warm-up execution did not succeed: ${warm.failed[0]}`);
         const floors: Measured[] = [];
         const runs: SystemRun[] = [];
         for (let i = 0; i < ROUNDS; i++) {
@@ -133,6 +156,7 @@ export async function run(): Promise<BenchRow[]> {
         const targets = floors.map(f => f.ms + JOB_MS);
         const ratios = runs.map((r, i) => r.ms / targets[i]);
         const ratio = (x: number) => `${x.toFixed(2)}×`;
+        const failures = runs.flatMap(r => r.failed);
         const cpu = (x: number) => `${x.toFixed(1)} s`;
         return [
             {
@@ -142,9 +166,14 @@ export async function run(): Promise<BenchRow[]> {
             },
             {
                 name: `${CONCURRENCY} executions of ${JOB_MS} ms jobs through npm start --serve and the SDK`,
-                value: `${ratio(median(ratios))} floor`,
+                value: `${ratio(median(ratios))} floor${failures.length > 0 ? `, ${failures.length} of ${ROUNDS * CONCURRENCY} NOT SUCCEEDED` : ""}`,
                 target: "≤ 1.2×",
                 note:
+                    (failures.length > 0 ? `first failure: ${failures[0]}; ` : "") +
+                    `tasks still running from the round before: ${list(
+                        runs.map(r => r.leftover),
+                        String,
+                    )}; ` +
                     `median of ${ROUNDS} interleaved rounds; per round ${list(ratios, ratio)} (wall ${list(runs.map(r => r.ms))} vs floor ${list(targets)}); ` +
                     `${list(
                         runs.map(r => r.polls),
