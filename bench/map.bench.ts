@@ -87,8 +87,13 @@ interface MapRun extends MemoryPeak {
 const SEGMENTS: Array<[string, string, string]> = [
     ["whole iteration", "MapIterationStarted", "MapIterationSucceeded"],
     ["→ trigger scheduled", "MapIterationStarted", "LambdaFunctionScheduled"],
-    ["trigger waits for a Lambda host", "LambdaFunctionScheduled", "LambdaFunctionStarted"],
-    ["trigger runs (RunTask, waits for RUNNING)", "LambdaFunctionStarted", "LambdaFunctionSucceeded"],
+    // LambdaFunctionStarted is recorded with LambdaFunctionScheduled, as AWS does: the wait for one
+    // of the function's local environments (16 at most) is inside the next part.
+    [
+        "trigger: scheduled → returned (a free Lambda environment, RunTask, its wait for RUNNING)",
+        "LambdaFunctionScheduled",
+        "LambdaFunctionSucceeded",
+    ],
     ["→ activity scheduled", "LambdaFunctionSucceeded", "ActivityScheduled"],
     ["task waits for its worker", "ActivityScheduled", "ActivityStarted"],
     ["job, reported", "ActivityStarted", "ActivitySucceeded"],

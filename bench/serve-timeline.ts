@@ -18,8 +18,14 @@ export interface ClientView {
 /** The parts of an execution, in order: each from one mark to the next (absent marks skip the part). */
 export const PARTS: Array<{ name: string; from: string; to: string }> = [
     { name: "StartExecution sent → ExecutionStarted (endpoint)", from: "sent", to: "ExecutionStarted" },
-    { name: "→ trigger Lambda started (a Lambda host free)", from: "ExecutionStarted", to: "LambdaFunctionStarted" },
-    { name: "trigger → RunTask", from: "LambdaFunctionStarted", to: "taskCreated" },
+    { name: "→ trigger Lambda scheduled", from: "ExecutionStarted", to: "LambdaFunctionScheduled" },
+    // LambdaFunctionStarted is recorded with LambdaFunctionScheduled, as AWS does: the wait for one
+    // of the function's local environments (16 at most) and a cold start are inside this part.
+    {
+        name: "trigger scheduled → its RunTask (a free Lambda environment, cold start, the trigger's code)",
+        from: "LambdaFunctionScheduled",
+        to: "taskCreated",
+    },
     { name: "RunTask → task RUNNING (process spawned)", from: "taskCreated", to: "taskStarted" },
     {
         name: "RUNNING → trigger returns (its DescribeTasks polling)",
