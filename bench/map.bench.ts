@@ -257,7 +257,7 @@ export async function run(): Promise<BenchRow[]> {
             {
                 name: "  tasks failed (and retried); tasks taken by an unnamed worker",
                 value: runs.map(r => `${JSON.stringify(r.failures)}; ${r.unnamed}`).join(" | "),
-                note: "a worker whose task metadata does not come within 5 s runs unnamed and cannot tag its ECS task; when it stops, the healer reads it as a container lost before taking a task and fails a task of its execution that waits (Worker.Lost): in a Map every iteration is in that one execution",
+                note: "a worker whose task metadata does not come in time runs unnamed and cannot tag its ECS task, and a worker whose attempt's task another took polls on until its idle timeout; when either stops, the healer can read it as a container lost before taking a task and fail a task of its execution that waits (Worker.Lost): in a Map every iteration is in that one execution",
             },
             {
                 name: "  peak memory: child processes (sum, sampled)",
