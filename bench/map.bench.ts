@@ -23,7 +23,14 @@ import type { HistoryEvent } from "../local/sfn/engine";
 import { HISTORY_EVENT_LIMIT } from "../local/sfn/engine/history-limit";
 import { INLINE_MAP_MAX_CONCURRENCY } from "../local/sfn/engine/definition";
 import { Measured, startManyWorkers } from "./floor-workers";
-import { median, privateWorkerBundle, startBenchStack, startFloorEndpoint, withTimeout } from "./orchestration.bench";
+import {
+    median,
+    privateWorkerBundle,
+    startBenchStack,
+    startFloorEndpoint,
+    warmUp,
+    withTimeout,
+} from "./orchestration.bench";
 import { cpuSeconds, MemoryPeak, mib, sampleChildren } from "./process-sampling";
 import type { BenchRow } from "./run";
 import { quiesce } from "./scale.bench";
@@ -196,12 +203,7 @@ export async function run(): Promise<BenchRow[]> {
     let stack: LocalStack | undefined;
     try {
         stack = await startBenchStack(bundle.path);
-        const warm = stack.engine.startExecution({
-            stateMachineArn: stack.stateMachineArn,
-            input: JSON.stringify({ durationMs: 0 }),
-        }).executionArn;
-        const warmDone = await withTimeout(stack.engine.waitForExecution(warm), 60_000, "warm-up execution");
-        if (warmDone.status !== "SUCCEEDED") throw new Error(`warm-up execution ended ${warmDone.status}`);
+        await warmUp(stack);
         const { stateMachineArn } = stack.engine.createStateMachine({ name: "map-bench", ...mapOverStep(stack) });
 
         const waves = Math.ceil(ITEMS / INLINE_MAP_MAX_CONCURRENCY);

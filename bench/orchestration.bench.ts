@@ -78,6 +78,17 @@ export function startBenchStack(bundle: string): Promise<LocalStack> {
  * A standalone local Step Functions endpoint with one activity, and the environment a worker bundle
  * needs to poll it (the same as bench/worker-startup's: no ~/.aws, dummy credentials).
  */
+/** One zero-length execution to its success: the trigger's first Lambda environment, the OS file cache. */
+export async function warmUp(stack: LocalStack): Promise<void> {
+    const warm = stack.engine.startExecution({
+        stateMachineArn: stack.stateMachineArn,
+        input: JSON.stringify({ durationMs: 0 }),
+    }).executionArn;
+    const done = await withTimeout(stack.engine.waitForExecution(warm), 60_000, "warm-up execution");
+    if (done.status !== "SUCCEEDED")
+        throw new Error(`warm-up execution ended ${done.status}: ${done.error} ${done.cause}`);
+}
+
 export interface FloorEndpoint {
     ep: StepFunctionsEndpoint;
     bundle: string;

@@ -8,7 +8,14 @@
 import * as os from "os";
 import type { LocalStack } from "../local/stack/local-stack";
 import { Measured, startManyWorkers } from "./floor-workers";
-import { median, privateWorkerBundle, startBenchStack, startFloorEndpoint, withTimeout } from "./orchestration.bench";
+import {
+    median,
+    privateWorkerBundle,
+    startBenchStack,
+    startFloorEndpoint,
+    warmUp,
+    withTimeout,
+} from "./orchestration.bench";
 import { cpuSeconds, MemoryPeak, mib, SAMPLE_EVERY_MS, sampleChildren } from "./process-sampling";
 import type { BenchRow } from "./run";
 
@@ -85,14 +92,7 @@ export async function run(): Promise<BenchRow[]> {
     let stack: LocalStack | undefined;
     try {
         stack = await startBenchStack(bundle.path);
-        // Warm up: the trigger's first Lambda environment, the OS file cache.
-        const warm = stack.engine.startExecution({
-            stateMachineArn: stack.stateMachineArn,
-            input: JSON.stringify({ durationMs: 0 }),
-        }).executionArn;
-        const warmDone = await withTimeout(stack.engine.waitForExecution(warm), 60_000, "warm-up execution");
-        if (warmDone.status !== "SUCCEEDED")
-            throw new Error(`warm-up execution ended ${warmDone.status}: ${warmDone.error} ${warmDone.cause}`);
+        await warmUp(stack);
 
         const floors: Measured[] = [];
         const runs: StackRun[] = [];

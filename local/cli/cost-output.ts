@@ -2,31 +2,19 @@
 // --serve a one-line summary on standard error as each execution ends.
 import { costJson, formatCostSummary, formatCostTable } from "../forecast/cost-table";
 import { CostReport } from "../forecast/cost";
-import type { HistoryEvent } from "../sfn/engine";
+import { HistoryEvent, TERMINAL_EVENTS } from "../sfn/engine";
+import { allHistory } from "./all-history";
 import { executionCost } from "../stack/execution-usage";
 import type { LocalStack } from "../stack/local-stack";
 
 export { costJson, formatCostTable };
-
-const EXECUTION_ENDS = new Set(["ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"]);
-
-export async function allHistory(stack: LocalStack, executionArn: string): Promise<HistoryEvent[]> {
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-        const page = stack.engine.getExecutionHistory(executionArn, { nextToken, maxResults: 1000 });
-        events.push(...page.events);
-        nextToken = page.nextToken;
-    } while (nextToken);
-    return events;
-}
 
 export async function costOfExecution(
     stack: LocalStack,
     executionArn: string,
     stopWaiting?: () => boolean,
 ): Promise<CostReport> {
-    return executionCost(stack, executionArn, await allHistory(stack, executionArn), { stopWaiting });
+    return executionCost(stack, executionArn, allHistory(stack, executionArn), { stopWaiting });
 }
 
 /**
@@ -38,7 +26,7 @@ export function serveCostReporter(stack: () => LocalStack | undefined, write: (l
     let exiting = false;
     const onEvent = (executionArn: string, event: HistoryEvent) => {
         const running = stack();
-        if (!running || !EXECUTION_ENDS.has(event.type ?? "")) return;
+        if (!running || !TERMINAL_EVENTS.has(event.type ?? "")) return;
         const job = costOfExecution(running, executionArn, () => exiting)
             .then(report => write(formatCostSummary(executionArn, report)))
             .catch(err => write(`cost forecast for ${executionArn} failed: ${err?.message ?? err}`))

@@ -12,6 +12,7 @@ import { exitCodeFor, Lifetime, watchLifetime } from "./lifetime";
 import { ProgressLine } from "./progress-line";
 import type { FargateTimingOptions } from "../ecs/endpoint";
 import { parseTimingArgs, TIMING_ARG_OPTIONS, TIMING_HELP, TimingUsageError } from "./timing-args";
+import { allHistory } from "./all-history";
 
 export const HELP = `Usage: npm start -- [options]          (npm start --silent -- --json for scripts)
 
@@ -141,17 +142,6 @@ export function parseStartArgs(argv: string[]): StartOptions {
     };
 }
 
-async function allHistory(stack: LocalStack, executionArn: string): Promise<HistoryEvent[]> {
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-        const page = stack.engine.getExecutionHistory(executionArn, { nextToken, maxResults: 1000 });
-        events.push(...page.events);
-        nextToken = page.nextToken;
-    } while (nextToken);
-    return events;
-}
-
 const toStderr = (line: string) => void process.stderr.write(line + "\n");
 
 /** The stack, or undefined when it could not start (the message is out) or a stop came first. */
@@ -260,7 +250,7 @@ async function runOnce(stack: LocalStack, options: StartOptions, stdout: HeldStd
         () => options.externalWorkers || lifetime.reason !== undefined,
     );
     if (options.json) {
-        const history = await allHistory(stack, executionArn);
+        const history = allHistory(stack, executionArn);
         stdout.write(
             JSON.stringify({
                 status: result.status,

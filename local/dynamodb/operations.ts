@@ -88,14 +88,27 @@ function getItem(store: TableStore, request: WriteRequest & { ConsistentRead?: u
 function putItem(store: TableStore, request: WriteRequest): unknown {
     const table = store.table(request.TableName);
     const item = checkItem(request.Item);
-    const key = store.keyOf(table, item);
+    return replaceItem(store, table, store.keyOf(table, item), request, item);
+}
+
+/**
+ * PutItem and DeleteItem alike: the condition checked against the item there now, then
+ * `replacement` stored in its place (undefined deletes); ALL_OLD answers what was there.
+ */
+function replaceItem(
+    store: TableStore,
+    table: DeclaredTable,
+    key: Item,
+    request: WriteRequest,
+    replacement: Item | undefined,
+): unknown {
     const placeholders = placeholdersOf(request);
     const condition = conditionOf(request, placeholders);
     placeholders.checkAllUsed();
     const returnValues = returnValuesOf(request, ["NONE", "ALL_OLD"]);
     const current = store.get(table, key);
     checkCondition(condition, current, request);
-    store.put(table, key, item);
+    store.put(table, key, replacement);
     return returnValues === "ALL_OLD" && current ? { Attributes: current } : {};
 }
 
@@ -131,15 +144,7 @@ function updateItem(store: TableStore, request: WriteRequest): unknown {
 
 function deleteItem(store: TableStore, request: WriteRequest): unknown {
     const table = store.table(request.TableName);
-    const key = store.checkKey(table, request.Key);
-    const placeholders = placeholdersOf(request);
-    const condition = conditionOf(request, placeholders);
-    placeholders.checkAllUsed();
-    const returnValues = returnValuesOf(request, ["NONE", "ALL_OLD"]);
-    const current = store.get(table, key);
-    checkCondition(condition, current, request);
-    store.put(table, key, undefined);
-    return returnValues === "ALL_OLD" && current ? { Attributes: current } : {};
+    return replaceItem(store, table, store.checkKey(table, request.Key), request, undefined);
 }
 
 /** The handlers by operation name, for startAwsJsonServer. Each runs to its end before the next starts. */

@@ -4,9 +4,9 @@
 import * as assert from "assert";
 import * as path from "path";
 import { DEFAULT_START_FAILURE } from "../../local/ecs/endpoint";
-import { LocalStack, LocalStackOptions, startLocalStack } from "../../local/stack/local-stack";
-import { PROJECT_DIR } from "../helpers/dev-stack";
-import { waitUntilNoProcess, WORKER_PROCESS } from "../helpers/processes";
+import { LocalStack, LocalStackOptions } from "../../local/stack/local-stack";
+import { failureStack } from "../helpers/executions";
+import { LAMBDA_HOST_PROCESS, waitUntilNoProcess, WORKER_PROCESS } from "../helpers/processes";
 import {
     countOf,
     endWithin,
@@ -22,31 +22,13 @@ const TASK_TAKEN_TAG = "step-functions-activity-task";
 
 /** The dev stack with short clocks: retry waits scaled to milliseconds, empty polls of 2 s. */
 function stackWith(options: Partial<LocalStackOptions> = {}, config: Record<string, string> = {}): Promise<LocalStack> {
-    return startLocalStack({
-        projectDir: PROJECT_DIR,
-        stack: "dev",
-        configOverrides: {
-            "fargate-activity:heartbeatSeconds": "10",
-            "fargate-activity:taskTimeoutSeconds": "120",
-            ...config,
-        },
-        retryIntervalScale: 0.001,
-        maxStopTimeoutMs: 2000,
-        maxPollSeconds: 2,
-        containerOutput: () => undefined,
-        lambdaOutput: () => undefined,
-        ...options,
-    });
+    return failureStack(10, options, config);
 }
-
-/** This worktree's containers and Lambda hosts (other checkouts on the machine may run their own). */
-const OUR_WORKERS = path.join(PROJECT_DIR, "node_modules", ".cache", WORKER_PROCESS);
-const OUR_LAMBDA_HOSTS = path.join(PROJECT_DIR, "local", "lambda", "host.js");
 
 async function closeStack(stack: LocalStack | undefined): Promise<void> {
     await stack?.close();
-    assert.deepStrictEqual(await waitUntilNoProcess(OUR_WORKERS), []);
-    assert.deepStrictEqual(await waitUntilNoProcess(OUR_LAMBDA_HOSTS), []);
+    assert.deepStrictEqual(await waitUntilNoProcess(WORKER_PROCESS), []);
+    assert.deepStrictEqual(await waitUntilNoProcess(LAMBDA_HOST_PROCESS), []);
 }
 
 /** The ECS tasks an execution's triggers started (tagged with its ARN). */

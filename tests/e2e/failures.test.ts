@@ -4,7 +4,7 @@ import * as assert from "assert";
 import { DEFAULT_START_FAILURE } from "../../local/ecs/endpoint";
 import { LocalStack } from "../../local/stack/local-stack";
 import { count, failures, failureStack, quiesce, tagged, takerOf, watch } from "../helpers/executions";
-import { waitUntilNoProcess, WORKER_PROCESS } from "../helpers/processes";
+import { waitUntilNoProcess, LAMBDA_HOST_PROCESS, WORKER_PROCESS } from "../helpers/processes";
 
 describe("failures that heal themselves (local runtime)", function () {
     this.timeout(180_000);
@@ -19,7 +19,7 @@ describe("failures that heal themselves (local runtime)", function () {
     after(async () => {
         await stack?.close();
         assert.deepStrictEqual(await waitUntilNoProcess(WORKER_PROCESS), []);
-        assert.deepStrictEqual(await waitUntilNoProcess("lambda/host.js"), []);
+        assert.deepStrictEqual(await waitUntilNoProcess(LAMBDA_HOST_PROCESS), []);
     });
 
     it("1. SIGTERM mid-job: Worker.Interrupted, the block retries with a second container, success", async () => {
@@ -127,7 +127,7 @@ describe("load with faults (local runtime)", function () {
     after(async () => {
         await stack?.close();
         assert.deepStrictEqual(await waitUntilNoProcess(WORKER_PROCESS), []);
-        assert.deepStrictEqual(await waitUntilNoProcess("lambda/host.js"), []);
+        assert.deepStrictEqual(await waitUntilNoProcess(LAMBDA_HOST_PROCESS), []);
     });
 
     it("8. 50 concurrent executions while a tenth of the workers are killed at random: all succeed, none stuck, no token handed out twice", async () => {

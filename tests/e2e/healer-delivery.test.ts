@@ -9,7 +9,7 @@ import { InvokeResult } from "../../local/lambda/runner";
 import { checkTagList } from "../../local/ecs/tag-rules";
 import { LocalStack } from "../../local/stack/local-stack";
 import { count, failures, failureStack, quiesce, watch, Watched } from "../helpers/executions";
-import { waitUntilNoProcess, WORKER_PROCESS } from "../helpers/processes";
+import { waitUntilNoProcess, LAMBDA_HOST_PROCESS, WORKER_PROCESS } from "../helpers/processes";
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const isStopped = (event: unknown) => (event as any)?.detail?.lastStatus === "STOPPED";
@@ -72,7 +72,7 @@ describe("the healer under AWS's event delivery (local runtime)", function () {
     after(async () => {
         await stack?.close();
         assert.deepStrictEqual(await waitUntilNoProcess(WORKER_PROCESS), []);
-        assert.deepStrictEqual(await waitUntilNoProcess("lambda/host.js"), []);
+        assert.deepStrictEqual(await waitUntilNoProcess(LAMBDA_HOST_PROCESS), []);
     });
 
     it("1. a lost container's stop delivered three times at once and once more later heals one task", async () => {

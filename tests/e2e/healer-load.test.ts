@@ -17,7 +17,7 @@ import { InvokeResult } from "../../local/lambda/runner";
 import { LocalStack } from "../../local/stack/local-stack";
 import { attemptsByContainer, leftTaskWaiting, taskIdOf } from "../helpers/container-slots";
 import { failures, failureStack, quiesce, watch, Watched } from "../helpers/executions";
-import { waitUntilNoProcess, WORKER_PROCESS } from "../helpers/processes";
+import { waitUntilNoProcess, LAMBDA_HOST_PROCESS, WORKER_PROCESS } from "../helpers/processes";
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const EARLY_STOP = "Your Spot Task was interrupted (test: before its first poll)";
@@ -70,7 +70,7 @@ describe("the healer under load, with duplicated events and stops (local runtime
         );
         await stack?.close();
         assert.deepStrictEqual(await waitUntilNoProcess(WORKER_PROCESS), []);
-        assert.deepStrictEqual(await waitUntilNoProcess("lambda/host.js"), []);
+        assert.deepStrictEqual(await waitUntilNoProcess(LAMBDA_HOST_PROCESS), []);
     });
 
     it("50 executions: one Worker.Lost per container that left a task waiting, none waits over a minute, every healer invocation succeeds", async () => {

@@ -10,10 +10,7 @@ import {
 import { ECSClient, RunTaskCommand } from "@aws-sdk/client-ecs";
 import { LocalStack, startLocalStack } from "../../local/stack/local-stack";
 import { PROJECT_DIR } from "../helpers/dev-stack";
-import { waitUntilNoProcess, WORKER_PROCESS } from "../helpers/processes";
-
-const WORKER = WORKER_PROCESS;
-const LAMBDA_HOST = "lambda/host.js";
+import { LAMBDA_HOST_PROCESS, waitUntilNoProcess, WORKER_PROCESS } from "../helpers/processes";
 
 async function settle(client: SFNClient, executionArn: string, timeoutMs = 60_000) {
     const deadline = Date.now() + timeoutMs;
@@ -48,8 +45,8 @@ describe("local runtime: the dev stack end to end", function () {
     after(async () => {
         sfn?.destroy();
         await stack?.close();
-        assert.deepStrictEqual(await waitUntilNoProcess(WORKER), [], "every worker process ended");
-        assert.deepStrictEqual(await waitUntilNoProcess(LAMBDA_HOST), [], "every Lambda process ended");
+        assert.deepStrictEqual(await waitUntilNoProcess(WORKER_PROCESS), [], "every worker process ended");
+        assert.deepStrictEqual(await waitUntilNoProcess(LAMBDA_HOST_PROCESS), [], "every Lambda process ended");
     });
 
     it("succeeds with the worker's output, with the seed's history", async () => {
@@ -123,7 +120,11 @@ describe("local runtime: the dev stack end to end", function () {
             assert.strictEqual(r.status, "SUCCEEDED", `${i}: ${r.error}: ${r.cause}`);
             assert.deepStrictEqual(JSON.parse(r.output!), { result: "ecs done", echo: `n${i}` });
         });
-        assert.deepStrictEqual(await waitUntilNoProcess(WORKER, 20_000), [], "each worker exits after its one task");
+        assert.deepStrictEqual(
+            await waitUntilNoProcess(WORKER_PROCESS, 20_000),
+            [],
+            "each worker exits after its one task",
+        );
     });
 
     it("fails with the job's own error name and cause when the job throws (failWith)", async () => {

@@ -5,7 +5,7 @@ import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as path from "path";
 import { SFNClient, DescribeExecutionCommand, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PROJECT_DIR, TS_REGISTER } from "../helpers/dev-stack";
-import { waitUntilNoProcess, WORKER_PROCESS } from "../helpers/processes";
+import { waitUntilNoProcess, LAMBDA_HOST_PROCESS, WORKER_PROCESS } from "../helpers/processes";
 
 const CLI = path.join(PROJECT_DIR, "local", "cli", "start.ts");
 const BUNDLE = path.join(PROJECT_DIR, "worker-image", "dist", "worker.js");
@@ -46,7 +46,7 @@ describe("npm start", function () {
 
     afterEach(async () => {
         assert.deepStrictEqual(await waitUntilNoProcess(WORKER_PROCESS), [], "no worker left");
-        assert.deepStrictEqual(await waitUntilNoProcess("lambda/host.js"), [], "no Lambda process left");
+        assert.deepStrictEqual(await waitUntilNoProcess(LAMBDA_HOST_PROCESS), [], "no Lambda process left");
     });
 
     it("--json prints exactly one JSON document shaped like DescribeExecution plus history, and exits 0", async () => {

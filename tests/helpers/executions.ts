@@ -5,13 +5,18 @@ import { LocalStack, LocalStackOptions, startLocalStack } from "../../local/stac
 import { PROJECT_DIR } from "./dev-stack";
 
 /** Short clocks so a lost heartbeat shows in seconds; retry waits scaled to milliseconds. */
-export function failureStack(heartbeatSeconds: number, options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
+export function failureStack(
+    heartbeatSeconds: number,
+    options: Partial<LocalStackOptions> = {},
+    config: Record<string, string> = {},
+): Promise<LocalStack> {
     return startLocalStack({
         projectDir: PROJECT_DIR,
         stack: "dev",
         configOverrides: {
             "fargate-activity:heartbeatSeconds": String(heartbeatSeconds),
             "fargate-activity:taskTimeoutSeconds": "120",
+            ...config,
         },
         retryIntervalScale: 0.001,
         maxStopTimeoutMs: 2000,

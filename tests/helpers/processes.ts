@@ -3,6 +3,7 @@
 // test files run in sibling processes and their live workers are none of its business. The global
 // teardown (global-fixtures.ts) looks at the whole checkout once every file has run.
 import { execFileSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { descendantsOf } from "../../local/cli/descendants";
 
@@ -43,10 +44,23 @@ export function processesMatching(fragment: string): string[] {
     return all.filter(p => mine.has(p.pid) && p.line.includes(fragment)).map(p => p.line);
 }
 
-/** Command lines of live processes anywhere on the machine that run a file of this checkout and contain `fragment`. */
+/** The process's working folder (Linux's /proc), or undefined where it cannot be read. */
+function workingFolderOf(pid: number): string | undefined {
+    try {
+        return fs.readlinkSync(`/proc/${pid}/cwd`) + path.sep;
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * Command lines of live processes anywhere on the machine that contain `fragment` and belong to
+ * this checkout: they name a file under it, or run in it (the npm scripts name their files
+ * relative to it, as in `node -r ./scripts/ts-register.js local/cli/start.ts`).
+ */
 export function checkoutProcessesMatching(fragment: string): string[] {
     return liveProcesses()
-        .filter(p => p.line.includes(fragment) && p.line.includes(CHECKOUT))
+        .filter(p => p.line.includes(fragment) && (p.line.includes(CHECKOUT) || workingFolderOf(p.pid) === CHECKOUT))
         .map(p => p.line);
 }
 

@@ -442,133 +442,103 @@ describe("worker library (runActivityWorker)", function () {
             assert.deepEqual(result, { reason: "maxTasks", exitCode: 1, tasks: 1, unreported: 1 });
         });
 
-        it("names itself after the ECS task from the container metadata endpoint", async () => {
-            const server = http.createServer((req, res) => {
-                res.writeHead(req.url === "/v4/abc/task" ? 200 : 404, { "content-type": "application/json" });
-                res.end(
-                    JSON.stringify({
-                        TaskARN: "arn:aws:ecs:us-east-1:000000000000:task/my-cluster/5f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e",
-                    }),
-                );
-            });
+        /** Serves `answer` as a task metadata endpoint; `use` gets its ECS_CONTAINER_METADATA_URI_V4 (path /v4/abc). */
+        async function withMetadataEndpoint(answer: http.RequestListener, use: (uri: string) => Promise<void>) {
+            const server = http.createServer(answer);
             await new Promise<void>(r => server.listen(0, "127.0.0.1", r));
             try {
-                const { api, calls } = scriptedApi([]);
-                const { lines, logger } = capture();
-                const env = {
-                    ECS_CONTAINER_METADATA_URI_V4: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v4/abc`,
-                };
-                const result = await runActivityWorker({
-                    activityArn: ARN,
-                    api,
-                    env,
-                    logger,
-                    idleTimeoutSeconds: 0,
-                    handler: () => ({}),
-                });
-                assert.equal(result.reason, "idle");
-                assert.equal(calls[0].request.workerName, "5f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e");
-                const started = lines.find(l => l.event === "worker.started");
-                assert.equal(started.workerNameSource, "ecs");
-                assert.match(started.ecsTaskArn, /task\/my-cluster\//);
-            } finally {
-                server.close();
-            }
-        });
-
-        it("waits seconds for a slow metadata endpoint rather than naming itself after the host", async () => {
-            const server = http.createServer((req, res) => {
-                setTimeout(() => {
-                    res.writeHead(200, { "content-type": "application/json" });
-                    res.end(
-                        JSON.stringify({
-                            TaskARN: "arn:aws:ecs:us-east-1:000000000000:task/c/0123456789abcdef0123456789abcdef",
-                        }),
-                    );
-                }, 1500);
-            });
-            await new Promise<void>(r => server.listen(0, "127.0.0.1", r));
-            try {
-                const { api, calls } = scriptedApi([]);
-                await runActivityWorker({
-                    activityArn: ARN,
-                    api,
-                    env: {
-                        ECS_CONTAINER_METADATA_URI_V4: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v4/x`,
-                    },
-                    logger: capture().logger,
-                    idleTimeoutSeconds: 0,
-                    handler: () => ({}),
-                });
-                assert.equal(calls[0].request.workerName, "0123456789abcdef0123456789abcdef");
+                await use(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v4/abc`);
             } finally {
                 server.closeAllConnections();
                 server.close();
             }
+        }
+
+        const taskJson = (id: string) =>
+            JSON.stringify({ TaskARN: `arn:aws:ecs:us-east-1:000000000000:task/my-cluster/${id}` });
+
+        /** Runs a worker that stops once a poll comes back empty; returns its calls and log lines. */
+        async function runWithMetadata(uri: string, shutdownSignal?: AbortSignal) {
+            const { api, calls } = scriptedApi([]);
+            const { lines, logger } = capture();
+            const result = await runActivityWorker({
+                activityArn: ARN,
+                api,
+                env: { ECS_CONTAINER_METADATA_URI_V4: uri },
+                logger,
+                idleTimeoutSeconds: 0,
+                shutdownSignal,
+                handler: () => ({}),
+            });
+            return { result, calls, lines };
+        }
+
+        it("names itself after the ECS task from the container metadata endpoint", async () => {
+            await withMetadataEndpoint(
+                (req, res) => {
+                    res.writeHead(req.url === "/v4/abc/task" ? 200 : 404, { "content-type": "application/json" });
+                    res.end(taskJson("5f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e"));
+                },
+                async uri => {
+                    const { result, calls, lines } = await runWithMetadata(uri);
+                    assert.equal(result.reason, "idle");
+                    assert.equal(calls[0].request.workerName, "5f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e");
+                    const started = lines.find(l => l.event === "worker.started");
+                    assert.equal(started.workerNameSource, "ecs");
+                    assert.match(started.ecsTaskArn, /task\/my-cluster\//);
+                },
+            );
+        });
+
+        it("waits seconds for a slow metadata endpoint rather than naming itself after the host", async () => {
+            await withMetadataEndpoint(
+                (req, res) => {
+                    setTimeout(() => {
+                        res.writeHead(200, { "content-type": "application/json" });
+                        res.end(taskJson("0123456789abcdef0123456789abcdef"));
+                    }, 1500);
+                },
+                async uri => {
+                    const { calls } = await runWithMetadata(uri);
+                    assert.equal(calls[0].request.workerName, "0123456789abcdef0123456789abcdef");
+                },
+            );
         });
 
         it("asks the metadata endpoint again when it fails at first, rather than naming itself after the host", async () => {
             let requests = 0;
-            const server = http.createServer((req, res) => {
-                // Not answering yet: a busy host's endpoint, or one not ready for a container just started.
-                if (++requests <= 2) return void (res.writeHead(500), res.end());
-                res.writeHead(200, { "content-type": "application/json" });
-                res.end(
-                    JSON.stringify({
-                        TaskARN: "arn:aws:ecs:us-east-1:000000000000:task/c/fedcba9876543210fedcba9876543210",
-                    }),
-                );
-            });
-            await new Promise<void>(r => server.listen(0, "127.0.0.1", r));
-            try {
-                const { api, calls } = scriptedApi([]);
-                await runActivityWorker({
-                    activityArn: ARN,
-                    api,
-                    env: {
-                        ECS_CONTAINER_METADATA_URI_V4: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v4/y`,
-                    },
-                    logger: capture().logger,
-                    idleTimeoutSeconds: 0,
-                    handler: () => ({}),
-                });
-                assert.equal(calls[0].request.workerName, "fedcba9876543210fedcba9876543210");
-                assert.equal(requests, 3);
-            } finally {
-                server.closeAllConnections();
-                server.close();
-            }
+            await withMetadataEndpoint(
+                (req, res) => {
+                    // Not answering yet: a busy host's endpoint, or one not ready for a container just started.
+                    if (++requests <= 2) return void (res.writeHead(500), res.end());
+                    res.writeHead(200, { "content-type": "application/json" });
+                    res.end(taskJson("fedcba9876543210fedcba9876543210"));
+                },
+                async uri => {
+                    const { calls } = await runWithMetadata(uri);
+                    assert.equal(calls[0].request.workerName, "fedcba9876543210fedcba9876543210");
+                    assert.equal(requests, 3);
+                },
+            );
         });
 
         it("a stop while it waits for the metadata endpoint ends the wait at once, and the worker stops without polling", async () => {
-            const server = http.createServer((req, res) => void (res.writeHead(500), res.end()));
-            await new Promise<void>(r => server.listen(0, "127.0.0.1", r));
-            try {
-                const { api, calls } = scriptedApi([]);
-                const stop = new AbortController();
-                setTimeout(() => stop.abort("SIGTERM"), 300);
-                const started = Date.now();
-                const result = await runActivityWorker({
-                    activityArn: ARN,
-                    api,
-                    env: {
-                        ECS_CONTAINER_METADATA_URI_V4: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v4/z`,
-                    },
-                    shutdownSignal: stop.signal,
-                    logger: capture().logger,
-                    handler: () => ({}),
-                });
-                assert.ok(Date.now() - started < 2000, `stopped after ${Date.now() - started} ms`);
-                assert.deepEqual(
-                    calls.filter(c => c.op === "GetActivityTask"),
-                    [],
-                    "no poll after the stop",
-                );
-                assert.equal(result.tasks, 0);
-            } finally {
-                server.closeAllConnections();
-                server.close();
-            }
+            await withMetadataEndpoint(
+                (req, res) => void (res.writeHead(500), res.end()),
+                async uri => {
+                    const stop = new AbortController();
+                    setTimeout(() => stop.abort("SIGTERM"), 300);
+                    const started = Date.now();
+                    const { result, calls } = await runWithMetadata(uri, stop.signal);
+                    assert.ok(Date.now() - started < 2000, `stopped after ${Date.now() - started} ms`);
+                    assert.deepEqual(
+                        calls.filter(c => c.op === "GetActivityTask"),
+                        [],
+                        "no poll after the stop",
+                    );
+                    assert.equal(result.tasks, 0);
+                },
+            );
         });
 
         it("without metadata or WORKER_NAME it is host name and pid", async () => {

@@ -1,6 +1,8 @@
 // The workerName Step Functions shows in ActivityStarted: WORKER_NAME, else the ECS task id from
 // the container metadata endpoint (Fargate sets ECS_CONTAINER_METADATA_URI_V4), else host and pid.
 import * as http from "http";
+import { backoffDelayMs } from "./retry";
+import { sleep } from "./sleep";
 
 export interface WorkerIdentity {
     workerName: string;
@@ -64,19 +66,7 @@ export function fetchJson(url: string, timeoutMs: number, signal?: AbortSignal):
  */
 export const METADATA_WAIT_MS = 30_000;
 export const METADATA_ATTEMPT_MS = 5000;
-
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    return new Promise(resolve => {
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener("abort", done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener("abort", done, { once: true });
-    });
-}
+const METADATA_BACKOFF = { baseDelayMs: 100, maxDelayMs: 1000 };
 
 /**
  * The task's metadata, asked again after a failure or a timeout until `waitMs` has passed; a stop
@@ -93,7 +83,10 @@ async function fetchTaskMetadata(
         const task = (await fetchJson(`${uri.replace(/\/$/, "")}/task`, attemptMs, signal)) as
             { TaskARN?: unknown } | undefined;
         if (task !== undefined || deadline - Date.now() <= 0) return task;
-        await pause(Math.min(1000, 100 * 2 ** attempt, Math.max(0, deadline - Date.now())), signal);
+        await sleep(
+            Math.min(backoffDelayMs(attempt + 1, METADATA_BACKOFF), Math.max(0, deadline - Date.now())),
+            signal,
+        );
     }
     return undefined;
 }

@@ -5,6 +5,7 @@ export { EngineError } from "./errors";
 export { RETAINED_CLOSED_EXECUTIONS } from "./types";
 export type { EngineErrorCode } from "./errors";
 export { withoutExecutionData } from "./event-data";
+export { TERMINAL_EVENTS } from "./history-limit";
 export type { HistoryEvent, HistoryEventType } from "./history";
 export {
     AWS_DEFAULT_TASK_TIMEOUT_SECONDS,
