@@ -4,6 +4,8 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+// Plain JavaScript, preloaded into every worker process: V8's compiled code for the bundle, shared.
+const { COMPILE_CACHE_PRELOAD } = require("../shared/compile-cache.js") as { COMPILE_CACHE_PRELOAD: string };
 
 export type OutputStream = "stdout" | "stderr";
 
@@ -91,7 +93,7 @@ export function nodeProcessLauncher(
         }
         const args =
             launch.crashOnStartWithExitCode === undefined
-                ? [...(options.nodeArgs ?? []), workerBundlePath!]
+                ? ["--require", COMPILE_CACHE_PRELOAD, ...(options.nodeArgs ?? []), workerBundlePath!]
                 : [
                       "-e",
                       `setTimeout(() => process.exit(${Number(launch.crashOnStartWithExitCode)}), ${Number(launch.crashAfterMs ?? 0)})`,

@@ -4,6 +4,7 @@
 // long as the runner keeps it. Plain JavaScript so it starts without ts-node. Error shapes follow the
 // Lambda Node.js runtime interface client (errorType = the thrown Error's name, else typeof).
 "use strict";
+require("../shared/compile-cache.js"); // shared compiled code: each cold start loads the same SDK
 const fs = require("fs");
 const path = require("path");
 const util = require("util");
