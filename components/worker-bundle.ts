@@ -5,6 +5,7 @@
 import * as esbuild from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
+import { bundleRecordFile, recordBundleInputs, unchangedBundle } from "./bundle-inputs";
 
 export const WORKER_BUNDLE_FILE = "worker.js";
 
@@ -49,21 +50,30 @@ export interface WorkerBundle {
     bytes: number;
     /** False when the file already held this bundle. */
     written: boolean;
+    /** True when the bundle was reused without running esbuild: none of its inputs had changed. */
+    reused: boolean;
 }
 
 /**
  * Bundles `entry` into `outDir/worker.js`, synchronously: a component constructor cannot wait.
  * The same sources give the same bytes (no source map, no paths, no timestamps), so an unchanged
- * worker does not change its image.
+ * worker does not change its image. Every plan and preview bundles every worker, so a bundle whose
+ * inputs are all unchanged is reused (see bundle-inputs.ts).
  */
 export function bundleWorker(entry: string, outDir: string): WorkerBundle {
     const file = path.join(outDir, WORKER_BUNDLE_FILE);
+    const options = workerBuildOptions(entry, file);
+    const record = bundleRecordFile(outDir);
+    const unchanged = unchangedBundle(record, options, file);
+    if (unchanged) return { file, bytes: unchanged.byteLength, written: false, reused: true };
     let result: esbuild.BuildResult;
     try {
-        result = esbuild.buildSync(workerBuildOptions(entry, file));
+        result = esbuild.buildSync({ ...options, metafile: true });
     } catch (err) {
         throw new Error(`bundling the worker ${entry} failed: ${(err as Error).message}`, { cause: err });
     }
     const contents = result.outputFiles![0].contents;
-    return { file, bytes: contents.byteLength, written: writeIfChanged(file, contents) };
+    const written = writeIfChanged(file, contents);
+    recordBundleInputs(record, options, result.metafile!, contents);
+    return { file, bytes: contents.byteLength, written, reused: false };
 }
