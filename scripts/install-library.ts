@@ -7,6 +7,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { holdsPackFrom, librarySourcesHash, recordPackFrom } from "./packed-from";
 
 const ROOT = path.resolve(__dirname, "..");
 export const EXAMPLES_DIR = path.join(ROOT, "examples");
@@ -24,6 +25,11 @@ export function exampleProjects(): string[] {
         );
 }
 
+/** Where a project's installed copy of this library is. */
+export function installedLibrary(projectDir: string): string {
+    return path.join(projectDir, "node_modules", PACKAGE_NAME);
+}
+
 /** Returns the tarball's path; `npm pack` runs the prepack build. */
 export function packLibrary(destination = fs.mkdtempSync(path.join(os.tmpdir(), "library-pack-"))): string {
     const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", destination], {
@@ -36,7 +42,7 @@ export function packLibrary(destination = fs.mkdtempSync(path.join(os.tmpdir(), 
 }
 
 export function installTarball(tarball: string, projectDir: string): string {
-    const target = path.join(projectDir, "node_modules", PACKAGE_NAME);
+    const target = installedLibrary(projectDir);
     const unpack = fs.mkdtempSync(path.join(os.tmpdir(), "library-unpack-"));
     try {
         execFileSync("tar", ["-xzf", tarball, "-C", unpack]);
@@ -49,11 +55,28 @@ export function installTarball(tarball: string, projectDir: string): string {
     return target;
 }
 
-export function installLibraryIntoExamples(log: (line: string) => void = () => undefined): string[] {
+/**
+ * Packs the library and installs it into every example project; with `reuse`, skips both when each
+ * example already holds a copy packed from the current sources (scripts/packed-from.ts).
+ */
+export function installLibraryIntoExamples(
+    log: (line: string) => void = () => undefined,
+    options: { reuse?: boolean } = {},
+): string[] {
     const started = Date.now();
+    const sources = librarySourcesHash();
+    const projects = exampleProjects();
+    const targets = projects.map(installedLibrary);
+    if (options.reuse && targets.every(target => holdsPackFrom(target, sources))) {
+        log(
+            `the ${projects.length} example project(s) hold the library packed from the current sources: not packed again`,
+        );
+        return targets;
+    }
     const tarball = packLibrary();
     try {
-        const installed = exampleProjects().map(dir => installTarball(tarball, dir));
+        const installed = projects.map(dir => installTarball(tarball, dir));
+        for (const target of installed) recordPackFrom(target, sources);
         log(
             `packed ${path.basename(tarball)} and installed it into ${installed.length} example project(s) in ${Date.now() - started} ms`,
         );

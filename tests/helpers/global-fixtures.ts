@@ -1,9 +1,10 @@
 // Mocha global fixtures for `npm test`: what must happen once per run, in mocha's main process,
 // before any test file loads in its worker (in parallel mode a root hook would run once per file,
 // and concurrent `npm pack` runs race): the packed library installed into the example projects,
-// and the worker bundle built. After the run, no process of this checkout that a test started may
-// be left anywhere on the machine (the per-test checks see only their own process's descendants,
-// which misses a process whose parent ended first).
+// and the worker bundle built, each only when its sources changed since the last run. After the
+// run, no process of this checkout that a test started may be left anywhere on the machine (the
+// per-test checks see only their own process's descendants, which misses a process whose parent
+// ended first).
 import { installLibraryIntoExamples } from "../../scripts/install-library";
 import { ensureWorkerBundle } from "../../scripts/build-worker";
 import * as path from "path";
@@ -19,7 +20,7 @@ const STARTED_BY_TESTS = [
 
 export async function mochaGlobalSetup(): Promise<void> {
     const log = (line: string) => process.stderr.write(`${line}\n`);
-    installLibraryIntoExamples(log);
+    installLibraryIntoExamples(log, { reuse: true });
     const bundle = await ensureWorkerBundle();
     if (bundle.built) log(`built the worker bundle (${(bundle.bytes / 1024).toFixed(1)} KiB) in ${bundle.buildMs} ms`);
 }
