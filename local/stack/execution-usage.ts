@@ -15,14 +15,21 @@ const EXECUTION_ARN_VARIABLE = "STEP_FUNCTIONS_EXECUTION_ARN";
 /** Lambda's own START, END and REPORT lines per invocation, in bytes (estimate). */
 const LAMBDA_PLATFORM_LOG_BYTES = 260;
 
+/** Each task's execution, read once: a task's overrides never change after RunTask. */
+const executionOfTask = new WeakMap<TaskRecord, string | undefined>();
+
+function executionArnOf(task: TaskRecord): string | undefined {
+    if (!executionOfTask.has(task)) {
+        const variable = (task.overrides.containerOverrides ?? [])
+            .flatMap(o => o.environment ?? [])
+            .find(e => e.name === EXECUTION_ARN_VARIABLE);
+        executionOfTask.set(task, variable?.value);
+    }
+    return executionOfTask.get(task);
+}
+
 export function tasksStartedFor(stack: Pick<LocalStack, "ecs">, executionArn: string): TaskRecord[] {
-    return stack.ecs
-        .tasks()
-        .filter(t =>
-            (t.overrides.containerOverrides ?? []).some(o =>
-                (o.environment ?? []).some(e => e.name === EXECUTION_ARN_VARIABLE && e.value === executionArn),
-            ),
-        );
+    return stack.ecs.tasks().filter(t => executionArnOf(t) === executionArn);
 }
 
 /** Seconds Fargate bills for the task: from the image pull's start to the stop. */
@@ -79,10 +86,8 @@ function stateMachineLogBytes(stack: LocalStack, history: HistoryEvent[]): numbe
 export function executionUsage(stack: LocalStack, executionArn: string, history: HistoryEvent[]): RunUsage {
     const tasks = tasksStartedFor(stack, executionArn);
     const keys = [executionArn, ...tasks.map(t => t.taskArn)];
-    const invocations = stack.usage.invocations.filter(i => {
-        const text = JSON.stringify(i.payload);
-        return keys.some(k => text.includes(JSON.stringify(k).slice(1, -1)));
-    });
+    const needles = keys.map(k => JSON.stringify(k).slice(1, -1));
+    const invocations = stack.usage.invocations.filter(i => needles.some(k => i.payloadText.includes(k)));
     const lambdas = new Map<string, LambdaUsage>();
     for (const i of invocations) {
         const fn = stack.world.functions.find(f => f.arn === i.functionArn);

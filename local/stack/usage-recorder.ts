@@ -7,6 +7,8 @@ export interface InvocationRecord {
     functionArn: string;
     functionName: string;
     payload: unknown;
+    /** The payload as JSON, taken once: each execution's cost searches every payload for its ARNs. */
+    payloadText: string;
     durationMs: number;
     /** Bytes the function wrote while this invocation ran (concurrent invocations of one function share them). */
     logBytes: number;
@@ -47,6 +49,7 @@ export class UsageRecorder {
             functionArn: fn.functionArn ?? fn.functionName,
             functionName: fn.functionName,
             payload,
+            payloadText: JSON.stringify(payload) ?? "",
             durationMs: result.durationMs,
             logBytes: (this.functionBytes.get(fn.functionName) ?? 0) - bytesBefore,
             dynamoDb: {
