@@ -1,6 +1,7 @@
 // Scale from outside: 100 concurrent executions of a 1 s job ({"durationMs":1000}) started and
 // watched through `npm start -- --serve` and the AWS SDK, as a user's script would: StartExecution
-// for all at once, then DescribeExecution for every open one every POLL_MS until each has ended.
+// for all at once, then every POLL_MS one ListExecutions of the running ones, and a
+// DescribeExecution for each that has left it, until each has ended.
 // Wall time from the first StartExecution sent until the client has seen the last end, next to the
 // floor measured in the same run (the in-process ./scale.bench.ts's): 100 worker bundles started at
 // once against a separate local endpoint until each has polled, plus the 1 s of work. Rounds
@@ -10,7 +11,12 @@
 // process (the SDK clients).
 import * as os from "os";
 import { DescribeClustersCommand, ECSClient } from "@aws-sdk/client-ecs";
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import {
+    DescribeExecutionCommand,
+    paginateListExecutions,
+    SFNClient,
+    StartExecutionCommand,
+} from "@aws-sdk/client-sfn";
 import { Measured, startManyWorkers } from "./floor-workers";
 import { median, privateWorkerBundle, startFloorEndpoint, withTimeout } from "./orchestration.bench";
 import { cpuSeconds, MemoryPeak, mib, sampleChildren } from "./process-sampling";
@@ -61,7 +67,29 @@ async function quiesce(c: Clients): Promise<number> {
     }
 }
 
-/** Starts `n` executions at once and polls each until it ends; every one must succeed. */
+/** The ARNs of the state machine's running executions, every page. */
+async function runningExecutions(c: Clients): Promise<{ arns: Set<string>; requests: number }> {
+    const arns = new Set<string>();
+    let requests = 0;
+    const pages = paginateListExecutions(
+        { client: c.sfn, pageSize: 1000 },
+        { stateMachineArn: c.stateMachineArn, statusFilter: "RUNNING" },
+    );
+    for await (const page of pages) {
+        requests++;
+        for (const execution of page.executions ?? []) arns.add(execution.executionArn!);
+    }
+    return { arns, requests };
+}
+
+/**
+ * Starts `n` executions at once and watches them as a script watching many would: every POLL_MS one
+ * ListExecutions of the running ones, and one DescribeExecution for each that has left that list
+ * (its status). AWS's ListExecutions is eventually consistent
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html), so an
+ * execution the list has dropped while DescribeExecution still says RUNNING stays watched. Every
+ * one must succeed.
+ */
 async function startAndWatch(
     c: Clients,
     n: number,
@@ -69,25 +97,35 @@ async function startAndWatch(
 ): Promise<{ views: ClientView[]; polls: number; failed: string[] }> {
     let polls = 0;
     const failed: string[] = [];
-    const one = async (): Promise<ClientView> => {
-        const sentAt = Date.now();
-        const { executionArn } = await c.sfn.send(
-            new StartExecutionCommand({ stateMachineArn: c.stateMachineArn, input: JSON.stringify(input) }),
-        );
-        for (;;) {
+    const views: ClientView[] = [];
+    const open = new Map<string, number>(); // executionArn → when its StartExecution was sent
+    let startsDone = false;
+    const starts = Promise.all(
+        Array.from({ length: n }, async () => {
+            const sentAt = Date.now();
+            const { executionArn } = await c.sfn.send(
+                new StartExecutionCommand({ stateMachineArn: c.stateMachineArn, input: JSON.stringify(input) }),
+            );
+            open.set(executionArn!, sentAt);
+        }),
+    ).finally(() => (startsDone = true));
+    const describe = async (executionArn: string) => {
+        polls++;
+        const d = await c.sfn.send(new DescribeExecutionCommand({ executionArn }));
+        if (d.status === "RUNNING") return;
+        if (d.status !== "SUCCEEDED") failed.push(`${d.status} ${d.error}: ${d.cause?.slice(0, 300)}`);
+        views.push({ executionArn, sentAt: open.get(executionArn)!, observedAt: Date.now() });
+        open.delete(executionArn);
+    };
+    const watch = async () => {
+        while (!startsDone || open.size > 0) {
             await new Promise(r => setTimeout(r, POLL_MS));
-            polls++;
-            const d = await c.sfn.send(new DescribeExecutionCommand({ executionArn }));
-            if (d.status === "RUNNING") continue;
-            if (d.status !== "SUCCEEDED") failed.push(`${d.status} ${d.error}: ${d.cause?.slice(0, 300)}`);
-            return { executionArn: executionArn!, sentAt, observedAt: Date.now() };
+            const running = await runningExecutions(c);
+            polls += running.requests;
+            await Promise.all([...open.keys()].filter(arn => !running.arns.has(arn)).map(describe));
         }
     };
-    const views = await withTimeout(
-        Promise.all(Array.from({ length: n }, one)),
-        RUN_TIMEOUT_MS,
-        `${n} executions through --serve`,
-    );
+    await withTimeout(Promise.all([starts, watch()]), RUN_TIMEOUT_MS, `${n} executions through --serve`);
     return { views, polls, failed };
 }
 
@@ -178,7 +216,7 @@ export async function run(): Promise<BenchRow[]> {
                     `${list(
                         runs.map(r => r.polls),
                         String,
-                    )} DescribeExecution polls (every ${POLL_MS} ms per open execution); ` +
+                    )} client requests (every ${POLL_MS} ms one ListExecutions of the running ones, then one DescribeExecution per ended execution); ` +
                     `CPU: runtime with its ended children ${list(
                         runs.map(r => r.runtimeCpu),
                         cpu,

@@ -28,7 +28,7 @@ export const PARTS: Array<{ name: string; from: string; to: string }> = [
     },
     { name: "RunTask → task RUNNING (process spawned)", from: "taskCreated", to: "taskStarted" },
     {
-        name: "RUNNING → trigger returns (its DescribeTasks polling)",
+        name: "RUNNING → trigger returns (RunTask's answer reaches the Lambda; it waits for RUNNING only with waitForRunning)",
         from: "taskStarted",
         to: "LambdaFunctionSucceeded",
     },
@@ -39,7 +39,11 @@ export const PARTS: Array<{ name: string; from: string; to: string }> = [
     },
     { name: "job (1 s) + SendTaskSuccess", from: "ActivityStarted", to: "ActivitySucceeded" },
     { name: "→ ExecutionSucceeded", from: "ActivitySucceeded", to: "ExecutionSucceeded" },
-    { name: "→ seen by the client's DescribeExecution poll", from: "ExecutionSucceeded", to: "observed" },
+    {
+        name: "→ seen by the client (its next ListExecutions, then DescribeExecution)",
+        from: "ExecutionSucceeded",
+        to: "observed",
+    },
 ];
 
 async function history(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
