@@ -7,10 +7,15 @@ import * as fs from "fs";
 
 export const SAMPLE_EVERY_MS = 250;
 
-/** Proportional set size (KiB) of a process: shared pages (the node binary) counted once overall. */
-function pssKiB(pid: number): number {
+/**
+ * Proportional set size (KiB) of a process: shared pages (the node binary) counted once overall.
+ * Read off the event loop: reading smaps_rollup waits on the process's memory map lock, which a
+ * starting process holds while it faults its pages in; read synchronously, 100 of them blocked
+ * this process (the floor's endpoint, the SDK clients under measurement) for seconds per round.
+ */
+async function pssKiB(pid: number): Promise<number> {
     try {
-        const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+        const m = /^Pss:\s+(\d+) kB/m.exec(await fs.promises.readFile(`/proc/${pid}/smaps_rollup`, "utf8"));
         return m ? Number(m[1]) : 0;
     } catch {
         return 0; // gone already, or no /proc
@@ -45,20 +50,22 @@ export function descendantsRssKiB(): Promise<{ kib: number; pss: number; count: 
                 if (!Number.isFinite(pid)) continue;
                 (children.get(ppid) ?? children.set(ppid, []).get(ppid)!).push({ pid, rss });
             }
-            let kib = 0;
-            let pss = 0;
-            let count = 0;
+            const descendants: Array<{ pid: number; rss: number }> = [];
             const stack = [process.pid];
             while (stack.length > 0) {
                 for (const child of children.get(stack.pop()!) ?? []) {
                     if (child.pid === ps.pid) continue; // the ps we just ran is our child too
-                    kib += child.rss;
-                    pss += pssKiB(child.pid);
-                    count++;
+                    descendants.push(child);
                     stack.push(child.pid);
                 }
             }
-            resolve({ kib, pss, count });
+            Promise.all(descendants.map(d => pssKiB(d.pid))).then(pss =>
+                resolve({
+                    kib: descendants.reduce((sum, d) => sum + d.rss, 0),
+                    pss: pss.reduce((sum, x) => sum + x, 0),
+                    count: descendants.length,
+                }),
+            );
         });
     });
 }
