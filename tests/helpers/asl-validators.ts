@@ -1,6 +1,7 @@
 // The two third-party ASL validators, behind one call each. Both mutate or parse their input, so
 // they get their own copy.
 import { getLanguageService, TextDocument } from "amazon-states-language-service";
+import { knownValid, rememberValid } from "../../local/sfn/engine/valid-definitions";
 // asl-validator ships no type declarations.
 const aslValidator: (
     definition: unknown,
@@ -8,7 +9,11 @@ const aslValidator: (
 ) => { isValid: boolean; errorsText(separator?: string): string } = require("asl-validator");
 
 export function aslValidatorErrors(definition: unknown): string[] {
+    // Acceptances are remembered per lockfile, as the engine's are (its validator is another copy).
+    const key = `asl-validator ${JSON.stringify(definition)}`;
+    if (knownValid(key)) return [];
     const result = aslValidator(JSON.parse(JSON.stringify(definition)), { checkPaths: true, checkArn: true });
+    if (result.isValid) rememberValid(key);
     return result.isValid ? [] : [result.errorsText("\n")];
 }
 

@@ -1,5 +1,6 @@
 // Everything the engine needs from aws-local-stepfunctions 3.x in one place.
 import { EngineError } from "./errors";
+import { knownValid, rememberValid } from "./valid-definitions";
 
 // The library calls Promise.withResolvers (Node >= 22). Node 20 lacks it: add it only when missing.
 // This must run before the library does anything; it is harmless on Node 22/24.
@@ -26,20 +27,16 @@ export { StateMachine, ExecutionAbortedError, ExecutionError, ExecutionTimeoutEr
 export type LibraryRun = ReturnType<StateMachine["run"]>;
 export type LibraryEvent = LibraryRun["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
 
-const validDefinitions = new Set<string>();
-
 /**
  * Validates a definition the way the library does before running it (asl-validator with ARN and
  * path checks), on a copy. Throws InvalidDefinition with the validator's messages.
  */
 export function validateWithLibrary(definition: unknown): void {
-    // asl-validator takes 0.1-0.7 s per call (it compiles its schemas each time): remember what passed.
     const key = JSON.stringify(definition);
-    if (validDefinitions.has(key)) return;
+    if (knownValid(key)) return;
     try {
         new StateMachine(structuredClone(definition) as any);
-        if (validDefinitions.size >= 100) validDefinitions.clear();
-        validDefinitions.add(key);
+        rememberValid(key);
     } catch (err: any) {
         const text = String(err?.message ?? err)
             .replace(/^State machine definition is invalid, see error\(s\) below:\s*/, "")
