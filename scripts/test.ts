@@ -4,6 +4,7 @@
 // after it, under its name, and any failure fails the run (exit code 1, or mocha's own).
 import { spawn } from "child_process";
 import * as path from "path";
+import { orderedTestFiles } from "./test-order";
 
 const { COMPILE_CACHE_DIR } = require("../local/shared/compile-cache.js") as { COMPILE_CACHE_DIR: string };
 
@@ -73,7 +74,7 @@ async function main(): Promise<number> {
         {
             name: "mocha",
             command: path.join(BIN, "mocha"),
-            args: mochaArgs.length ? mochaArgs : ["tests/**/*.test.ts"],
+            args: mochaArgs.length ? mochaArgs : orderedTestFiles(),
         },
         "inherit",
     );
