@@ -99,7 +99,7 @@ const SEGMENTS: Array<[string, string, string]> = [
     // LambdaFunctionStarted is recorded with LambdaFunctionScheduled, as AWS does: the wait for one
     // of the function's local environments (16 at most) is inside the next part.
     [
-        "trigger: scheduled → returned (a free Lambda environment, RunTask, its wait for RUNNING)",
+        "trigger: scheduled → returned (a free Lambda environment, RunTask; it waits for RUNNING only with waitForRunning)",
         "LambdaFunctionScheduled",
         "LambdaFunctionSucceeded",
     ],

@@ -228,7 +228,7 @@ export async function run(): Promise<BenchRow[]> {
                 note:
                     `ExecutionStarted → RunTask ${seg(segments.toRunTask)}; RunTask → the worker took the task ${seg(segments.toTaken)} (its start-up, with the container metadata lookup that names it); ` +
                     `task taken → SendTaskSuccess arrives ${seg(segments.toReported)} (the job, the task-taken tag (one signed ECS request), the report); ` +
-                    `→ ExecutionSucceeded ${seg(segments.toSucceeded)}. The trigger Lambda (RunTask + wait for RUNNING) takes ${seg(segments.trigger)}, overlapping the worker's start; ` +
+                    `→ ExecutionSucceeded ${seg(segments.toSucceeded)}. The trigger Lambda (RunTask; it waits for RUNNING only with waitForRunning) takes ${seg(segments.trigger)}, overlapping the worker's start; ` +
                     `in ${segments.trigger.filter(t => t >= 200).length} of ${segments.trigger.length} runs it took ≥ 200 ms (its first DescribeTasks saw the task not yet RUNNING and it slept its first 250 ms poll interval): those are the slow runs (slowest ${fmt(Math.max(...runs))})`,
             },
         ];
