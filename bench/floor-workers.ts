@@ -12,8 +12,16 @@ export interface Measured extends MemoryPeak {
     cpu: number;
 }
 
-/** Starts `n` workers at once; ms from the first spawn until every one of them has polled. */
-export async function startManyWorkers(floor: FloorEndpoint, n: number, timeoutMs = 180_000): Promise<Measured> {
+/**
+ * Starts `n` workers at once; ms from the first spawn until every one of them has polled. Samples
+ * their memory unless `sampleMemory` is false.
+ */
+export async function startManyWorkers(
+    floor: FloorEndpoint,
+    n: number,
+    timeoutMs = 180_000,
+    { sampleMemory = true }: { sampleMemory?: boolean } = {},
+): Promise<Measured> {
     const tag = `scale-${Date.now()}-`;
     const polled = new Set<string>();
     let last = 0;
@@ -38,7 +46,7 @@ export async function startManyWorkers(floor: FloorEndpoint, n: number, timeoutM
             if (polled.size === n) resolveAll();
         }
     }, 5);
-    const sampler = sampleChildren();
+    const sampler = sampleChildren(sampleMemory);
     const children: ChildProcess[] = [];
     const cpu0 = cpuSeconds();
     const t0 = Date.now();
