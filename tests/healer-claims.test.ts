@@ -9,6 +9,7 @@ import { CLAIM_LEASE_SECONDS, ClaimRecords } from "../functions/healer-claims";
 import { HealerApis, healStoppedTask, HistoryEvent } from "../functions/healer";
 import { HEALER_TIMEOUT_SECONDS } from "../components/healer-function";
 import { DynamoDbEndpoint, startDynamoDbEndpoint } from "../local/dynamodb/endpoint";
+import { localClientConfig } from "./helpers/local-client";
 
 const ACTIVITY = "arn:aws:states:us-east-1:000000000000:activity:dev-ecs";
 const CLUSTER = "arn:aws:ecs:us-east-1:000000000000:cluster/c";
@@ -73,11 +74,7 @@ describe("healer claim records (DynamoDB through the real SDK)", () => {
                 },
             ],
         });
-        client = new DynamoDBClient({
-            region: "us-east-1",
-            endpoint: endpoint.url,
-            credentials: { accessKeyId: "local", secretAccessKey: "local" },
-        });
+        client = new DynamoDBClient(localClientConfig(endpoint.url));
         claims = dynamoDbClaimRecords(input => client.send(new UpdateItemCommand(input)), TABLE);
     });
 

@@ -10,6 +10,7 @@ import { checkTagList } from "../../local/ecs/tag-rules";
 import { LocalStack } from "../../local/stack/local-stack";
 import { count, failures, failureStack, quiesce, watch, Watched } from "../helpers/executions";
 import { waitUntilNoProcess, LAMBDA_HOST_PROCESS, WORKER_PROCESS } from "../helpers/processes";
+import { LOCAL_CLIENT_CREDENTIALS } from "../helpers/local-client";
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const isStopped = (event: unknown) => (event as any)?.detail?.lastStatus === "STOPPED";
@@ -99,7 +100,7 @@ describe("the healer under AWS's event delivery (local runtime)", function () {
 
     it("2. a container of an execution stopped from outside is not healed at another execution's expense", async () => {
         stack.ecs.testHooks.exitNextTaskAfterRunning({ exitCode: 0, afterMs: 60_000 });
-        const client = { region: stack.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } };
+        const client = { region: stack.region, credentials: LOCAL_CLIENT_CREDENTIALS };
         const sfn = new SFNClient({ ...client, endpoint: stack.sfn.url });
         const ecs = new ECSClient({ ...client, endpoint: stack.ecs.url });
         try {

@@ -11,6 +11,8 @@ import { ECSClient, RunTaskCommand } from "@aws-sdk/client-ecs";
 import { LocalStack, startLocalStack } from "../../local/stack/local-stack";
 import { PROJECT_DIR } from "../helpers/dev-stack";
 import { LAMBDA_HOST_PROCESS, waitUntilNoProcess, WORKER_PROCESS } from "../helpers/processes";
+import { DEV_STACK_SUCCESS_HISTORY } from "../helpers/dev-stack-history";
+import { localClientConfig } from "../helpers/local-client";
 
 async function settle(client: SFNClient, executionArn: string, timeoutMs = 60_000) {
     const deadline = Date.now() + timeoutMs;
@@ -35,11 +37,7 @@ describe("local runtime: the dev stack end to end", function () {
             containerOutput: l => logs.push(l.line),
             lambdaOutput: l => logs.push(l.line),
         });
-        sfn = new SFNClient({
-            region: stack.region,
-            endpoint: stack.sfn.url,
-            credentials: { accessKeyId: "local", secretAccessKey: "local" },
-        });
+        sfn = new SFNClient(localClientConfig(stack.sfn.url, stack.region));
     });
 
     after(async () => {
@@ -61,26 +59,7 @@ describe("local runtime: the dev stack end to end", function () {
         assert.deepStrictEqual(JSON.parse(done.output!), { result: "ecs done" });
         const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
         const types = history.events!.map(e => e.type);
-        assert.deepStrictEqual(types, [
-            "ExecutionStarted",
-            "ParallelStateEntered",
-            "ParallelStateStarted",
-            "TaskStateEntered",
-            "LambdaFunctionScheduled",
-            "LambdaFunctionStarted",
-            "LambdaFunctionSucceeded",
-            "TaskStateExited",
-            "TaskStateEntered",
-            "ActivityScheduled",
-            "ActivityStarted",
-            "ActivitySucceeded",
-            "TaskStateExited",
-            "ParallelStateSucceeded",
-            "ParallelStateExited",
-            "SucceedStateEntered",
-            "SucceedStateExited",
-            "ExecutionSucceeded",
-        ]);
+        assert.deepStrictEqual(types, DEV_STACK_SUCCESS_HISTORY);
         const ids = history.events!.map(e => e.id);
         assert.deepStrictEqual(
             ids,
@@ -186,11 +165,7 @@ describe("local runtime: the dev stack end to end", function () {
             "no execution was started",
         );
 
-        const ecs = new ECSClient({
-            region: stack.region,
-            endpoint: stack.ecs.url,
-            credentials: { accessKeyId: "local", secretAccessKey: "local" },
-        });
+        const ecs = new ECSClient(localClientConfig(stack.ecs.url, stack.region));
         const tasksBefore = stack.ecs.tasks().length;
         await assert.rejects(
             ecs.send(

@@ -14,6 +14,7 @@ import {
 import { ECSClient, ListTasksCommand, StopTaskCommand } from "@aws-sdk/client-ecs";
 import { descendantsOf } from "../../local/cli/descendants";
 import { Serving, serveWithNpm } from "./npm-serve";
+import { LOCAL_CLIENT_CREDENTIALS } from "./local-client";
 
 /**
  * Puts the healer in its GetActivityTask long poll: an execution's placeholder task is stopped
@@ -21,7 +22,7 @@ import { Serving, serveWithNpm } from "./npm-serve";
  * healer finds no pending task to claim and waits.
  */
 async function healerInPoll({ env }: Serving): Promise<void> {
-    const config = { credentials: { accessKeyId: "local", secretAccessKey: "local" }, region: env.AWS_REGION };
+    const config = { credentials: LOCAL_CLIENT_CREDENTIALS, region: env.AWS_REGION };
     const sfn = new SFNClient({ ...config, endpoint: env.AWS_ENDPOINT_URL_SFN });
     const ecs = new ECSClient({ ...config, endpoint: env.AWS_ENDPOINT_URL_ECS });
     try {

@@ -11,6 +11,7 @@ import {
     UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDbEndpoint, startDynamoDbEndpoint } from "../../../local/dynamodb/endpoint";
+import { localClientConfig } from "../../helpers/local-client";
 
 const TABLE = {
     name: "claims-1234567",
@@ -28,11 +29,7 @@ describe("local DynamoDB endpoint through the real SDK", () => {
 
     before(async () => {
         endpoint = await startDynamoDbEndpoint({ tables: [TABLE], now: () => now, ttlDeletionDelayMs: 3_600_000 });
-        db = new DynamoDBClient({
-            region: "us-east-1",
-            endpoint: endpoint.url,
-            credentials: { accessKeyId: "local", secretAccessKey: "local" },
-        });
+        db = new DynamoDBClient(localClientConfig(endpoint.url));
     });
 
     after(async () => {

@@ -4,6 +4,7 @@ import * as assert from "assert";
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, RunTaskCommand } from "@aws-sdk/client-ecs";
 import { EcsEndpoint, startEcsEndpoint } from "../../../local/ecs/endpoint";
 import { CallFailures } from "../../../local/ecs/call-failures";
+import { localClientConfig } from "../../helpers/local-client";
 
 const REGION = "eu-west-1";
 const CLUSTER = {
@@ -41,12 +42,7 @@ describe("local ECS endpoint: failing calls (test hooks)", function () {
             externalWorkers: true,
         });
         // Retries quick and few: the SDK's own retry of a throttled call is what these tests count.
-        ecs = new ECSClient({
-            region: REGION,
-            endpoint: endpoint.url,
-            credentials: { accessKeyId: "local", secretAccessKey: "local" },
-            maxAttempts: 2,
-        });
+        ecs = new ECSClient({ ...localClientConfig(endpoint.url, REGION), maxAttempts: 2 });
     });
 
     afterEach(async () => {

@@ -3,6 +3,7 @@
 import * as assert from "assert";
 import { ECSClient, RunTaskCommand } from "@aws-sdk/client-ecs";
 import { EcsEndpoint, startEcsEndpoint } from "../../../local/ecs/endpoint";
+import { localClientConfig } from "../../helpers/local-client";
 
 describe("local ECS endpoint: RunTask client tokens", function () {
     this.timeout(60_000);
@@ -34,11 +35,7 @@ describe("local ECS endpoint: RunTask client tokens", function () {
             output: () => undefined,
             retainStoppedTasks: 10,
         });
-        ecs = new ECSClient({
-            region: "us-east-1",
-            endpoint: endpoint.url,
-            credentials: { accessKeyId: "local", secretAccessKey: "local" },
-        });
+        ecs = new ECSClient(localClientConfig(endpoint.url));
     });
 
     after(async () => {

@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-ecs";
 import { EcsEndpoint, startEcsEndpoint } from "../../../local/ecs/endpoint";
 import { DeclaredTaskDefinition } from "../../../local/ecs/types";
+import { localClientConfig } from "../../helpers/local-client";
 
 const REGION = "eu-west-1";
 const ACCOUNT = "000000000000";
@@ -44,11 +45,7 @@ describe("local ECS endpoint: read operations", function () {
             taskDefinitions: [taskDefinition("worker", 2), taskDefinition("api", 1), taskDefinition("worker", 1)],
             output: () => undefined,
         });
-        ecs = new ECSClient({
-            region: REGION,
-            endpoint: endpoint.url,
-            credentials: { accessKeyId: "local", secretAccessKey: "local" },
-        });
+        ecs = new ECSClient(localClientConfig(endpoint.url, REGION));
     });
 
     after(async () => {

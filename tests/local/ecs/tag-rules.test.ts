@@ -11,6 +11,7 @@ import {
 import { EcsEndpoint, startEcsEndpoint } from "../../../local/ecs/endpoint";
 import { checkTagList, mergeTags } from "../../../local/ecs/tag-rules";
 import { AwsServiceError } from "../../../local/shared/aws-json-server";
+import { localClientConfig } from "../../helpers/local-client";
 
 const REGION = "us-east-1";
 const CLUSTER = { arn: `arn:aws:ecs:${REGION}:000000000000:cluster/work`, name: "work" };
@@ -101,11 +102,7 @@ describe("local ECS: tag rules", () => {
                 region: REGION,
                 externalWorkers: true,
             });
-            ecs = new ECSClient({
-                region: REGION,
-                endpoint: endpoint.url,
-                credentials: { accessKeyId: "local", secretAccessKey: "local" },
-            });
+            ecs = new ECSClient(localClientConfig(endpoint.url, REGION));
         });
 
         after(async () => {

@@ -5,33 +5,10 @@ import * as assert from "assert";
 import { billedSeconds, forecastCost, PRICES } from "../../../local/forecast/cost";
 import { costJson, formatCostTable } from "../../../local/forecast/cost-table";
 import { countTransitions, RunUsage } from "../../../local/forecast/run-usage";
+import { DEV_STACK_RETRIED_HISTORY } from "../../helpers/dev-stack-history";
 
 /** The history of the dev stack's execution whose first RunTask found no capacity (recorded locally). */
-const RETRIED_HISTORY = [
-    "ExecutionStarted",
-    "ParallelStateEntered",
-    "ParallelStateStarted",
-    "TaskStateEntered",
-    "LambdaFunctionScheduled",
-    "LambdaFunctionStarted",
-    "LambdaFunctionFailed",
-    "ParallelStateStarted",
-    "TaskStateEntered",
-    "LambdaFunctionScheduled",
-    "LambdaFunctionStarted",
-    "LambdaFunctionSucceeded",
-    "TaskStateExited",
-    "TaskStateEntered",
-    "ActivityScheduled",
-    "ActivityStarted",
-    "ActivitySucceeded",
-    "TaskStateExited",
-    "ParallelStateSucceeded",
-    "ParallelStateExited",
-    "SucceedStateEntered",
-    "SucceedStateExited",
-    "ExecutionSucceeded",
-].map(type => ({ type }));
+const RETRIED_HISTORY = DEV_STACK_RETRIED_HISTORY.map(type => ({ type }));
 
 const TASK = {
     vcpu: 0.25,

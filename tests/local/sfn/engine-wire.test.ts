@@ -14,6 +14,7 @@ import { RunningServer, startAwsJsonServer } from "../../../local/shared/aws-jso
 import { LocalStepFunctions } from "../../../local/sfn/engine";
 import { ACCOUNT, delay, fakeLambda, FakeScheduler, productDefinition, REGION, types } from "./test-doubles";
 import { createExecutionOperations } from "../../../local/sfn/execution-operations";
+import { localClientConfig } from "../../helpers/local-client";
 
 describe("local engine over the wire (AWS JSON 1.0, real SDK client)", function () {
     this.timeout(20_000);
@@ -49,12 +50,7 @@ describe("local engine over the wire (AWS JSON 1.0, real SDK client)", function 
             errorNamespace: "com.amazonaws.sfn",
             operations: createExecutionOperations(engine),
         });
-        sfn = new SFNClient({
-            endpoint: server.url,
-            region: REGION,
-            credentials: { accessKeyId: "local", secretAccessKey: "local" },
-            maxAttempts: 1,
-        });
+        sfn = new SFNClient({ ...localClientConfig(server.url, REGION), maxAttempts: 1 });
     });
 
     after(async () => {

@@ -26,6 +26,7 @@ import {
     TRIGGER_ARN,
     types,
 } from "./test-doubles";
+import { DEV_STACK_SUCCESS_HISTORY } from "../../helpers/dev-stack-history";
 
 function expectEngineError(fn: () => unknown, code: string, message?: RegExp): void {
     assert.throws(fn, (err: any) => {
@@ -41,26 +42,7 @@ function detailsOf(event: HistoryEvent): any {
     return key ? (event as any)[key] : undefined;
 }
 
-const SUCCESS_SEQUENCE = [
-    "ExecutionStarted",
-    "ParallelStateEntered",
-    "ParallelStateStarted",
-    "TaskStateEntered",
-    "LambdaFunctionScheduled",
-    "LambdaFunctionStarted",
-    "LambdaFunctionSucceeded",
-    "TaskStateExited",
-    "TaskStateEntered",
-    "ActivityScheduled",
-    "ActivityStarted",
-    "ActivitySucceeded",
-    "TaskStateExited",
-    "ParallelStateSucceeded",
-    "ParallelStateExited",
-    "SucceedStateEntered",
-    "SucceedStateExited",
-    "ExecutionSucceeded",
-];
+const SUCCESS_SEQUENCE = DEV_STACK_SUCCESS_HISTORY;
 
 describe("local engine: pure helpers", () => {
     it("validates names as AWS does", () => {

@@ -7,6 +7,7 @@ import { startEcsEndpoint } from "../../../local/ecs/endpoint";
 import { amzDate, signatureTimeProblem, signedAt } from "../../../local/shared/signature-date";
 import { ActivityStore } from "../../../local/sfn/activity-store";
 import { startStepFunctionsEndpoint } from "../../../local/sfn/endpoint";
+import { LOCAL_CLIENT_CREDENTIALS } from "../../helpers/local-client";
 
 const NOW = Date.UTC(2026, 11, 1, 10, 0, 0);
 const MINUTE = 60_000;
@@ -41,7 +42,7 @@ describe("signature time (local endpoints)", function () {
 
     // A client signing 10 minutes off: the SDK signs at Date.now() + systemClockOffset, so an offset
     // of its own stands in for a skewed clock (a real skew is in tests/e2e/aws-says-no.test.ts).
-    const skewed = { credentials: { accessKeyId: "local", secretAccessKey: "local" }, region: "us-east-1" };
+    const skewed = { credentials: LOCAL_CLIENT_CREDENTIALS, region: "us-east-1" };
 
     it("the Step Functions endpoint answers HTTP 403 InvalidSignatureException with a Date header; the SDK corrects its offset", async () => {
         const store = new ActivityStore({ maxPollSeconds: 1 });

@@ -11,6 +11,7 @@ import {
 import { LocalStack, startLocalStack } from "../../../local/stack/local-stack";
 import { TaskStateChangeEvent } from "../../../local/ecs/endpoint";
 import { PROJECT_DIR } from "../../helpers/dev-stack";
+import { localClientConfig } from "../../helpers/local-client";
 
 describe("--external-workers placeholders", function () {
     this.timeout(120_000);
@@ -26,11 +27,7 @@ describe("--external-workers placeholders", function () {
             lambdaOutput: () => undefined,
         });
         stack.ecs.onTaskStateChange(e => events.push(e));
-        sfn = new SFNClient({
-            region: stack.region,
-            endpoint: stack.sfn.url,
-            credentials: { accessKeyId: "local", secretAccessKey: "local" },
-        });
+        sfn = new SFNClient(localClientConfig(stack.sfn.url, stack.region));
     });
 
     after(async () => {

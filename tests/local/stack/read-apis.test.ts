@@ -14,8 +14,9 @@ import { DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient } from
 import { LocalStack, startLocalStack } from "../../../local/stack/local-stack";
 import { DeclaredResource } from "../../../local/program/mocks";
 import { PROJECT_DIR } from "../../helpers/dev-stack";
+import { LOCAL_CLIENT_CREDENTIALS } from "../../helpers/local-client";
 
-const credentials = { accessKeyId: "local", secretAccessKey: "local" };
+const credentials = LOCAL_CLIENT_CREDENTIALS;
 
 describe("read APIs over the plan (dev stack)", function () {
     this.timeout(60_000);
