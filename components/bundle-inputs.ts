@@ -7,6 +7,7 @@ import * as crypto from "crypto";
 import * as esbuild from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
+import { writeIfChanged } from "./write-if-changed";
 
 interface BundleRecord {
     /** esbuild's version and the build options. */
@@ -83,9 +84,5 @@ export function recordBundleInputs(
         return;
     }
     const record: BundleRecord = { key: recordKey(options), inputs, output: sha256(contents) };
-    // Write then rename: a concurrent plan reads the old record or the new one, never half of one.
-    const tmp = `${recordFile}.${process.pid}.${Date.now()}.tmp`;
-    fs.mkdirSync(path.dirname(recordFile), { recursive: true });
-    fs.writeFileSync(tmp, JSON.stringify(record));
-    fs.renameSync(tmp, recordFile);
+    writeIfChanged(recordFile, Buffer.from(JSON.stringify(record)));
 }

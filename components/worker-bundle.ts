@@ -3,9 +3,9 @@
 // that plain `node` runs. The image then needs no npm, no compiler and no RUN, so it builds for
 // either architecture without emulation. No Pulumi here: scripts/build-worker.ts uses it too.
 import * as esbuild from "esbuild";
-import * as fs from "fs";
 import * as path from "path";
 import { bundleRecordFile, recordBundleInputs, unchangedBundle } from "./bundle-inputs";
+import { writeIfChanged } from "./write-if-changed";
 
 export const WORKER_BUNDLE_FILE = "worker.js";
 
@@ -30,19 +30,6 @@ export function workerBuildOptions(entry: string, outfile: string, minify = true
         absWorkingDir: path.dirname(entry),
         write: false,
     };
-}
-
-/**
- * Writes `contents` to `file` unless it already holds exactly these bytes (an unchanged worker
- * leaves its build context untouched). Write then rename: a reader never sees half a file.
- */
-export function writeIfChanged(file: string, contents: Uint8Array): boolean {
-    if (fs.existsSync(file) && Buffer.from(contents).equals(fs.readFileSync(file))) return false;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = path.join(path.dirname(path.dirname(file)), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-    fs.writeFileSync(tmp, contents);
-    fs.renameSync(tmp, file);
-    return true;
 }
 
 export interface WorkerBundle {

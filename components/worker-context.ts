@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { nearestPackageDir } from "./nearest-package";
-import { bundleWorker, WorkerBundle, writeIfChanged } from "./worker-bundle";
+import { bundleWorker, WorkerBundle } from "./worker-bundle";
+import { writeIfChanged } from "./write-if-changed";
 
 const CACHE_SUBDIR = path.join(".cache", "fargate-activity-step", "workers");
 

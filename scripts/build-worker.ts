@@ -7,6 +7,7 @@ import * as esbuild from "esbuild";
 import * as fs from "fs";
 import * as path from "path";
 import { workerBuildOptions as bundleOptions } from "../components/worker-bundle";
+import { writeIfChanged } from "../components/write-if-changed";
 
 const ROOT = path.resolve(__dirname, "..");
 export const WORKER_DIR = path.join(ROOT, "worker-image");
@@ -43,11 +44,8 @@ export async function buildWorkerBundle(options: BuildOptions = {}): Promise<Wor
     const outfile = options.outfile ?? WORKER_BUNDLE;
     const result = await esbuild.build(workerBuildOptions(outfile, options.minify ?? true));
     const file = result.outputFiles!.find(f => f.path === outfile) ?? result.outputFiles![0];
-    fs.mkdirSync(path.dirname(outfile), { recursive: true });
-    // Write then rename: a test run and a build running at once never see half a file.
-    const tmp = `${outfile}.${process.pid}.${Date.now()}.tmp`;
-    fs.writeFileSync(tmp, file.contents);
-    fs.renameSync(tmp, outfile);
+    // A test run and a build running at once never see half a file.
+    writeIfChanged(outfile, file.contents);
     return { outfile, bytes: file.contents.byteLength, built: true, buildMs: Date.now() - started };
 }
 
